@@ -1,0 +1,170 @@
+"""`Assistant`: the library's front door. Finds the notes and the index, keeps the index fresh,
+answers questions. Never prints."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qa.errors import IndexUnusable, NotesNotFound
+from qa.model import Answer, Explanation, Result
+
+if TYPE_CHECKING:
+    from qa.index import BuildReport, Index, IndexStore
+    from qa.query import QueryAnalyzer
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def shipped_notes() -> Path:
+    """The notes that ship with qa: `corpus/` of a checkout, or the copy inside the package."""
+    checkout = PACKAGE.parent / "corpus"
+    if checkout.is_dir() and (PACKAGE.parent / "pyproject.toml").is_file():
+        return checkout
+    return PACKAGE / "corpus"
+
+
+def user_cache() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "qa"
+
+
+def default_index(corpus: Path) -> Path:
+    """`index/` beside the shipped notes in a writable checkout; else a per-user cache folder."""
+    corpus = corpus.resolve()
+    if corpus == shipped_notes().resolve() and corpus.parent == PACKAGE.parent:
+        beside = corpus.parent / "index"
+        if os.access(beside if beside.exists() else corpus.parent, os.W_OK):
+            return beside
+    key = hashlib.sha256(str(corpus).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return user_cache() / f"index-{key}"
+
+
+@dataclass
+class _Engine:
+    index: Index
+    analyzer: QueryAnalyzer
+
+
+class Assistant:
+    """Answers questions from a notes collection.
+
+    >>> a = Assistant()                      # the shipped notes
+    >>> r = a.ask("如何删除所有容器")
+    >>> r.found, r.answers[0].command
+    """
+
+    def __init__(self, corpus: str | os.PathLike[str] | None = None,
+                 index: str | os.PathLike[str] | None = None, *, auto_build: bool = True) -> None:
+        corpus = corpus or os.environ.get("QA_CORPUS") or shipped_notes()
+        self.corpus = Path(corpus).expanduser()
+        if not self.corpus.exists():
+            raise NotesNotFound(f"no notes at {self.corpus}: give a Markdown file or a folder")
+        index = index or os.environ.get("QA_INDEX")
+        self.index_dir = Path(index).expanduser() if index else default_index(self.corpus)
+        self.auto_build = auto_build
+        self._engine: _Engine | None = None
+        self._lock = threading.RLock()
+        self.last_build: BuildReport | None = None
+
+    # --- index --------------------------------------------------------------------------
+    def _store(self) -> IndexStore:
+        from qa.index import IndexStore
+
+        return IndexStore(self.index_dir, self.corpus)
+
+    def build(self, progress: object = None) -> BuildReport:
+        """Build or refresh the index now (incremental: unchanged files are reused)."""
+        store = self._store()
+        try:
+            previous = store.load()
+        except IndexUnusable:
+            previous = None
+        try:
+            report = store.build(previous, progress=progress)  # type: ignore[arg-type]
+        except PermissionError as e:
+            raise IndexUnusable(f"cannot write the index at {self.index_dir}: {e.strerror}; "
+                                f"point --index or QA_INDEX at a writable folder") from e
+        with self._lock:
+            self._engine = None
+            self.last_build = report
+        return report
+
+    def _load(self) -> _Engine:
+        from qa.index import find_notes
+        from qa.lexicon import load_lexicon
+        from qa.query import QueryAnalyzer
+        from qa.tokenize import Tokenizer
+
+        store = self._store()
+        try:
+            index = store.load()
+        except IndexUnusable:
+            index = None  # damaged: rebuilt below
+        if self.auto_build:
+            files, _ = find_notes(self.corpus)
+            if index is None or store.stale(index, files):
+                self.build()
+                index = store.load()
+        if index is None:
+            raise IndexUnusable(f"no index at {self.index_dir}: run `qa index`")
+        lexicon = load_lexicon()
+        tokenizer = Tokenizer(index.words, index.total, lexicon)
+        flags = frozenset(t for t in index.terms if t.startswith("-"))
+        return _Engine(index, QueryAnalyzer(tokenizer, lexicon, index.vocab, flags))
+
+    def engine(self) -> _Engine:
+        with self._lock:
+            if self._engine is None:
+                self._engine = self._load()
+            return self._engine
+
+    def warm_up(self) -> None:
+        """Load (and build if needed) the index now rather than at the first question."""
+        self.engine()
+
+    # --- questions ----------------------------------------------------------------------
+    def ask(self, question: str, top: int = 5) -> Result:
+        """Answer one question: the best passages of the notes, or `found=False`."""
+        from qa.search import answerable, rank
+
+        eng = self.engine()
+        q = eng.analyzer.analyze(question)
+        hits = rank(eng.index, q, limit=max(top, 1) * 3)
+        found = answerable(hits)
+        did_you_mean = tuple(fixed for typed, fixed in q.corrections if typed.startswith("-"))
+        if not found:
+            nearest = tuple(dict.fromkeys(
+                _topic(eng.index.passage(h.doc)) for h in hits[:6]))[:3]
+            return Result(question, False, q.lang, (), nearest, did_you_mean)
+        answers: list[Answer] = []
+        seen: set[str] = set()
+        for h in hits:
+            p = eng.index.passage(h.doc)
+            key = p.command or p.text
+            if key in seen:
+                continue
+            seen.add(key)
+            answers.append(Answer(h.score, p))
+            if len(answers) >= top:
+                break
+        return Result(question, True, q.lang, tuple(answers), (), did_you_mean)
+
+    def explain(self, command_line: str) -> Explanation:
+        """Each token of a command line against the flags the notes describe."""
+        from qa.flags import explain
+
+        eng = self.engine()
+        return explain(command_line, eng.index)
+
+
+def _topic(p: object) -> str:
+    from qa.model import Passage
+
+    assert isinstance(p, Passage)
+    label = p.description or p.command or p.text
+    return label.splitlines()[0][:40]

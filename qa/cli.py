@@ -1,0 +1,255 @@
+"""The `qa` command: argument parsing, rendering, exit codes. Retrieval lives in the library."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from qa.errors import QAError
+
+if TYPE_CHECKING:
+    from qa.assistant import Assistant
+
+OK, NOT_FOUND, ERROR = 0, 1, 2
+SUBCOMMANDS = ("ask", "explain", "index", "eval", "lint")
+
+EPILOG = """\
+examples:
+  qa                                  chat with your notes (Ctrl-D leaves)
+  qa ask 如何删除所有容器
+  qa ask "how do I copy a file out of a container"
+  qa ask --json --top 3 "docker run --detatch"
+  echo "查看镜像列表" | qa ask --json -       one JSON line per question line
+  qa explain "docker run -d -p 90:80 --name web nginx"
+  qa index --corpus ~/notes           index your own notes (a file or a folder)
+  qa eval my-questions.jsonl          score a question set against your notes
+
+notes: --corpus PATH or QA_CORPUS (default: the notes shipped with qa)
+index: --index DIR or QA_INDEX (default: index/ in a checkout, else ~/.cache/qa)
+exit status: 0 answered, 1 the notes do not answer it, 2 usage or operational error
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--corpus", metavar="PATH",
+                        help="notes to use: a Markdown file or a folder (env QA_CORPUS)")
+    common.add_argument("--index", metavar="DIR", help="index folder (env QA_INDEX)")
+    common.add_argument("--traceback", action="store_true", help=argparse.SUPPRESS)
+    lang = argparse.ArgumentParser(add_help=False)
+    lang.add_argument("--lang", choices=("auto", "zh", "en"), default="auto",
+                      help="language of labels and messages (default: the question's)")
+
+    p = argparse.ArgumentParser(
+        prog="qa", parents=[common, lang], epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Answers questions about your own Markdown notes, in Chinese or English. "
+                    "With no command, opens a chat over the notes.")
+    from qa import __version__
+
+    p.add_argument("--version", action="version", version=f"qa {__version__}")
+    sub = p.add_subparsers(dest="cmd", metavar="COMMAND")
+
+    ask = sub.add_parser("ask", parents=[common, lang], help="answer one question",
+                         description="Answer a question from the notes: the command, the "
+                                     "passage and where it stands (file:line).",
+                         epilog="QUESTION '-' reads one question a line from stdin "
+                                "(with --json, one JSON object a line, flushed per line).")
+    ask.add_argument("question", nargs="+", metavar="QUESTION", help="the question, or - for stdin")
+    ask.add_argument("--json", action="store_true", help="print JSON (the library's Result)")
+    ask.add_argument("--top", type=_positive, default=3, metavar="K",
+                     help="number of answers (default 3)")
+
+    ex = sub.add_parser("explain", parents=[common, lang],
+                        help="explain each flag of a command line from the notes",
+                        description="Each token of a command line against the flags your "
+                                    "notes describe; misspelled flags get a suggestion.")
+    ex.add_argument("command_line", nargs="+", metavar="COMMAND_LINE")
+    ex.add_argument("--json", action="store_true", help="print JSON")
+
+    sub.add_parser("index", parents=[common], help="build or refresh the index (incremental)",
+                   description="Build the index of the notes, or refresh it: files whose "
+                               "content did not change are reused.")
+
+    ev = sub.add_parser("eval", parents=[common], help="score a question set (JSON Lines)",
+                        description="Score questions with expected answers against the notes: "
+                                    "top-1, hit@3, MRR, abstention, per language.",
+                        epilog='each line: {"id": "x", "q": "question", "lang": "zh|en|mix", '
+                               '"field": "command|text|flag|none", "expect": ["substring", ...]}')
+    ev.add_argument("file", metavar="FILE.jsonl")
+    ev.add_argument("--json", action="store_true", help="print the report as JSON")
+    ev.add_argument("--verbose", "-v", action="store_true", help="list the questions missed")
+
+    li = sub.add_parser("lint", parents=[common, lang],
+                        help="check the notes' docker commands against Docker's CLI",
+                        description="List commands in the notes with unknown subcommands or "
+                                    "flags, or removed/deprecated flags, with the fix.")
+    li.add_argument("--json", action="store_true", help="print JSON Lines, one finding a line")
+    return p
+
+
+def _positive(s: str) -> int:
+    try:
+        n = int(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {s}") from None
+    if not 1 <= n <= 100:
+        raise argparse.ArgumentTypeError("give a number from 1 to 100")
+    return n
+
+
+def _assistant(args: argparse.Namespace) -> Assistant:
+    from qa.assistant import Assistant
+
+    return Assistant(corpus=args.corpus, index=args.index)
+
+
+def _progress(err: TextIO):  # type: ignore[no-untyped-def]
+    """A one-line progress bar on stderr, only when stderr is a terminal."""
+    if not err.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        if total < 200 or done % 50 and done != total - 1:
+            return
+        width = 30
+        filled = int(width * (done + 1) / total)
+        err.write(f"\rindexing [{'#' * filled}{'.' * (width - filled)}] {done + 1}/{total}")
+        if done == total - 1:
+            err.write("\r" + " " * (width + 30) + "\r")
+        err.flush()
+
+    return show
+
+
+def cmd_ask(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
+    from qa.render import Style, result_text
+
+    a = _assistant(args)
+    style = Style(out)
+    if args.question == ["-"]:
+        status = OK
+        buffer = getattr(stdin, "buffer", None)
+        lines = (raw.decode("utf-8", "replace") for raw in buffer) if buffer is not None else stdin
+        for line in lines:
+            r = a.ask(line.rstrip("\r\n"), top=args.top)
+            if args.json:
+                out.write(json.dumps(r.to_dict(), ensure_ascii=False) + "\n")
+            else:
+                out.write(result_text(r, style, args.lang) + "\n\n")
+            out.flush()
+            if not r.found:
+                status = NOT_FOUND
+        return status
+    r = a.ask(" ".join(args.question), top=args.top)
+    if args.json:
+        out.write(json.dumps(r.to_dict(), ensure_ascii=False) + "\n")
+    else:
+        out.write(result_text(r, style, args.lang) + "\n")
+    return OK if r.found else NOT_FOUND
+
+
+def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
+    from qa.query import detect_lang
+    from qa.render import Style, explanation_text, label_lang
+
+    line = " ".join(args.command_line)
+    e = _assistant(args).explain(line)
+    if args.json:
+        out.write(json.dumps(e.to_dict(), ensure_ascii=False) + "\n")
+    else:
+        out.write(explanation_text(e, Style(out), label_lang(detect_lang(line), args.lang)) + "\n")
+    return OK
+
+
+def cmd_index(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
+    a = _assistant(args)
+    report = a.build(progress=_progress(err))
+    out.write(f"indexed {report.files} files ({report.parsed} read, {report.reused} unchanged): "
+              f"{report.passages} passages, {report.terms} terms in {report.seconds:.2f}s\n"
+              f"index: {a.index_dir}\n")
+    for path, why in report.skipped:
+        err.write(f"qa: skipped {path}: {why}\n")
+    return OK
+
+
+def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
+    from qa.evaluate import evaluate, load_cases
+
+    cases = load_cases(Path(args.file))
+    a = _assistant(args)
+    report = evaluate(cases, lambda q: a.ask(q, top=5).to_dict())
+    if args.json:
+        out.write(json.dumps(report.to_dict(), ensure_ascii=False) + "\n")
+        return OK
+    for name, (acc, n) in report.slices.items():
+        out.write(f"{name:8s} top1 {acc:.3f}  (n={n})\n")
+    if args.verbose:
+        for r in report.rows:
+            if not r.ok1:
+                out.write(f"  MISS {r.case.get('id', ''):18s} {r.case['q']!r} -> {r.top!r}\n")
+    out.write(json.dumps(report.summary) + "\n")
+    return OK
+
+
+def cmd_lint(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
+    from qa.render import Style, safe
+
+    a = _assistant(args)
+    findings = a.lint()
+    style = Style(out)
+    zh = args.lang == "zh"
+    for f in findings:
+        if args.json:
+            out.write(json.dumps(f.to_dict(), ensure_ascii=False) + "\n")
+            continue
+        msg = f.finding.message_zh if zh else f.finding.message_en
+        out.write(f"{style.dim(safe(f.path))}:{f.line}: {style.command(safe(f.command))}\n"
+                  f"  {style.warn(safe(msg))}\n")
+    if not args.json:
+        out.write(f"{len(findings)} findings in {a.last_lint_checked} commands checked\n")
+    return NOT_FOUND if findings else OK
+
+
+def cmd_repl(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
+    from qa.repl import run
+
+    return run(_assistant(args), lang=args.lang, stdin=stdin, stdout=out)
+
+
+COMMANDS = {"ask": cmd_ask, "explain": cmd_explain, "index": cmd_index, "eval": cmd_eval,
+            "lint": cmd_lint, None: cmd_repl}
+
+
+def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None,
+         stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """Run qa with these arguments and streams; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    stdin, out, err = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
+    if argv and not argv[0].startswith("-") and argv[0] not in SUBCOMMANDS:
+        argv.insert(0, "ask")  # `qa 如何删除所有容器` is a question
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # argparse has printed usage or help
+        return OK if e.code == 0 else ERROR
+    try:
+        return COMMANDS[args.cmd](args, out, err, stdin)
+    except QAError as e:
+        if args.traceback:
+            raise
+        err.write(f"qa: {e}\n")
+        return ERROR
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return OK
+    except OSError as e:
+        if args.traceback:
+            raise
+        err.write(f"qa: {e.strerror or e}: {getattr(e, 'filename', '') or ''}\n")
+        return ERROR

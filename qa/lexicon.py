@@ -1,0 +1,88 @@
+"""The bilingual domain lexicon (data in `qa/data/lexicon.json`): concepts and stopwords."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+_ED_UNDOUBLE = re.compile(r"([bdgmnprt])\1$")
+
+
+def stem(word: str) -> str:
+    """A light English stemmer: containers/container, removing/removed/remove, copies/copy."""
+    w = word.lower()
+    if len(w) <= 3 or not w.isalpha():
+        return w
+    if w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith("ied") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith(("sses", "xes", "zes", "ches", "shes")):
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    elif w.endswith("ing") and len(w) > 5 and re.search(r"[aeiouy]", w[:-3]):
+        w = _ED_UNDOUBLE.sub(r"\1", w[:-3])
+    elif w.endswith("ed") and len(w) > 4 and re.search(r"[aeiouy]", w[:-2]):
+        w = _ED_UNDOUBLE.sub(r"\1", w[:-2])
+    if w.endswith("e") and len(w) > 3:
+        w = w[:-1]
+    return w
+
+
+@dataclass(frozen=True)
+class Concept:
+    """Interchangeable terms of one meaning, in English (stemmed words), Chinese and commands."""
+
+    en: tuple[tuple[str, ...], ...]  # each English term as a tuple of stemmed words
+    zh: tuple[str, ...]
+    cmd: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    concepts: tuple[Concept, ...]
+    stop_en: frozenset[str]  # stemmed
+    stop_zh: frozenset[str]
+
+    @property
+    def zh_words(self) -> frozenset[str]:
+        return frozenset(w for c in self.concepts for w in c.zh)
+
+    def english_index(self) -> dict[tuple[str, ...], list[int]]:
+        """English term (stemmed words) -> the concepts it belongs to."""
+        out: dict[tuple[str, ...], list[int]] = {}
+        for i, c in enumerate(self.concepts):
+            for term in c.en:
+                out.setdefault(term, []).append(i)
+        return out
+
+    def chinese_index(self) -> dict[str, list[int]]:
+        out: dict[str, list[int]] = {}
+        for i, c in enumerate(self.concepts):
+            for term in c.zh:
+                out.setdefault(term, []).append(i)
+        return out
+
+
+def english_words(text: str) -> tuple[str, ...]:
+    return tuple(stem(w) for w in re.findall(r"[A-Za-z][A-Za-z0-9]*", text))
+
+
+def parse_lexicon(data: dict) -> Lexicon:
+    concepts = tuple(
+        Concept(en=tuple(t for t in (english_words(e) for e in c.get("en", [])) if t),
+                zh=tuple(c.get("zh", [])), cmd=tuple(c.get("cmd", [])))
+        for c in data.get("concepts", []))
+    stop_en = frozenset(stem(w) for w in data.get("stop_en", []))
+    return Lexicon(concepts, stop_en, frozenset(data.get("stop_zh", [])))
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    """The lexicon shipped in the package (read once per process)."""
+    raw = resources.files("qa.data").joinpath("lexicon.json").read_text(encoding="utf-8")
+    return parse_lexicon(json.loads(raw))

@@ -1,0 +1,172 @@
+"""Question -> weighted term groups (structured query translation through the lexicon).
+
+Every content word of a question becomes one *group*: the word's own index terms plus, through
+the bilingual lexicon, its synonyms and translations. A group counts as one term when ranking
+(its postings are united), so an English word with five Chinese translations weighs what one
+Chinese word weighs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from qa.lexicon import Lexicon, stem
+from qa.notes import family_in_text
+from qa.tokenize import Tokenizer, Unit, direction_pairs, normalize
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+MAX_PHRASE = 4
+
+
+@dataclass(frozen=True)
+class Group:
+    """One concept of the question: a set of index terms that stand for it."""
+
+    label: str  # the question's own word
+    terms: frozenset[str]
+    kind: str  # word | zh | flag | code | num | unk | sub | pair
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    lang: str  # zh | en | mix
+    groups: tuple[Group, ...]
+    pairs: tuple[Group, ...]
+    flags: tuple[str, ...]  # flag names the question mentions (corrected)
+    family: str | None  # the command it names, e.g. "docker run"
+    corrections: tuple[tuple[str, str], ...]  # (as typed, corrected)
+
+
+def detect_lang(text: str) -> str:
+    """zh, en or mix, from the share of Chinese characters and Latin words outside code."""
+    prose = re.sub(r"(?<!\S)--?[\w-]+|\$\([^)]*\)|`[^`]*`", " ", text)
+    cjk = len(_CJK.findall(prose))
+    latin = [w for w in _LATIN_WORD.findall(prose) if w.lower() not in ("docker",)]
+    if cjk and len(latin) >= 2 or cjk and latin and cjk < 4:
+        return "mix"
+    return "zh" if cjk else "en"
+
+
+class QueryAnalyzer:
+    """Turns questions into `Query` objects for one index (vocabulary) and one lexicon."""
+
+    def __init__(self, tokenizer: Tokenizer, lexicon: Lexicon, vocab: dict[str, int],
+                 flag_names: frozenset[str]) -> None:
+        self.tok = tokenizer
+        self.lex = lexicon
+        self.vocab = vocab
+        self.flag_names = flag_names
+        self.en_index = lexicon.english_index()
+        self.zh_index = lexicon.chinese_index()
+        self._english_known = sorted(
+            {w for term in self.en_index for w in term if len(w) >= 4}
+            | {t for t in vocab if t.isascii() and t.isalpha() and len(t) >= 4})
+        self._concept_terms = lru_cache(maxsize=4096)(self._concept_terms_uncached)
+
+    def _concept_terms_uncached(self, i: int) -> frozenset[str]:
+        c = self.lex.concepts[i]
+        out: set[str] = set(c.cmd)
+        for w in c.zh:
+            out.update(f for u in self.tok.units(w) for f in u.forms)
+        for term in c.en:
+            if len(term) == 1:
+                out.add(term[0])
+        return frozenset(out)
+
+    def analyze(self, question: str) -> Query:
+        from qa.flags import correct_flag
+
+        text = normalize(question)
+        units = self.tok.units(text)
+        groups: list[Group] = []
+        flags: list[str] = []
+        corrections: list[tuple[str, str]] = []
+        i = 0
+        while i < len(units):
+            u = units[i]
+            if u.kind in ("word", "stop") and u.surface.isascii():
+                n, concepts = self._english_phrase(units, i)
+                if concepts:
+                    label = " ".join(x.surface for x in units[i:i + n])
+                    terms = set().union(*(self._concept_terms(c) for c in concepts))
+                    if n == 1 and u.forms:
+                        terms.add(u.forms[0])
+                    groups.append(Group(label, frozenset(terms), "word"))
+                    i += n
+                    continue
+                if u.kind == "word":
+                    groups.append(self._english_word(u, corrections))
+                i += 1
+                continue
+            if u.kind == "stop":
+                i += 1
+                continue
+            if u.kind == "flag":
+                name = u.surface
+                if name not in self.flag_names and name not in self.vocab:
+                    fixed = correct_flag(name, self.flag_names)
+                    if fixed:
+                        corrections.append((name, fixed))
+                        name = fixed
+                flags.append(name)
+                groups.append(Group(u.surface, frozenset({name}), "flag"))
+            elif u.kind == "zh":
+                terms = set(u.forms)
+                for c in self.zh_index.get(u.surface, ()):
+                    terms |= self._concept_terms(c)
+                groups.append(Group(u.surface, frozenset(terms), "zh"))
+            else:
+                groups.append(Group(u.surface, frozenset(u.forms), u.kind))
+            i += 1
+        groups = _merge_same(groups)
+        pairs = [Group(t, frozenset({t}), "pair")
+                 for t in direction_pairs([g.terms for g in groups]) if t in self.vocab]
+        return Query(text=question, lang=detect_lang(text), groups=tuple(groups),
+                     pairs=tuple(pairs), flags=tuple(dict.fromkeys(flags)),
+                     family=_family(text), corrections=tuple(corrections))
+
+    def _english_phrase(self, units: list[Unit], i: int) -> tuple[int, list[int]]:
+        """The longest lexicon term starting at unit i (`log in`, `in the background`)."""
+        for n in range(min(MAX_PHRASE, len(units) - i), 0, -1):
+            span = units[i:i + n]
+            if not all(x.kind in ("word", "stop") and x.surface.isascii() for x in span):
+                continue
+            key = tuple(stem(x.surface) for x in span)
+            if key in self.en_index and (n > 1 or span[0].kind == "word"):
+                return n, self.en_index[key]
+        return 1, []
+
+    def _english_word(self, u: Unit, corrections: list[tuple[str, str]]) -> Group:
+        """An English word the lexicon lacks: itself, or the known word it misspells."""
+        w = u.forms[0]
+        if w not in self.vocab and len(w) >= 4:
+            from rapidfuzz import fuzz, process
+
+            best = process.extractOne(w, self._english_known, scorer=fuzz.ratio, score_cutoff=80)
+            if best:
+                fixed = best[0]
+                corrections.append((u.surface, fixed))
+                concepts = self.en_index.get((fixed,), [])
+                terms = {fixed}.union(*(self._concept_terms(c) for c in concepts))
+                return Group(u.surface, frozenset(terms), "word")
+        return Group(u.surface, frozenset({w}), "word")
+
+
+def _merge_same(groups: list[Group]) -> list[Group]:
+    seen: set[frozenset[str]] = set()
+    out = []
+    for g in groups:
+        if g.terms not in seen:
+            seen.add(g.terms)
+            out.append(g)
+    return out
+
+
+def _family(text: str) -> str | None:
+    """The command a question names, when it names one with a subcommand (`docker run`)."""
+    fam = family_in_text(text)
+    return fam if fam and " " in fam else None

@@ -1,0 +1,111 @@
+"""Ranking, re-ranking and abstention over an index, for an analysed question."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from qa.model import Passage
+from qa.query import Group, Query
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from qa.index import Index
+
+MIN_COVERAGE = 0.5  # share of the question's weight a passage must match to be an answer
+KIND_PRIOR = {"command": 1.0, "flag": 0.9, "code": 0.85, "prose": 0.8}
+FLAG_BOOST = 1.6  # a passage describing the very flag the question names
+
+
+@dataclass(frozen=True)
+class Hit:
+    doc: int
+    score: float  # cosine-like similarity in [0, 1]
+    coverage: float  # share of the question's weight this passage matches
+    rank: float  # what the order is by
+
+
+def _group_postings(index: Index, g: Group) -> tuple[np.ndarray, np.ndarray, float]:
+    """Docs matching any term of the group, the best term-frequency share a doc, and idf."""
+    import numpy as np
+
+    docs_parts, vals_parts = [], []
+    for t in g.terms:
+        post = index.postings(t)
+        if post is None:
+            continue
+        d, w = post
+        docs_parts.append(d)
+        vals_parts.append(w / index.idf[index.vocab[t]])  # tf / |doc|
+    if not docs_parts:
+        return np.empty(0, np.int32), np.empty(0, np.float32), 0.0
+    docs = np.concatenate(docs_parts)
+    vals = np.concatenate(vals_parts)
+    if len(docs_parts) > 1:
+        order = np.lexsort((-vals, docs))
+        docs, vals = docs[order], vals[order]
+        first = np.concatenate(([True], docs[1:] != docs[:-1]))
+        docs, vals = docs[first], vals[first]  # max over the group's terms
+    idf = math.log((1 + index.n) / (1 + len(docs))) + 1
+    return docs, vals, idf
+
+
+def rank(index: Index, q: Query, limit: int = 50) -> list[Hit]:
+    """The passages best matching the question, best first (no abstention here)."""
+    import numpy as np
+
+    if not q.groups:
+        return []
+    n = index.n
+    score = np.zeros(n, np.float32)
+    covered = np.zeros(n, np.float32)
+    max_idf = math.log(1 + n) + 1
+    total_w = 0.0
+    norm = 0.0
+    for g in q.groups:
+        docs, vals, idf = _group_postings(index, g)
+        w = idf if len(docs) else max_idf
+        total_w += w
+        norm += w * w
+        if len(docs):
+            score[docs] += w * vals
+            covered[docs] += w
+    for g in q.pairs:
+        docs, vals, idf = _group_postings(index, g)
+        if len(docs):
+            score[docs] += idf * vals
+    cand = np.flatnonzero(covered)
+    if not len(cand):
+        return []
+    cos = score[cand] / math.sqrt(norm)
+    cov = covered[cand] / total_w
+    rank_ = cos * (0.25 + 0.75 * cov)
+    top = cand[np.argsort(-rank_)[: limit * 4]]
+    hits = []
+    for d in top:
+        p = index.passage(int(d))
+        s = float(score[d] / math.sqrt(norm))
+        c = float(covered[d] / total_w)
+        r = s * (0.25 + 0.75 * c) * KIND_PRIOR.get(p.kind, 0.8) * _flag_factor(p, q)
+        hits.append(Hit(int(d), s, c, r))
+    hits.sort(key=lambda h: -h.rank)
+    return hits[:limit]
+
+
+def _flag_factor(p: Passage, q: Query) -> float:
+    """Boost passages that describe a flag the question names, in the command it names."""
+    if not q.flags:
+        return 1.0
+    for f in p.flags:
+        if set(f.names) & set(q.flags):
+            if q.family and f.command and f.command != q.family:
+                return 0.8
+            return FLAG_BOOST if p.kind in ("flag", "prose") else 1.2
+    return 1.0
+
+
+def answerable(hits: list[Hit]) -> bool:
+    """Abstain unless the best passage matches most of what the question asks."""
+    return bool(hits) and hits[0].coverage >= MIN_COVERAGE

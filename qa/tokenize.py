@@ -1,0 +1,202 @@
+"""One tokenizer for notes and questions: jieba for Chinese, code-aware rules for the rest.
+
+Flags (`--memory`, `-P`: case kept), `$(...)` snippets, paths and hyphenated names
+(`docker-machine`) are kept whole and also split into their parts; English words are stemmed;
+Chinese runs are segmented by our own `jieba.Tokenizer` (HMM off) and, as jieba's search mode
+does, also yield the dictionary words inside long words. Stopwords (question words) are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import threading
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from qa.lexicon import Lexicon, load_lexicon, stem
+
+_CJK_RUN = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+"
+_SCAN = re.compile(
+    r"(?P<sub>\$\((?:[^()]|\([^()]*\))*\))"
+    r"|(?P<flag>(?<![A-Za-z0-9_./:=~-])(?:--[A-Za-z0-9][A-Za-z0-9-]*|-[A-Za-z]{1,3}(?![A-Za-z0-9_])))"
+    r"|(?P<code>[A-Za-z0-9_~./:@<>=+%-]*[A-Za-z0-9_][A-Za-z0-9_~./:@<>=+%-]*)"
+    rf"|(?P<cjk>{_CJK_RUN})")
+_PARTS = re.compile(r"[a-z][a-z0-9]*|[0-9]+[a-z][a-z0-9]*")
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\x00-\x08\x0b-\x1f\x7f]")
+DIRECTION_MARKERS = frozenset({"从", "到"})  # 从X 到Y: which way a copy or move goes
+TOKENIZER_VERSION = 3
+DEFAULT_WORD_FREQ = 300  # frequency given to lexicon words jieba's dictionary lacks
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width -> ASCII) and no invisible or control characters."""
+    return _INVISIBLE.sub(" ", unicodedata.normalize("NFKC", text))
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One word-like piece of text, in order. `forms` are the index terms it stands for."""
+
+    kind: str  # flag | code | word | num | zh | unk | sub | stop (no forms)
+    surface: str
+    forms: tuple[str, ...]
+
+
+_import_lock = threading.Lock()
+
+
+def _import_jieba() -> Any:
+    """Import jieba without its pkg_resources import (slow) and with its logger silenced."""
+    with _import_lock:
+        if "jieba" not in sys.modules:
+            had = "pkg_resources" in sys.modules
+            if not had:
+                sys.modules["pkg_resources"] = None  # type: ignore[assignment]
+            try:
+                import jieba
+            finally:
+                if not had:
+                    del sys.modules["pkg_resources"]
+        import jieba
+        import logging
+
+        jieba.setLogLevel(logging.WARNING)
+        return jieba
+
+
+def full_dictionary() -> tuple[dict[str, int], int]:
+    """jieba's own dictionary as {word: frequency} (read as text, no cache files)."""
+    jieba = _import_jieba()
+    path = Path(jieba.__file__).with_name("dict.txt")
+    freq: dict[str, int] = {}
+    total = 0
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            parts = line.split(" ", 2)
+            if len(parts) >= 2 and parts[1].strip().isdigit():
+                n = int(parts[1])
+                freq[parts[0]] = n
+                total += n
+    return freq, total
+
+
+class Tokenizer:
+    """Text -> index terms. Build it with `Tokenizer.full()` (indexing) or from the words kept
+    in an index (`Tokenizer(words, total)`, questions): both segment the notes' words alike."""
+
+    def __init__(self, words: Mapping[str, int], total: int, lexicon: Lexicon | None = None) -> None:
+        self.lexicon = lexicon or load_lexicon()
+        self.words = dict(words)
+        for w in self.lexicon.zh_words | self.lexicon.stop_zh:
+            if len(w) > 1 and not self.words.get(w):
+                self.words[w] = DEFAULT_WORD_FREQ
+        self.total = total
+        self.keep_single = frozenset(w for w in self.lexicon.zh_words if len(w) == 1)
+        self._jieba: Any = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def full(cls, lexicon: Lexicon | None = None) -> Tokenizer:
+        words, total = full_dictionary()
+        return cls(words, total, lexicon)
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """What an index must record to be read with the same rules."""
+        return {"version": TOKENIZER_VERSION, "hmm": False, "stem": "light-1",
+                "direction_markers": sorted(DIRECTION_MARKERS)}
+
+    def _segmenter(self) -> Any:
+        with self._lock:
+            if self._jieba is None:
+                jieba = _import_jieba()
+                tk = jieba.Tokenizer()
+                # Fill the prefix dictionary ourselves: no dictionary cache is read or written.
+                freq: dict[str, int] = {}
+                for word, n in self.words.items():
+                    freq[word] = n
+                    for i in range(1, len(word)):
+                        freq.setdefault(word[:i], 0)
+                tk.FREQ, tk.total, tk.initialized = freq, self.total, True
+                self._jieba = tk
+            return self._jieba
+
+    def dictionary_for(self, terms: Iterable[str]) -> dict[str, int]:
+        """The slice of the dictionary a question needs: the words among `terms`."""
+        return {t: self.words[t] for t in terms if self.words.get(t)}
+
+    # --- units --------------------------------------------------------------------------
+    def units(self, text: str) -> list[Unit]:
+        out: list[Unit] = []
+        for m in _SCAN.finditer(normalize(text)):
+            kind = m.lastgroup
+            s = m.group(0)
+            if kind == "sub":
+                out.append(Unit("sub", s, (s.lower(),)))
+                out.extend(self.units(s[2:-1]))
+            elif kind == "flag":
+                out.append(Unit("flag", s, (s,)))
+            elif kind == "code":
+                out.extend(self._code(s))
+            elif kind == "cjk":
+                out.extend(self._chinese(s))
+        return out
+
+    def _code(self, s: str) -> list[Unit]:
+        low = s.lower().strip("./:=-")
+        if not low:
+            return []
+        if low.isdigit():
+            return [Unit("num", low, (low,))]
+        if re.fullmatch(r"[a-z]+", low):
+            w = stem(low)
+            return [Unit("stop", low, ())] if w in self.lexicon.stop_en else [Unit("word", low, (w,))]
+        parts = [stem(p) for p in _PARTS.findall(low)]
+        forms = tuple(dict.fromkeys([low, *(p for p in parts if p not in self.lexicon.stop_en)]))
+        return [Unit("code", s, forms)]
+
+    def _chinese(self, run: str) -> list[Unit]:
+        tk = self._segmenter()
+        freq = tk.FREQ
+        out: list[Unit] = []
+        unknown = ""
+        for w in tk.cut(run, HMM=False):
+            if len(w) == 1 and not freq.get(w) and w not in self.keep_single:
+                unknown += w  # characters the dictionary does not know: one unknown word
+                continue
+            if unknown:
+                out.append(Unit("unk", unknown, (unknown,)))
+                unknown = ""
+            if w in self.lexicon.stop_zh or len(w) == 1 and w not in self.keep_single:
+                out.append(Unit("stop", w, ()))
+                continue
+            forms = [w]
+            if len(w) > 2:
+                forms += [w[i:i + 2] for i in range(len(w) - 1) if freq.get(w[i:i + 2])]
+            if len(w) > 3:
+                forms += [w[i:i + 3] for i in range(len(w) - 2) if freq.get(w[i:i + 3])]
+            out.append(Unit("zh", w, tuple(dict.fromkeys(forms))))
+        if unknown:
+            out.append(Unit("unk", unknown, (unknown,)))
+        return out
+
+    # --- terms --------------------------------------------------------------------------
+    def terms(self, text: str) -> list[str]:
+        """The index terms of a text: every form of every unit, plus direction pairs."""
+        units = [u for u in self.units(text) if u.forms]
+        out = [f for u in units for f in u.forms]
+        out += direction_pairs([u.forms for u in units])
+        return out
+
+
+def direction_pairs(seq: list[tuple[str, ...]] | list[frozenset[str]]) -> list[str]:
+    """`从 容器` -> `从>容器`: the word after a direction marker, marked (one rule for both sides)."""
+    out: list[str] = []
+    for here, nxt in zip(seq, seq[1:]):
+        for marker in DIRECTION_MARKERS.intersection(here):
+            out += [f"{marker}>{f}" for f in nxt if f not in DIRECTION_MARKERS]
+    return out

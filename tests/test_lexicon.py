@@ -1,0 +1,90 @@
+"""Structural checks for the bilingual domain lexicon qa/data/lexicon.json."""
+import json
+from pathlib import Path
+
+import pytest
+
+LEXICON_PATH = Path(__file__).parents[1] / "qa" / "data" / "lexicon.json"
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    with open(LEXICON_PATH, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def _is_clean_string(term):
+    return isinstance(term, str) and term != "" and term == term.strip()
+
+
+def test_version(lexicon):
+    assert lexicon["version"] == 1
+
+
+def test_concepts_is_nonempty_list(lexicon):
+    assert isinstance(lexicon["concepts"], list)
+    assert lexicon["concepts"]
+
+
+def test_each_concept_has_nonempty_clean_en_and_zh(lexicon):
+    for i, concept in enumerate(lexicon["concepts"]):
+        for key in ("en", "zh"):
+            terms = concept.get(key)
+            assert isinstance(terms, list) and terms, f"concept #{i} has empty/missing {key!r}: {concept}"
+            for term in terms:
+                assert _is_clean_string(term), f"concept #{i} has bad {key} term {term!r}"
+        if "cmd" in concept:
+            assert isinstance(concept["cmd"], list)
+            for term in concept["cmd"]:
+                assert _is_clean_string(term), f"concept #{i} has bad cmd term {term!r}"
+
+
+def test_en_terms_are_lowercase(lexicon):
+    for i, concept in enumerate(lexicon["concepts"]):
+        for term in concept["en"]:
+            assert term == term.lower(), f"concept #{i}: en term {term!r} is not lowercase"
+
+
+def test_no_duplicate_terms_within_a_concept(lexicon):
+    for i, concept in enumerate(lexicon["concepts"]):
+        for key in ("en", "zh", "cmd"):
+            terms = concept.get(key, [])
+            dups = sorted({t for t in terms if terms.count(t) > 1})
+            assert not dups, f"concept #{i}: duplicate {key} terms {dups}"
+
+
+def test_no_two_concepts_identical(lexicon):
+    seen = {}
+    for i, concept in enumerate(lexicon["concepts"]):
+        key = (
+            frozenset(concept["en"]),
+            frozenset(concept["zh"]),
+            frozenset(concept.get("cmd", [])),
+        )
+        assert key not in seen, f"concepts #{seen[key]} and #{i} are identical"
+        seen[key] = i
+
+
+def test_enough_distinct_english_terms(lexicon):
+    distinct = {t for concept in lexicon["concepts"] for t in concept["en"]}
+    assert len(distinct) >= 300, f"only {len(distinct)} distinct English terms"
+
+
+def test_stopword_lists_are_clean(lexicon):
+    for key in ("stop_en", "stop_zh"):
+        words = lexicon[key]
+        assert isinstance(words, list) and words
+        for w in words:
+            assert _is_clean_string(w), f"{key} has bad entry {w!r}"
+    for w in lexicon["stop_en"]:
+        assert w == w.lower(), f"stop_en entry {w!r} is not lowercase"
+
+
+def test_stopwords_are_not_concept_terms(lexicon):
+    en_terms = {t for c in lexicon["concepts"] for t in c["en"]}
+    zh_terms = {t for c in lexicon["concepts"] for t in c["zh"]}
+    all_terms = en_terms | zh_terms
+    clash_en = sorted(w for w in lexicon["stop_en"] if w in all_terms)
+    clash_zh = sorted(w for w in lexicon["stop_zh"] if w in all_terms)
+    assert not clash_en, f"stop_en words that are also concept terms: {clash_en}"
+    assert not clash_zh, f"stop_zh words that are also concept terms: {clash_zh}"
