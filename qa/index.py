@@ -437,6 +437,7 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
         tok = Tokenizer.full()
     words = tok.dictionary_for(w for t in terms for w in (t,) if _has_cjk(t))
     words.update(tok.dictionary_for(tok.lexicon.zh_words | tok.lexicon.stop_zh))
+    words.update(tok.common_words())
     (out / "words.json").write_text(json.dumps({"total": tok.total, "words": words},
                                                ensure_ascii=False), "utf-8")
     np.savez(out / "postings.npz", indptr=weights.indptr.astype(np.int64),

@@ -28,6 +28,8 @@ class Group:
     label: str  # the question's own word
     terms: frozenset[str]
     kind: str  # word | zh | flag | code | num | unk | sub | pair
+    weight: float = 1.0  # share of full weight when the notes lack every term (see background)
+    partial: frozenset[str] = frozenset()  # words inside the question's word: they count less
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,8 @@ class QueryAnalyzer:
         c = self.lex.concepts[i]
         out: set[str] = set(c.cmd)
         for w in c.zh:
-            out.update(f for u in self.tok.units(w) for f in u.forms)
+            # each member is one dictionary word: its own term, not the words inside it
+            out.update(u.forms[0] for u in self.tok.units(w) if u.forms)
         for term in c.en:
             if len(term) == 1:
                 out.add(term[0])
@@ -115,10 +118,12 @@ class QueryAnalyzer:
                 flags.append(name)
                 groups.append(Group(u.surface, frozenset({name}), "flag"))
             elif u.kind == "zh":
-                terms = set(u.forms)
+                terms = {u.surface}
                 for c in self.zh_index.get(u.surface, ()):
                     terms |= self._concept_terms(c)
-                groups.append(Group(u.surface, frozenset(terms), "zh"))
+                partial = frozenset(u.forms[1:]) - terms
+                groups.append(Group(u.surface, frozenset(terms | partial), "zh",
+                                    self.tok.background_weight(u.surface), partial))
             else:
                 groups.append(Group(u.surface, frozenset(u.forms), u.kind))
             i += 1

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 
 MIN_COVERAGE = 0.5  # share of the question's weight a passage must match to be an answer
 KIND_PRIOR = {"command": 1.0, "flag": 0.9, "code": 0.85, "prose": 0.8}
-FLAG_BOOST = 1.6  # a passage describing the very flag the question names
+FLAG_BOOST = 1.6
+PARTIAL = 0.5  # a match on a word inside the question's word (主机 in 宿主机) counts half  # a passage describing the very flag the question names
 
 
 @dataclass(frozen=True)
@@ -27,29 +28,34 @@ class Hit:
     rank: float  # what the order is by
 
 
-def _group_postings(index: Index, g: Group) -> tuple[np.ndarray, np.ndarray, float]:
-    """Docs matching any term of the group, the best term-frequency share a doc, and idf."""
+def _group_postings(index: Index, g: Group) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """Docs matching any term of the group, the best tf/|doc| a doc, how fully (1, or PARTIAL
+    for a word inside the question's word) and the group's idf (its terms united)."""
     import numpy as np
 
-    docs_parts, vals_parts = [], []
+    docs_parts, vals_parts, share_parts = [], [], []
     for t in g.terms:
         post = index.postings(t)
         if post is None:
             continue
         d, w = post
         docs_parts.append(d)
-        vals_parts.append(w / index.idf[index.vocab[t]])  # tf / |doc|
+        share = PARTIAL if t in g.partial else 1.0
+        vals_parts.append(w * (share / index.idf[index.vocab[t]]))  # tf / |doc|
+        share_parts.append(np.full(len(d), share, np.float32))
     if not docs_parts:
-        return np.empty(0, np.int32), np.empty(0, np.float32), 0.0
+        empty = np.empty(0, np.float32)
+        return np.empty(0, np.int32), empty, empty, 0.0
     docs = np.concatenate(docs_parts)
     vals = np.concatenate(vals_parts)
+    shares = np.concatenate(share_parts)
     if len(docs_parts) > 1:
         order = np.lexsort((-vals, docs))
-        docs, vals = docs[order], vals[order]
+        docs, vals, shares = docs[order], vals[order], shares[order]
         first = np.concatenate(([True], docs[1:] != docs[:-1]))
-        docs, vals = docs[first], vals[first]  # max over the group's terms
+        docs, vals, shares = docs[first], vals[first], shares[first]  # the group's best term
     idf = math.log((1 + index.n) / (1 + len(docs))) + 1
-    return docs, vals, idf
+    return docs, vals, shares, idf
 
 
 def rank(index: Index, q: Query, limit: int = 50) -> list[Hit]:
@@ -65,28 +71,28 @@ def rank(index: Index, q: Query, limit: int = 50) -> list[Hit]:
     total_w = 0.0
     norm = 0.0
     for g in q.groups:
-        docs, vals, idf = _group_postings(index, g)
-        w = idf if len(docs) else max_idf
+        docs, vals, shares, idf = _group_postings(index, g)
+        w = idf if len(docs) else max_idf * g.weight
         total_w += w
         norm += w * w
         if len(docs):
-            score[docs] += w * vals
-            covered[docs] += w
+            score[docs] += w * w * vals
+            covered[docs] += w * shares
     for g in q.pairs:
-        docs, vals, idf = _group_postings(index, g)
+        docs, vals, _, idf = _group_postings(index, g)
         if len(docs):
-            score[docs] += idf * vals
+            score[docs] += idf * idf * vals
     cand = np.flatnonzero(covered)
     if not len(cand):
         return []
-    cos = score[cand] / math.sqrt(norm)
+    cos = score[cand] / norm
     cov = covered[cand] / total_w
     rank_ = cos * (0.25 + 0.75 * cov)
     top = cand[np.argsort(-rank_)[: limit * 4]]
     hits = []
     for d in top:
         p = index.passage(int(d))
-        s = float(score[d] / math.sqrt(norm))
+        s = float(score[d] / norm)
         c = float(covered[d] / total_w)
         r = s * (0.25 + 0.75 * c) * KIND_PRIOR.get(p.kind, 0.8) * _flag_factor(p, q)
         hits.append(Hit(int(d), s, c, r))

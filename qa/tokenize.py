@@ -8,6 +8,7 @@ does, also yield the dictionary words inside long words. Stopwords (question wor
 
 from __future__ import annotations
 
+import math
 import re
 import sys
 import threading
@@ -28,7 +29,8 @@ _SCAN = re.compile(
 _PARTS = re.compile(r"[a-z][a-z0-9]*|[0-9]+[a-z][a-z0-9]*")
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\x00-\x08\x0b-\x1f\x7f]")
 DIRECTION_MARKERS = frozenset({"从", "到"})  # 从X 到Y: which way a copy or move goes
-TOKENIZER_VERSION = 3
+TOKENIZER_VERSION = 4
+COMMON_WORDS = 20000
 DEFAULT_WORD_FREQ = 300  # frequency given to lexicon words jieba's dictionary lacks
 
 
@@ -128,6 +130,20 @@ class Tokenizer:
     def dictionary_for(self, terms: Iterable[str]) -> dict[str, int]:
         """The slice of the dictionary a question needs: the words among `terms`."""
         return {t: self.words[t] for t in terms if self.words.get(t)}
+
+    def common_words(self, n: int = COMMON_WORDS) -> dict[str, int]:
+        """The n most frequent words of the language: questions use them even when notes don't."""
+        top = sorted(self.words.items(), key=lambda kv: -kv[1])[:n]
+        return dict(top)
+
+    def background_weight(self, word: str) -> float:
+        """How much a word the notes lack should count, from its frequency in the language:
+        everyday words (已经, 现在) hardly at all, rare ones (咖啡, 闭包) fully."""
+        f = self.words.get(word, 0)
+        if not f:
+            return 1.0
+        surprise = math.log(self.total / f)
+        return min(1.0, max(0.15, (surprise - 7.0) / 4.0))
 
     # --- units --------------------------------------------------------------------------
     def units(self, text: str) -> list[Unit]:
