@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from qa.errors import IndexUnusable, NotesNotFound
 from qa.model import FlagEntry, Passage
-from qa.notes import command_family, parse_text, decode
+from qa.notes import PARSER_VERSION, command_family, decode, parse_text
 
 if TYPE_CHECKING:
     import numpy as np
@@ -239,10 +239,8 @@ class IndexStore:
 
     def stale(self, index: Index, files: list[NoteFile] | None = None) -> bool:
         """Have the notes changed since this index was built? (stat first, hash on doubt)."""
-        from qa.tokenize import TOKENIZER_VERSION
-
         recorded: dict[str, dict[str, Any]] = index.manifest["files"]
-        if index.manifest.get("tokenizer", {}).get("version") != TOKENIZER_VERSION:
+        if not _same_rules(index.manifest):
             return True
         if index.manifest.get("corpus") != str(self.corpus.resolve()):
             return True
@@ -334,6 +332,8 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
     t0 = time.perf_counter()
     files, skipped = find_notes(corpus)
     report = BuildReport(files=len(files), skipped=skipped)
+    if previous is not None and not _same_rules(previous.manifest):
+        previous = None  # passages and terms of another parser or tokenizer: nothing to reuse
     prev_files: dict[str, dict[str, Any]] = previous.manifest["files"] if previous else {}
     prev_counts = None
     if previous is not None:
@@ -446,7 +446,7 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
     np.savez(out / "counts.npz", data=counts_m.data, indices=counts_m.indices,
              indptr=counts_m.indptr, shape=np.asarray(shape, dtype=np.int64))
     manifest = {
-        "format": FORMAT, "tokenizer": tok.settings, "corpus": str(corpus.resolve()),
+        "format": FORMAT, "tokenizer": tok.settings, "parser": PARSER_VERSION, "corpus": str(corpus.resolve()),
         "created": time.time(), "files": manifest_files, "unreadable": unreadable,
         "passages": len(linked), "terms": len(terms),
         "checksums": {name: _sha((out / name).read_bytes()) for name in _FILES},
@@ -455,6 +455,14 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
     report.passages, report.terms = len(linked), len(terms)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _same_rules(manifest: dict[str, Any]) -> bool:
+    """Was this index made by the parser and tokenizer rules of this version of qa?"""
+    from qa.tokenize import TOKENIZER_VERSION
+
+    return manifest.get("parser") == PARSER_VERSION and \
+        manifest.get("tokenizer", {}).get("version") == TOKENIZER_VERSION
 
 
 def _has_cjk(t: str) -> bool:

@@ -51,12 +51,18 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 _PROSE_FLAG = re.compile(
     rf"(?<![\w-])(?P<flag>{_FLAG_NAME})\s*(?:[（(][^）)]{{0,8}}[）)])?\s*(?:参数)?\s*[，,]?\s*"
     r"(?:是|表示|为|用于|用来|指|意思是|代表)\s*(?P<desc>[^，。,;；\n]{2,60})")
+_SHELL_LANGS = ("bash", "sh", "shell", "console", "zsh", "shell-session", "fish", "powershell")
+_SHELL_COMMENT = re.compile(r"^\s*#+\s*(\S.*)$")
+_DOCKERFILE_LINE = re.compile(
+    r"^\s*(?:FROM|RUN|CMD|ENTRYPOINT|COPY|ADD|WORKDIR|EXPOSE|ENV|LABEL|ARG|VOLUME|USER|"
+    r"HEALTHCHECK|ONBUILD|STOPSIGNAL|SHELL|MAINTAINER)\s+\S")
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|(?<=\.)\s")
 # Subcommands that take a further verb: `docker network create`, `ip netns exec`.
 _GROUPS = frozenset("""container image network volume system builder plugin node service stack
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
+PARSER_VERSION = 3  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -247,8 +253,10 @@ class _Parser:
                 description, text, start = intro[0], f"{intro[0]}\n{raw.strip()}", intro[1]
             elif intro:
                 context = intro[0]
-            self.last_family = command_family(cmd) or self.last_family
-            self._emit("command", text, start, no, cmd, description, context,
+            kind = "code" if _DOCKERFILE_LINE.match(cmd) else "command"
+            if kind == "command":
+                self.last_family = command_family(cmd) or self.last_family
+            self._emit(kind, text, start, no, cmd, description, context,
                        tuple(self._prose_flags(description)))
 
     def _command(self, raw: str, no: int) -> None:
@@ -293,12 +301,7 @@ class _Parser:
             self.intro = None
             self._flag_table(body, family)
             return
-        commands = [(t, n) for t, n in _join_continuations(body) if t.strip()]
-        if commands and lang.lower() in ("", "bash", "sh", "shell", "console", "zsh", "shell-session") \
-                and all(looks_like_command(t) for t, _ in commands):
-            for t, n in commands:
-                self.pending.append((t, n))
-            self._flush_commands()
+        if self._line_wise(body, lang):
             return
         self._flush_commands()
         if not body:
@@ -312,6 +315,47 @@ class _Parser:
         self._emit("code", shown, start, body[-1][1],
                    _clean_command(_strip_comment(first)[0]) if first else None,
                    intro[0] if intro else "")
+
+    def _line_wise(self, body: list[tuple[str, int]], lang: str) -> bool:
+        """A block of commands (shell comments describing them) or Dockerfile instructions:
+        one passage a line. Returns False when the block is something else (code, output)."""
+        shell = lang.lower() in _SHELL_LANGS
+        if not shell and lang.lower() not in ("", "dockerfile", "docker", "text", "txt"):
+            return False
+        lines = [(t, n) for t, n in _join_continuations(body) if t.strip()]
+        items: list[tuple[str, int, str]] = []  # (line, number, kind) with kind '#', 'command', 'code'
+        for t, n in lines:
+            if _SHELL_COMMENT.match(t) and (shell or not lang):
+                items.append((t, n, "#"))
+            elif looks_like_command(t) or shell and not _CJK.search(_strip_comment(t)[0]):
+                items.append((t, n, "command"))
+            elif _DOCKERFILE_LINE.match(t):
+                items.append((t, n, "code"))
+            else:
+                return False
+        if not any(kind != "#" for _, _, kind in items):
+            return False
+        self._flush_commands()
+        intro = self.intro
+        self.intro = None
+        runnable = [i for i in items if i[2] != "#"]
+        described: str = ""
+        for t, n, kind in items:
+            if kind == "#":
+                described = _SHELL_COMMENT.match(t).group(1).strip()  # type: ignore[union-attr]
+                continue
+            cmd, comment = _strip_comment(t) if kind == "command" else (t.strip(), "")
+            description, context, text, start = comment or described, intro[0] if intro else "", \
+                t.strip(), n
+            if not description and intro and len(runnable) == 1:
+                description, context, text, start = intro[0], "", f"{intro[0]}\n{t.strip()}", intro[1]
+            cmd = _clean_command(cmd)
+            if kind == "command":
+                self.last_family = command_family(cmd) or self.last_family
+            self._emit(kind, text, start, n, cmd, description, context,
+                       tuple(self._prose_flags(description)))
+            described = ""
+        return True
 
     def _flag_table(self, body: list[tuple[str, int]], family: str | None) -> None:
         current: tuple[FlagEntry, list[str], int, int, int] | None = None
@@ -437,7 +481,7 @@ class _Parser:
         if code:
             self._command(code.group(1), no)
             return
-        if looks_like_command(text):
+        if looks_like_command(text) or _DOCKERFILE_LINE.match(text):
             self._command(text, no)
             return
         if self.table_family or parse_flag_line(line, None) and line.lstrip().startswith("-") \
