@@ -1,0 +1,109 @@
+"""Shared fixtures: the note shapes under tests/fixtures/, the shipped notes, the linux-zh notes.
+
+Every test runs with QA_CORPUS/QA_INDEX unset and XDG_CACHE_HOME pointing into a temporary
+folder, so no test reads or writes the user's own index or cache.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from qa import Assistant, Passage
+from qa.notes import parse_file
+
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+FIXTURES = TESTS / "fixtures"
+SHIPPED = ROOT / "corpus"
+DOCKER_NOTES = SHIPPED / "2018-05-09-docker-notes-1.md"
+LINUX = TESTS / "corpora" / "linux-zh"
+EVAL = TESTS / "eval"
+
+# Notes in GBK: written as bytes by the `gbk_notes` fixture (an editor would re-encode them).
+GBK_TEXT = """# 备份笔记
+
+## 打包
+
+把日志目录打包压缩：
+tar -czvf logs.tar.gz /var/log/nginx
+
+定时备份写进 crontab，每天凌晨两点执行。
+"""
+
+# Notes saved by a Windows editor: UTF-8 with a byte order mark, CRLF line ends.
+BOM_CRLF_TEXT = """# 远程登录
+
+- 用密钥登录服务器：
+
+`ssh -i {{~/.ssh/id_ed25519}} {{用户}}@{{主机}}`
+
+- 把本地公钥装到服务器上：
+
+`ssh-copy-id {{用户}}@{{主机}}`
+"""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("QA_CORPUS", raising=False)
+        mp.delenv("QA_INDEX", raising=False)
+        mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+        mp.setenv("NO_COLOR", "1")
+        yield
+
+
+def parse(path: Path, shown: str | None = None) -> list[Passage]:
+    """The passages a user gets from one notes file."""
+    return parse_file(path, shown or path.name).passages
+
+
+def fixture_passages(name: str) -> list[Passage]:
+    return parse(FIXTURES / name)
+
+
+@pytest.fixture
+def gbk_notes(tmp_path: Path) -> Path:
+    path = tmp_path / "backup-gbk.md"
+    path.write_bytes(GBK_TEXT.encode("gbk"))
+    return path
+
+
+@pytest.fixture
+def bom_crlf_notes(tmp_path: Path) -> Path:
+    path = tmp_path / "ssh-bom-crlf.md"
+    path.write_bytes(b"\xef\xbb\xbf" + BOM_CRLF_TEXT.replace("\n", "\r\n").encode("utf-8"))
+    return path
+
+
+@pytest.fixture
+def notes_copy(tmp_path: Path) -> Path:
+    """A private, writable copy of the fixture notes (tests may edit it)."""
+    dest = tmp_path / "notes"
+    shutil.copytree(FIXTURES, dest)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def shipped_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("shipped-index")
+
+
+@pytest.fixture(scope="session")
+def shipped(shipped_index: Path) -> Assistant:
+    """An Assistant on the shipped Docker notes, its index built once per session."""
+    a = Assistant(corpus=SHIPPED, index=shipped_index)
+    a.warm_up()
+    return a
+
+
+@pytest.fixture(scope="session")
+def linux(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    """An Assistant on tests/corpora/linux-zh (tldr pages, a GBK file, a BOM+CRLF file)."""
+    a = Assistant(corpus=LINUX, index=tmp_path_factory.mktemp("linux-index"))
+    a.warm_up()
+    return a

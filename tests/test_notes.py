@@ -1,0 +1,307 @@
+"""Markdown notes -> the passages a user gets as answers (tests/fixtures: one file a shape)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import DOCKER_NOTES, FIXTURES, fixture_passages, parse
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qa import Passage
+from qa.notes import parse_text
+
+# What a user must get from each fixture: (kind, first line, last line, command, description,
+# section). The first line is the description's when a description introduces the command.
+GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
+    "trailing-comment.md": [
+        ("command", 3, 3, "docker ps -l", "查看最后一个容器的信息", "容器常用命令"),
+        ("command", 4, 4, "docker rmi ID", "删除镜像", "容器常用命令"),
+        ("command", 5, 5, "docker pull alpine", "获取镜像", "容器常用命令"),
+        ("command", 6, 6, "docker ps -a", "", "容器常用命令"),
+        # a `#` inside quotes is part of the URL, not a comment
+        ("command", 7, 7, 'curl -s "http://example.com/#top"', "抓取页面", "容器常用命令"),
+    ],
+    "description-colon.md": [
+        ("command", 3, 5, "docker run -it -v /opt/data:/data centos",
+         "将容器挂载到宿主的指定目录上", "数据卷"),
+        ("command", 7, 10, "docker cp mycontainer:/opt/test/file.txt .", "从容器拷贝文件到宿主机",
+         "数据卷"),
+        ("command", 13, 13, "docker network ls", "", "数据卷"),
+        ("command", 14, 14, "docker network inspect my-bridge", "", "数据卷"),
+    ],
+    "fenced-blocks.md": [
+        ("command", 5, 5, "sudo systemctl start docker", "", "代码块"),
+        ("command", 6, 6, "sudo systemctl enable docker", "", "代码块"),
+        ("command", 10, 10, "docker images", "", "代码块"),
+        ("code", 13, 16, None, "一个打印当前目录的 Python 脚本", "代码块"),
+        ("command", 20, 20, "docker volume ls", "", "代码块"),
+    ],
+    "indented-code.md": [
+        ("prose", 3, 3, None, "", "缩进代码块"),
+        ("command", 5, 5, "df -h", "", "缩进代码块"),
+        ("command", 6, 6, "du -sh /var/log", "", "缩进代码块"),
+        ("prose", 8, 8, None, "", "缩进代码块"),
+    ],
+    "unclosed-fence.md": [
+        ("prose", 3, 3, None, "", "没有闭合的代码块"),
+        ("command", 8, 8, "docker image prune -a", "", "没有闭合的代码块"),
+        ("command", 9, 9, "docker container prune", "", "没有闭合的代码块"),
+    ],
+    "front-matter.md": [
+        ("command", 8, 9, "docker run -d -p 8080:80 nginx", "用 docker 跑一个 nginx", "nginx 笔记"),
+    ],
+    "tldr-page.md": [
+        ("prose", 3, 4, None, "", "docker"),
+        ("command", 6, 8, "docker ps -a", "列出所有容器（包括已停止的）", "docker"),
+        ("command", 10, 12, "docker run -d --name {{容器名}} {{镜像}}",
+         "用指定名字启动一个后台容器", "docker"),
+        ("command", 14, 16, "docker rm {{容器}}", "移除容器", "docker"),
+    ],
+    "headings.md": [
+        ("command", 7, 7, "docker ps", "查看运行中的容器", "运维笔记 > 容器 > 查看"),
+        ("command", 11, 11, "docker logs -f web", "持续输出日志", "运维笔记 > 容器 > 查看 > 日志"),
+        ("command", 15, 15, "docker images", "列出镜像", "运维笔记 > 镜像"),
+    ],
+    "mixed-prose.md": [
+        ("prose", 3, 3, None, "", "Docker 与 namespace"),
+        ("prose", 5, 5, None, "", "Docker 与 namespace"),
+        ("prose", 7, 7, None, "", "Docker 与 namespace"),
+    ],
+}
+
+# Every command line of the shipped notes, by line number (front matter is lines 1-9).
+DOCKER_COMMAND_LINES = (
+    [26, 27, 28, 35, 36, 37, 38]
+    + list(range(92, 106)) + list(range(107, 116)) + [117, 121, 124, 129, 131, 134, 137]
+    + [152, 154, 155, 159] + list(range(194, 208)) + [209, 213, 214, 215, 217]
+    + [220, 221, 222, 223, 226, 231, 232, 233, 234, 237, 242, 244])
+
+
+def _at(passages: list[Passage], kind: str, line: int) -> Passage:
+    found = [p for p in passages if p.kind == kind and p.source.line == line]
+    assert found, f"no {kind} passage starts at line {line}: " + repr(
+        [(p.kind, p.source.line, p.text[:30]) for p in passages])
+    return found[0]
+
+
+@pytest.mark.parametrize("name", sorted(GOLDEN))
+def test_fixture_gives_the_expected_passages(name: str) -> None:
+    passages = fixture_passages(name)
+    for kind, line, end, command, description, section in GOLDEN[name]:
+        p = _at(passages, kind, line)
+        assert (p.source.end_line, p.command, p.description, p.section) == (
+            end, command, description, section), p
+        assert p.source.path == name
+
+
+@pytest.mark.parametrize("name", sorted(GOLDEN))
+def test_fixture_commands_are_exactly_its_command_lines(name: str) -> None:
+    got = [p.command for p in fixture_passages(name) if p.kind == "command"]
+    want = [g[3] for g in GOLDEN[name] if g[0] == "command"]
+    assert got == want
+
+
+def test_every_shape_has_a_fixture() -> None:
+    on_disk = {p.name for p in FIXTURES.glob("*.md")}
+    assert on_disk == set(GOLDEN) | {"flag-table.md", "markdown-table.md"}
+
+
+def test_trailing_comment_is_not_part_of_the_command() -> None:
+    for p in fixture_passages("trailing-comment.md"):
+        assert p.command and "#" not in p.command.replace("/#top", "")
+        assert p.text.startswith(p.command)  # the passage shows the line as written
+
+
+def test_one_command_with_its_description_shows_both() -> None:
+    p = _at(fixture_passages("description-colon.md"), "command", 3)
+    assert p.text == "将容器挂载到宿主的指定目录上\ndocker run -it -v /opt/data:/data centos"
+
+
+def test_sentence_introducing_several_commands_is_their_context() -> None:
+    passages = fixture_passages("description-colon.md")
+    grouped = [p for p in passages if p.source.line in (13, 14)]
+    assert [p.context for p in grouped] == ["网络相关命令如下", "网络相关命令如下"]
+    assert not any(p.text.startswith("网络相关命令如下") for p in passages)
+
+
+def test_code_block_keeps_its_introducing_sentence_and_drops_the_fences() -> None:
+    p = _at(fixture_passages("fenced-blocks.md"), "code", 13)
+    assert p.text == "一个打印当前目录的 Python 脚本\nimport os\nprint(os.getcwd())"
+    assert not any("```" in q.text or "~~~" in q.text for q in fixture_passages("fenced-blocks.md"))
+
+
+def test_unclosed_fence_still_gives_its_commands() -> None:
+    passages = fixture_passages("unclosed-fence.md")
+    assert [p.command for p in passages if p.kind == "command"] == [
+        "docker image prune -a", "docker container prune"]
+    assert all(p.context == "清理无用的镜像和容器" for p in passages if p.kind == "command")
+
+
+def test_flag_table_gives_one_passage_a_flag() -> None:
+    flags = [p for p in fixture_passages("flag-table.md") if p.kind == "flag"]
+    entries = [(p.source.line, p.flags[0].short, p.flags[0].long, p.flags[0].default,
+                p.flags[0].command) for p in flags]
+    assert entries == [
+        (7, "-d", "--detach", "false", "docker run"),
+        (8, "-m", "--memory", '""', "docker run"),
+        (9, "-P", "--publish-all", "false", "docker run"),
+        (10, "-p", "--publish", "[]", "docker run"),
+        (11, None, "--net", '"bridge"', "docker run"),
+        (15, None, "--rm", "false", "docker run"),
+    ]
+    by_short = {p.flags[0].short: p for p in flags}
+    assert by_short["-m"].description == "指定容器的内存上限"
+    assert by_short["-P"].description != by_short["-p"].description  # case matters
+
+
+def test_flag_continuation_lines_belong_to_their_flag() -> None:
+    net = _at(fixture_passages("flag-table.md"), "flag", 11)
+    assert (net.source.line, net.source.end_line) == (11, 14)
+    for mode in ("bridge 使用docker daemon指定的网桥", "host", "none 容器使用自己的网络"):
+        assert mode in net.text
+        assert mode in net.flags[0].description
+    rm = _at(fixture_passages("flag-table.md"), "flag", 15)
+    assert "none" not in rm.text
+
+
+def test_usage_line_of_a_flag_table_is_not_a_flag() -> None:
+    passages = fixture_passages("flag-table.md")
+    assert not any("Usage" in p.text for p in passages if p.kind == "flag")
+
+
+def test_markdown_table_rows_are_flag_entries() -> None:
+    passages = fixture_passages("markdown-table.md")
+    rows = [(p.kind, p.source.line, p.flags[0].short if p.flags else None,
+             p.flags[0].long if p.flags else None, p.description) for p in passages]
+    assert rows == [
+        ("flag", 5, "-o", None, "把输出写到文件"),
+        ("flag", 6, "-L", "--location", "跟随重定向"),
+        ("flag", 7, "-s", "--silent", "静默模式，不显示进度"),
+    ]
+    assert all(p.flags[0].command == "curl" for p in passages)
+
+
+def test_table_header_and_rule_are_not_passages() -> None:
+    texts = " ".join(p.text for p in fixture_passages("markdown-table.md"))
+    assert "说明" not in texts and "---" not in texts
+
+
+def test_front_matter_is_metadata_not_a_passage() -> None:
+    passages = fixture_passages("front-matter.md")
+    assert all(p.source.line > 6 for p in passages)
+    assert not any(word in p.text for p in passages for word in ("layout", "tags", "2019-01-01"))
+
+
+def test_tldr_page_description_is_not_quoted_and_placeholders_stay() -> None:
+    passages = fixture_passages("tldr-page.md")
+    intro = _at(passages, "prose", 3)
+    assert intro.text.startswith("管理 Docker 容器和镜像。")
+    assert ">" not in intro.text
+    assert all("`" not in (p.command or "") for p in passages)
+
+
+def test_headings_are_not_passages_and_closing_hashes_are_dropped() -> None:
+    passages = fixture_passages("headings.md")
+    assert [p.kind for p in passages] == ["command", "command", "command"]
+    assert passages[-1].section.endswith("镜像")
+
+
+def test_mixed_prose_keeps_both_languages_in_one_paragraph_passage() -> None:
+    last = _at(fixture_passages("mixed-prose.md"), "prose", 7)
+    assert last.text == ("The Docker daemon listens on a Unix socket by default，"
+                         "需要远程管理时再打开 TCP 端口。")
+
+
+def test_a_section_of_several_paragraphs_is_several_passages() -> None:
+    passages = fixture_passages("mixed-prose.md")
+    assert len({p.source.line for p in passages}) == 3
+    assert all(p.source.line == p.source.end_line for p in passages)
+
+
+def test_gbk_notes_read_like_utf8_notes(gbk_notes: Path) -> None:
+    with pytest.raises(UnicodeDecodeError):
+        gbk_notes.read_bytes().decode("utf-8")  # the fixture really is GBK
+    passages = parse(gbk_notes)
+    cmd = _at(passages, "command", 5)
+    assert (cmd.command, cmd.description, cmd.section, cmd.source.end_line) == (
+        "tar -czvf logs.tar.gz /var/log/nginx", "把日志目录打包压缩", "备份笔记 > 打包", 6)
+    assert _at(passages, "prose", 8).text == "定时备份写进 crontab，每天凌晨两点执行。"
+
+
+def test_bom_and_crlf_leave_no_trace(bom_crlf_notes: Path) -> None:
+    passages = parse(bom_crlf_notes)
+    assert [(p.source.line, p.source.end_line, p.command, p.description, p.section)
+            for p in passages] == [
+        (3, 5, "ssh -i {{~/.ssh/id_ed25519}} {{用户}}@{{主机}}", "用密钥登录服务器", "远程登录"),
+        (7, 9, "ssh-copy-id {{用户}}@{{主机}}", "把本地公钥装到服务器上", "远程登录"),
+    ]
+    for p in passages:
+        for text in (p.text, p.command or "", p.section, p.description):
+            assert "\r" not in text and "\ufeff" not in text
+
+
+# --- the shipped notes ----------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def docker_passages() -> list[Passage]:
+    return parse(DOCKER_NOTES, "corpus/2018-05-09-docker-notes-1.md")
+
+
+def test_every_command_line_of_the_docker_notes_is_its_own_passage(
+        docker_passages: list[Passage]) -> None:
+    commands = [p for p in docker_passages if p.kind == "command"]
+    assert len(DOCKER_COMMAND_LINES) == 72
+    assert len(commands) == 72
+    assert [p.source.end_line for p in commands] == DOCKER_COMMAND_LINES
+    lines = DOCKER_NOTES.read_text(encoding="utf-8").split("\n")
+    for p in commands:
+        assert p.command and p.command in lines[p.source.end_line - 1], p
+
+
+def test_docker_notes_passage_of_the_contract(docker_passages: list[Passage]) -> None:
+    p = _at(docker_passages, "command", 107)
+    assert p.command == "docker rm $(docker container ls -aq)"
+    assert p.description == "删除所有容器"
+    assert p.text == "docker rm $(docker container ls -aq) #删除所有容器"
+    assert p.section == "docker笔记1"
+    assert (p.source.path, p.source.end_line) == ("corpus/2018-05-09-docker-notes-1.md", 107)
+
+
+def test_docker_notes_front_matter_gives_no_passage(docker_passages: list[Passage]) -> None:
+    assert min(p.source.line for p in docker_passages) > 9
+    assert all(p.section == "docker笔记1" for p in docker_passages)
+
+
+def test_docker_notes_are_never_one_big_passage(docker_passages: list[Passage]) -> None:
+    assert len(docker_passages) > 100
+    assert max(p.source.end_line - p.source.line for p in docker_passages) < 10
+
+
+def test_docker_run_flags_are_entries_of_docker_run(docker_passages: list[Passage]) -> None:
+    flags = {f.short or f.long: f for p in docker_passages if p.kind == "flag" for f in p.flags}
+    assert flags["-m"].long == "--memory" and flags["-m"].description == "指定容器的内存上限"
+    assert flags["-P"].long == "--publish-all" and flags["-p"].long == "--publish"
+    assert all(f.command == "docker run" for f in flags.values())
+    assert len(flags) == 32  # lines 50-88, continuation lines folded in
+
+
+# --- never crashes ----------------------------------------------------------------------------
+_MD_PIECES = st.sampled_from([
+    "# 标题", "## 小节", "---", "title: x", "```", "```bash", "~~~", "    docker ps -a",
+    "docker ps -l # 查看", "删除容器：", "", "  -m, --memory=\"\"   内存上限", "| -p | 端口 |",
+    "|---|---|", "- 移除容器：", "`docker rm {{容器}}`", "> 描述", "中文 English 混排。",
+    "\t缩进", "\\", "#", "`", "{{", "$(docker ps -aq)", "\r", "\ufeff",
+])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(_MD_PIECES, st.text(max_size=30)), max_size=40))
+def test_any_text_parses_into_passages_within_the_file(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    passages = parse_text(text, "any.md").passages
+    n = text.count("\n") + 1
+    for p in passages:
+        assert 1 <= p.source.line <= p.source.end_line <= n
+        assert p.kind in ("command", "flag", "prose", "code")
+        assert p.command is None or p.command.strip() == p.command and p.command
