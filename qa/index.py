@@ -97,7 +97,10 @@ def _sha(data: bytes) -> str:
 def indexed_text(p: Passage) -> list[tuple[str, int]]:
     """The fields of a passage that are indexed, each with its weight (repetitions)."""
     if p.kind == "command":
-        return [(p.description, 2), (p.command or "", 2), (p.context, 1), (p.section, 1)]
+        # what the command's flags do is part of what the command does
+        flags = " ".join(f.description for f in p.flags)
+        return [(p.description, 2), (p.command or "", 2), (p.context, 1), (p.section, 1),
+                (flags, 1)]
     if p.kind == "flag":
         return [(p.text, 2), (p.context, 1), (p.section, 1)]
     if p.kind == "code":
@@ -132,8 +135,22 @@ def link_flags(passages: list[Passage]) -> list[Passage]:
                 table.setdefault((f.command, name), f)
     if not table:
         return passages
+    examples: dict[tuple[str | None, str], str] = {}
+    for p in passages:
+        if p.kind == "command" and p.command:
+            family = command_family(p.command)
+            for name in flags_in(p.command):
+                examples.setdefault((family, name), p.command)
     out = []
     for p in passages:
+        if p.kind == "flag" and p.command is None and p.flags:
+            # a flag entry's runnable line: the first command of the notes that uses it
+            f = p.flags[0]
+            example = next((examples[(f.command, n)] for n in f.names if (f.command, n) in examples),
+                           None)
+            if example:
+                p = Passage(p.kind, p.text, example, p.description, p.section, p.source,
+                            p.context, p.flags)
         if p.kind == "command" and p.command:
             family = command_family(p.command)
             have = {n for f in p.flags for n in f.names}

@@ -14,6 +14,8 @@ _ED_UNDOUBLE = re.compile(r"([bdgmnprt])\1$")
 def stem(word: str) -> str:
     """A light English stemmer: containers/container, removing/removed/remove, copies/copy."""
     w = word.lower()
+    if len(w) == 3 and w.endswith("s") and w[1] not in "su":
+        return w[:-1]  # ids, vms, ips
     if len(w) <= 3 or not w.isalpha():
         return w
     if w.endswith("ies") and len(w) > 4:

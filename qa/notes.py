@@ -62,7 +62,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 3  # bump when the passages made of the same notes change
+PARSER_VERSION = 5  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -243,12 +243,13 @@ class _Parser:
         group, self.pending = self.pending, []
         intro = self.intro
         self.intro = None
+        lead = self._lead_in()
         for raw, no in group:
             cmd, comment = _strip_comment(raw)
             cmd = _clean_command(cmd)
             if not cmd:
                 continue
-            description, context, text, start = comment, "", raw.strip(), no
+            description, context, text, start = comment, lead, raw.strip(), no
             if intro and not comment and len(group) == 1:
                 description, text, start = intro[0], f"{intro[0]}\n{raw.strip()}", intro[1]
             elif intro:
@@ -258,6 +259,12 @@ class _Parser:
                 self.last_family = command_family(cmd) or self.last_family
             self._emit(kind, text, start, no, cmd, description, context,
                        tuple(self._prose_flags(description)))
+
+    def _lead_in(self) -> str:
+        """The paragraph just before a run of commands, in the same section: their context."""
+        if self.out and self.out[-1].kind == "prose" and self.out[-1].section == self.section:
+            return self.out[-1].text[:MAX_PROSE]
+        return ""
 
     def _command(self, raw: str, no: int) -> None:
         self._flush_paragraph()
@@ -338,6 +345,7 @@ class _Parser:
         self._flush_commands()
         intro = self.intro
         self.intro = None
+        lead = intro[0] if intro else self._lead_in()
         runnable = [i for i in items if i[2] != "#"]
         described: str = ""
         for t, n, kind in items:
@@ -345,8 +353,7 @@ class _Parser:
                 described = _SHELL_COMMENT.match(t).group(1).strip()  # type: ignore[union-attr]
                 continue
             cmd, comment = _strip_comment(t) if kind == "command" else (t.strip(), "")
-            description, context, text, start = comment or described, intro[0] if intro else "", \
-                t.strip(), n
+            description, context, text, start = comment or described, lead, t.strip(), n
             if not description and intro and len(runnable) == 1:
                 description, context, text, start = intro[0], "", f"{intro[0]}\n{t.strip()}", intro[1]
             cmd = _clean_command(cmd)

@@ -94,11 +94,14 @@ class QueryAnalyzer:
             if u.kind in ("word", "stop") and u.surface.isascii():
                 n, concepts = self._english_phrase(units, i)
                 if concepts:
-                    label = " ".join(x.surface for x in units[i:i + n])
+                    span = units[i:i + n]
+                    label = " ".join(x.surface for x in span)
                     terms = set().union(*(self._concept_terms(c) for c in concepts))
-                    if n == 1 and u.forms:
-                        terms.add(u.forms[0])
-                    groups.append(Group(label, frozenset(terms), "word"))
+                    own = {f for x in span for f in x.forms}
+                    # the words of a phrase (`docker` of `docker daemon`) match it partly
+                    partial = frozenset(own - terms) if n > 1 else frozenset()
+                    groups.append(Group(label, frozenset(terms | own), "word",
+                                        self._concept_weight(concepts), partial))
                     i += n
                     continue
                 if u.kind == "word":
@@ -125,7 +128,9 @@ class QueryAnalyzer:
                 groups.append(Group(u.surface, frozenset(terms | partial), "zh",
                                     self.tok.background_weight(u.surface), partial))
             else:
-                groups.append(Group(u.surface, frozenset(u.forms), u.kind))
+                # `tar.gz`, `docker-machine`: the whole token counts fully, its parts half
+                groups.append(Group(u.surface, frozenset(u.forms), u.kind,
+                                    partial=frozenset(u.forms[1:]) - {u.forms[0]}))
             i += 1
         groups = _merge_same(groups)
         pairs = [Group(t, frozenset({t}), "pair")
@@ -133,6 +138,11 @@ class QueryAnalyzer:
         return Query(text=question, lang=detect_lang(text), groups=tuple(groups),
                      pairs=tuple(pairs), flags=tuple(dict.fromkeys(flags)),
                      family=_family(text), corrections=tuple(corrections))
+
+    def _concept_weight(self, concepts: list[int]) -> float:
+        """A lexicon word the notes never use: as surprising as its most everyday translation."""
+        zh = [w for c in concepts for w in self.lex.concepts[c].zh]
+        return min((self.tok.background_weight(w) for w in zh), default=1.0)
 
     def _english_phrase(self, units: list[Unit], i: int) -> tuple[int, list[int]]:
         """The longest lexicon term starting at unit i (`log in`, `in the background`)."""
@@ -157,7 +167,7 @@ class QueryAnalyzer:
                 corrections.append((u.surface, fixed))
                 concepts = self.en_index.get((fixed,), [])
                 terms = {fixed}.union(*(self._concept_terms(c) for c in concepts))
-                return Group(u.surface, frozenset(terms), "word")
+                return Group(u.surface, frozenset(terms), "word", self._concept_weight(concepts))
         return Group(u.surface, frozenset({w}), "word")
 
 

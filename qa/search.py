@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qa.model import Passage
 from qa.query import Group, Query
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
     from qa.index import Index
 
-MIN_COVERAGE = 0.5  # share of the question's weight a passage must match to be an answer
+MIN_COVERAGE = 0.45  # share of the question's weight a passage must match to be an answer
 KIND_PRIOR = {"command": 1.0, "flag": 0.9, "code": 0.85, "prose": 0.8}
 FLAG_BOOST = 1.6
 PARTIAL = 0.5  # a match on a word inside the question's word (主机 in 宿主机) counts half  # a passage describing the very flag the question names
@@ -72,7 +72,9 @@ def rank(index: Index, q: Query, limit: int = 50) -> list[Hit]:
     norm = 0.0
     for g in q.groups:
         docs, vals, shares, idf = _group_postings(index, g)
-        w = idf if len(docs) else max_idf * g.weight
+        # a question word the notes lack weighs like the rarest word, even when words
+        # inside it (docker in docker-compose.yml) are found: those match it only partly
+        w = idf if g.terms - g.partial & index.vocab.keys() else max_idf * g.weight
         total_w += w
         norm += w * w
         if len(docs):
@@ -87,17 +89,23 @@ def rank(index: Index, q: Query, limit: int = 50) -> list[Hit]:
         return []
     cos = score[cand] / norm
     cov = covered[cand] / total_w
-    rank_ = cos * (0.25 + 0.75 * cov)
+    rank_ = _combine(cos, cov)
     top = cand[np.argsort(-rank_)[: limit * 4]]
     hits = []
     for d in top:
         p = index.passage(int(d))
         s = float(score[d] / norm)
         c = float(covered[d] / total_w)
-        r = s * (0.25 + 0.75 * c) * KIND_PRIOR.get(p.kind, 0.8) * _flag_factor(p, q)
+        r = _combine(s, c) * KIND_PRIOR.get(p.kind, 0.8) * _flag_factor(p, q)
         hits.append(Hit(int(d), s, c, r))
     hits.sort(key=lambda h: -h.rank)
     return hits[:limit]
+
+
+def _combine(cos: Any, cov: Any) -> Any:
+    """Order by similarity weighted by the square of how much of the question is covered:
+    a passage answering every part of the question beats a closer match on one part."""
+    return cos * cov * cov
 
 
 def _flag_factor(p: Passage, q: Query) -> float:

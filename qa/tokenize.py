@@ -26,10 +26,10 @@ _SCAN = re.compile(
     r"|(?P<flag>(?<![A-Za-z0-9_./:=~-])(?:--[A-Za-z0-9][A-Za-z0-9-]*|-[A-Za-z]{1,3}(?![A-Za-z0-9_])))"
     r"|(?P<code>[A-Za-z0-9_~./:@<>=+%-]*[A-Za-z0-9_][A-Za-z0-9_~./:@<>=+%-]*)"
     rf"|(?P<cjk>{_CJK_RUN})")
-_PARTS = re.compile(r"[a-z][a-z0-9]*|[0-9]+[a-z][a-z0-9]*")
+_PARTS = re.compile(r"[a-z][a-z0-9]*|[0-9]+[a-z][a-z0-9]*|[0-9]+")
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\x00-\x08\x0b-\x1f\x7f]")
 DIRECTION_MARKERS = frozenset({"从", "到"})  # 从X 到Y: which way a copy or move goes
-TOKENIZER_VERSION = 4
+TOKENIZER_VERSION = 6
 COMMON_WORDS = 20000
 DEFAULT_WORD_FREQ = 300  # frequency given to lexicon words jieba's dictionary lacks
 
@@ -170,7 +170,9 @@ class Tokenizer:
             return [Unit("num", low, (low,))]
         if re.fullmatch(r"[a-z]+", low):
             w = stem(low)
-            return [Unit("stop", low, ())] if w in self.lexicon.stop_en else [Unit("word", low, (w,))]
+            if w in self.lexicon.stop_en or len(low) == 1:  # `s` of `container's`
+                return [Unit("stop", low, ())]
+            return [Unit("word", low, (w,))]
         parts = [stem(p) for p in _PARTS.findall(low)]
         forms = tuple(dict.fromkeys([low, *(p for p in parts if p not in self.lexicon.stop_en)]))
         return [Unit("code", s, forms)]
