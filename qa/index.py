@@ -94,25 +94,34 @@ def _sha(data: bytes) -> str:
 
 
 # --- indexed text of a passage -------------------------------------------------------------
-def indexed_text(p: Passage) -> list[tuple[str, int]]:
-    """The fields of a passage that are indexed, each with its weight (repetitions)."""
+BACKGROUND = "~"  # prefix of terms from a passage's surroundings (context, section)
+
+
+def indexed_text(p: Passage) -> list[tuple[str, int, bool]]:
+    """The fields of a passage that are indexed: (text, repetitions, background?).
+
+    Background fields (the sentence introducing a group of commands, the section, what a
+    command's flags do) are indexed under their own terms, so a match there counts less."""
     if p.kind == "command":
-        # what the command's flags do is part of what the command does
         flags = " ".join(f.description for f in p.flags)
-        return [(p.description, 2), (p.command or "", 2), (p.context, 1), (p.section, 1),
-                (flags, 1)]
+        return [(p.description, 2, False), (p.command or "", 2, False), (p.context, 1, True),
+                (p.section, 1, True), (flags, 1, True)]
     if p.kind == "flag":
-        return [(p.text, 2), (p.context, 1), (p.section, 1)]
+        return [(p.text, 2, False), (p.context, 1, True), (p.section, 1, True)]
     if p.kind == "code":
-        return [(p.description, 2), (p.text, 1), (p.section, 1)]
-    return [(p.text, 2), (p.section, 1)]
+        return [(p.description, 2, False), (p.text, 1, False), (p.context, 1, True),
+                (p.section, 1, True)]
+    return [(p.text, 2, False), (p.section, 1, True)]
 
 
 def passage_terms(p: Passage, tok: Tokenizer) -> list[str]:
     out: list[str] = []
-    for text, weight in indexed_text(p):
+    for text, weight, background in indexed_text(p):
         if text:
-            out += tok.terms(text) * weight
+            terms = tok.terms(text)
+            if background:
+                terms = [BACKGROUND + t for t in terms]
+            out += terms * weight
     return out
 
 

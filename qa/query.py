@@ -134,7 +134,8 @@ class QueryAnalyzer:
             i += 1
         groups = _merge_same(groups)
         pairs = [Group(t, frozenset({t}), "pair")
-                 for t in direction_pairs([g.terms for g in groups]) if t in self.vocab]
+                 for t in direction_pairs([g.terms for g in groups])
+                 if t in self.vocab or "~" + t in self.vocab]
         return Query(text=question, lang=detect_lang(text), groups=tuple(groups),
                      pairs=tuple(pairs), flags=tuple(dict.fromkeys(flags)),
                      family=_family(text), corrections=tuple(corrections))

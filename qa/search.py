@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from qa.index import BACKGROUND
 from qa.model import Passage
 from qa.query import Group, Query
 
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
 MIN_COVERAGE = 0.45  # share of the question's weight a passage must match to be an answer
 KIND_PRIOR = {"command": 1.0, "flag": 0.9, "code": 0.85, "prose": 0.8}
 FLAG_BOOST = 1.6
+CHAR_WEIGHT = 0.5  # weight of the character-overlap tie-breaker
+BACKGROUND_SHARE = 0.5  # a match in a passage's surroundings rather than in the passage
 PARTIAL = 0.5  # a match on a word inside the question's word (主机 in 宿主机) counts half  # a passage describing the very flag the question names
 
 
@@ -35,14 +38,15 @@ def _group_postings(index: Index, g: Group) -> tuple[np.ndarray, np.ndarray, np.
 
     docs_parts, vals_parts, share_parts = [], [], []
     for t in g.terms:
-        post = index.postings(t)
-        if post is None:
-            continue
-        d, w = post
-        docs_parts.append(d)
-        share = PARTIAL if t in g.partial else 1.0
-        vals_parts.append(w * (share / index.idf[index.vocab[t]]))  # tf / |doc|
-        share_parts.append(np.full(len(d), share, np.float32))
+        for term, field_share in ((t, 1.0), (BACKGROUND + t, BACKGROUND_SHARE)):
+            post = index.postings(term)
+            if post is None:
+                continue
+            d, w = post
+            docs_parts.append(d)
+            share = (PARTIAL if t in g.partial else 1.0) * field_share
+            vals_parts.append(w * (share / index.idf[index.vocab[term]]))  # tf / |doc|
+            share_parts.append(np.full(len(d), share, np.float32))
     if not docs_parts:
         empty = np.empty(0, np.float32)
         return np.empty(0, np.int32), empty, empty, 0.0
@@ -74,7 +78,7 @@ def rank(index: Index, q: Query, limit: int = 50) -> list[Hit]:
         docs, vals, shares, idf = _group_postings(index, g)
         # a question word the notes lack weighs like the rarest word, even when words
         # inside it (docker in docker-compose.yml) are found: those match it only partly
-        w = idf if g.terms - g.partial & index.vocab.keys() else max_idf * g.weight
+        w = idf if any(known(index, t) for t in g.terms - g.partial) else max_idf * g.weight
         total_w += w
         norm += w * w
         if len(docs):
@@ -96,10 +100,34 @@ def rank(index: Index, q: Query, limit: int = 50) -> list[Hit]:
         p = index.passage(int(d))
         s = float(score[d] / norm)
         c = float(covered[d] / total_w)
-        r = _combine(s, c) * KIND_PRIOR.get(p.kind, 0.8) * _flag_factor(p, q)
+        r = _combine(s, c) * KIND_PRIOR.get(p.kind, 0.8) * _flag_factor(p, q) \
+            * (1.0 + CHAR_WEIGHT * _char_overlap(q.text, p))
         hits.append(Hit(int(d), s, c, r))
     hits.sort(key=lambda h: -h.rank)
     return hits[:limit]
+
+
+def _chars(text: str) -> set[str]:
+    cjk = "".join(ch if "\u3400" <= ch <= "\u9fff" else " " for ch in text)
+    out: set[str] = set()
+    for run in cjk.split():
+        out.update(run)
+        out.update(run[i:i + 2] for i in range(len(run) - 1))
+    return out
+
+
+def _char_overlap(question: str, p: Passage) -> float:
+    """Share of the question's Chinese characters and character pairs found in the passage's
+    own words: a tie-breaker that sees 解开/解压 or 多大/大小 as related, as words cannot."""
+    q = _chars(question)
+    if not q:
+        return 0.0
+    return len(q & _chars(p.description or p.text)) / len(q)
+
+
+def known(index: Index, term: str) -> bool:
+    """Do the notes use this term (in a passage or around one)?"""
+    return term in index.vocab or BACKGROUND + term in index.vocab
 
 
 def _combine(cos: Any, cov: Any) -> Any:
