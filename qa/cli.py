@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 OK, NOT_FOUND, ERROR = 0, 1, 2
 SUBCOMMANDS = ("ask", "explain", "index", "eval", "lint")
+_GLOBAL_OPTIONS = ("--corpus", "--index", "--lang", "--help", "-h", "--version", "--traceback")
 
 EPILOG = """\
 examples:
@@ -59,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
                                      "passage and where it stands (file:line).",
                          epilog="QUESTION '-' reads one question a line from stdin "
                                 "(with --json, one JSON object a line, flushed per line).")
-    ask.add_argument("question", nargs="+", metavar="QUESTION", help="the question, or - for stdin")
+    ask.add_argument("question", nargs="*", metavar="QUESTION", help="the question, or - for stdin")
     ask.add_argument("--json", action="store_true", help="print JSON (the library's Result)")
     ask.add_argument("--top", type=_positive, default=3, metavar="K",
                      help="number of answers (default 3)")
@@ -200,19 +201,21 @@ def cmd_lint(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) 
     from qa.render import Style, safe
 
     a = _assistant(args)
-    findings = a.lint()
+    items = a.lint()
+    if args.json:
+        for item in items:
+            out.write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
+        return NOT_FOUND if items else OK
     style = Style(out)
     zh = args.lang == "zh"
-    for f in findings:
-        if args.json:
-            out.write(json.dumps(f.to_dict(), ensure_ascii=False) + "\n")
-            continue
-        msg = f.finding.message_zh if zh else f.finding.message_en
-        out.write(f"{style.dim(safe(f.path))}:{f.line}: {style.command(safe(f.command))}\n"
-                  f"  {style.warn(safe(msg))}\n")
-    if not args.json:
-        out.write(f"{len(findings)} findings in {a.last_lint_checked} commands checked\n")
-    return NOT_FOUND if findings else OK
+    for item in items:
+        message = item.finding.message_zh if zh else item.finding.message_en
+        out.write(f"{style.dim(safe(item.path))}:{item.line}: {style.command(safe(item.command))}\n"
+                  f"  {style.warn(safe(message))}\n")
+    n, checked = len(items), a.last_lint_checked
+    out.write(f"共检查 {checked} 条命令，发现 {n} 个问题\n" if zh else
+              f"{n} finding{'s' * (n != 1)} in {checked} command{'s' * (checked != 1)} checked\n")
+    return NOT_FOUND if items else OK
 
 
 def cmd_repl(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
@@ -230,11 +233,18 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None,
     """Run qa with these arguments and streams; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     stdin, out, err = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
-    if argv and not argv[0].startswith("-") and argv[0] not in SUBCOMMANDS:
-        argv.insert(0, "ask")  # `qa 如何删除所有容器` is a question
+    if argv and argv[0] not in SUBCOMMANDS and (
+            not argv[0].startswith("-") or argv[0].split("=")[0] not in _GLOBAL_OPTIONS):
+        argv.insert(0, "ask")  # `qa 如何删除所有容器` and `qa --memroy` are questions
     parser = _parser()
     try:
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        if extra and args.cmd == "ask":
+            args.question += extra  # `qa ask --detatch`: a flag asked about, not an option
+        elif extra:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        if args.cmd == "ask" and not args.question:
+            parser.error("give a question, e.g. qa ask 如何删除所有容器 (or - to read stdin)")
     except SystemExit as e:  # argparse has printed usage or help
         return OK if e.code == 0 else ERROR
     try:
