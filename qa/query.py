@@ -19,6 +19,7 @@ from qa.tokenize import Tokenizer, Unit, direction_pairs, normalize
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 MAX_PHRASE = 4
+CODE_PART_SHARE = 0.3  # `docker` of `docker-compose.yml`: a part says little of the whole
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class Group:
     kind: str  # word | zh | flag | code | num | unk | sub | pair
     weight: float = 1.0  # share of full weight when the notes lack every term (see background)
     partial: frozenset[str] = frozenset()  # words inside the question's word: they count less
+    partial_share: float = 0.5  # how much a match on one of those counts
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,8 @@ class QueryAnalyzer:
             else:
                 # `tar.gz`, `docker-machine`: the whole token counts fully, its parts half
                 groups.append(Group(u.surface, frozenset(u.forms), u.kind,
-                                    partial=frozenset(u.forms[1:]) - {u.forms[0]}))
+                                    partial=frozenset(u.forms[1:]) - {u.forms[0]},
+                                    partial_share=CODE_PART_SHARE))
             i += 1
         groups = _merge_same(groups)
         pairs = [Group(t, frozenset({t}), "pair")
@@ -162,7 +165,9 @@ class QueryAnalyzer:
         if w not in self.vocab and len(w) >= 4:
             from rapidfuzz import fuzz, process
 
-            best = process.extractOne(w, self._english_known, scorer=fuzz.ratio, score_cutoff=80)
+            # a typo keeps its first letter (contianer -> container, not react -> create)
+            best = process.extractOne(w, [k for k in self._english_known if k[0] == w[0]],
+                                      scorer=fuzz.ratio, score_cutoff=85)
             if best:
                 fixed = best[0]
                 corrections.append((u.surface, fixed))

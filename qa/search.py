@@ -17,10 +17,11 @@ if TYPE_CHECKING:
 
 MIN_COVERAGE = 0.45  # share of the question's weight a passage must match to be an answer
 KIND_PRIOR = {"command": 1.0, "flag": 0.9, "code": 0.85, "prose": 0.8}
-FLAG_BOOST = 1.6
+FLAG_BOOST = 1.6  # a passage describing the very flag the question names
+ASKED_FLAG_BOOST = 1.3  # a flag entry, when the question asks which flag does something
+OTHER_FAMILY = 0.6  # the flag's namesake in another command (`docker run -a` for commit's)
 CHAR_WEIGHT = 0.5  # weight of the character-overlap tie-breaker
 BACKGROUND_SHARE = 0.5  # a match in a passage's surroundings rather than in the passage
-PARTIAL = 0.5  # a match on a word inside the question's word (主机 in 宿主机) counts half  # a passage describing the very flag the question names
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,8 @@ class Hit:
 
 
 def _group_postings(index: Index, g: Group) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
-    """Docs matching any term of the group, the best tf/|doc| a doc, how fully (1, or PARTIAL
-    for a word inside the question's word) and the group's idf (its terms united)."""
+    """Docs matching any term of the group, the best tf/|doc| a doc, how fully (1, or the
+    group's partial share for a word inside the question's word) and the group's idf (its terms united)."""
     import numpy as np
 
     docs_parts, vals_parts, share_parts = [], [], []
@@ -44,7 +45,7 @@ def _group_postings(index: Index, g: Group) -> tuple[np.ndarray, np.ndarray, np.
                 continue
             d, w = post
             docs_parts.append(d)
-            share = (PARTIAL if t in g.partial else 1.0) * field_share
+            share = (g.partial_share if t in g.partial else 1.0) * field_share
             vals_parts.append(w * (share / index.idf[index.vocab[term]]))  # tf / |doc|
             share_parts.append(np.full(len(d), share, np.float32))
     if not docs_parts:
@@ -137,15 +138,19 @@ def _combine(cos: Any, cov: Any) -> Any:
 
 
 def _flag_factor(p: Passage, q: Query) -> float:
-    """Boost passages that describe a flag the question names, in the command it names."""
+    """Favour passages that describe a flag the question names, as used in the command it
+    names (`docker commit -a` is the author, `docker run -a` attach); when the question asks
+    which flag does something, favour flag entries."""
+    from qa.flags import asks_for_flag, same_flag
+
     if not q.flags:
+        return ASKED_FLAG_BOOST if p.kind == "flag" and asks_for_flag(q) else 1.0
+    named = [(f, n) for f in p.flags for n in f.names if n in q.flags]
+    if not named:
         return 1.0
-    for f in p.flags:
-        if set(f.names) & set(q.flags):
-            if q.family and f.command and f.command != q.family:
-                return 0.8
-            return FLAG_BOOST if p.kind in ("flag", "prose") else 1.2
-    return 1.0
+    if any(same_flag(f, n, q.family) for f, n in named) or not q.family:
+        return FLAG_BOOST if p.kind in ("flag", "prose") else 1.2
+    return OTHER_FAMILY
 
 
 def answerable(hits: list[Hit]) -> bool:
