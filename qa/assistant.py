@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qa.errors import IndexUnusable, NotesNotFound
-from qa.model import Answer, Explanation, Result
+from qa.errors import IndexUnusable, NotesNotFound, QAError
+from qa.model import Answer, Explanation, Passage, Result, Source
 
 if TYPE_CHECKING:
     from qa.index import BuildReport, Index, IndexStore
+    from qa.lint import LintItem
     from qa.query import QueryAnalyzer
 
 PACKAGE = Path(__file__).resolve().parent
@@ -70,6 +71,7 @@ class Assistant:
         self._engine: _Engine | None = None
         self._lock = threading.RLock()
         self.last_build: BuildReport | None = None
+        self.last_lint_checked = 0  # commands the last `lint()` checked
 
     # --- index --------------------------------------------------------------------------
     def _store(self) -> IndexStore:
@@ -130,7 +132,8 @@ class Assistant:
     # --- questions ----------------------------------------------------------------------
     def ask(self, question: str, top: int = 5) -> Result:
         """Answer one question: the best passages of the notes, or `found=False`."""
-        from qa.search import answerable, rank
+        from qa.lint import answer_warnings
+        from qa.search import MIN_COVERAGE, answerable, rank
 
         eng = self.engine()
         q = eng.analyzer.analyze(question)
@@ -145,14 +148,62 @@ class Assistant:
         seen: set[str] = set()
         for h in hits:
             p = eng.index.passage(h.doc)
-            key = p.command or p.text
-            if key in seen:
-                continue
+            key = p.text
+            if key in seen or answers and h.coverage < MIN_COVERAGE:
+                continue  # a repeat, or a further answer that does not answer enough
             seen.add(key)
-            answers.append(Answer(h.score, p))
+            answers.append(Answer(h.score, p, answer_warnings(p, q.lang, eng.index.all_passages)))
             if len(answers) >= top:
                 break
         return Result(question, True, q.lang, tuple(answers), (), did_you_mean)
+
+    def topics(self, question: str) -> tuple[str, ...]:
+        """The content words of a question as typed, in order (`如何删除所有容器` -> 删除, 所有, 容器)."""
+        eng = self.engine()
+        return tuple(g.label for g in eng.analyzer.analyze(question).groups)
+
+    def matched(self, question: str, passage: Passage) -> tuple[str, ...]:
+        """The content words of a question that a passage speaks of (a subset of `topics`)."""
+        from qa.index import passage_terms
+
+        eng = self.engine()
+        terms = set(passage_terms(passage, eng.analyzer.tok))
+        return tuple(g.label for g in eng.analyzer.analyze(question).groups if g.terms & terms)
+
+    def around(self, source: Source, lines: int = 3) -> tuple[tuple[int, str], ...]:
+        """The note's lines around a source, `lines` before and after: (line number, text)."""
+        from qa.notes import decode
+
+        path = self._note_file(source.path)
+        try:
+            text = decode(path.read_bytes())
+        except (OSError, ValueError) as e:
+            raise NotesNotFound(f"cannot read {source.path}: {e}; run `qa index`") from e
+        all_lines = text.split("\n")
+        first = max(1, source.line - lines)
+        last = min(len(all_lines), source.end_line + lines)
+        return tuple((n, all_lines[n - 1]) for n in range(first, last + 1))
+
+    def _note_file(self, shown: str) -> Path:
+        """A source path as answers show it -> the file on disk (never outside the notes)."""
+        corpus = self.corpus.resolve()
+        if corpus.is_file():
+            if Path(shown).name == corpus.name:
+                return corpus
+        else:
+            path = (corpus.parent / shown).resolve()
+            if path.is_relative_to(corpus) and path.is_file():
+                return path
+        raise QAError(f"{shown} is not in the notes at {self.corpus}: run `qa index`")
+
+    def lint(self) -> list[LintItem]:
+        """The notes' commands and flag entries checked against Docker's CLI (nothing is run):
+        typos, removed or deprecated flags, each with its fix, in file and line order."""
+        from qa.lint import lint_passages
+
+        items, self.last_lint_checked = lint_passages(self.engine().index.all_passages(),
+                                                      self.corpus)
+        return items
 
     def explain(self, command_line: str) -> Explanation:
         """Each token of a command line against the flags the notes describe."""

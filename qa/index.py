@@ -107,7 +107,10 @@ def indexed_text(p: Passage) -> list[tuple[str, int, bool]]:
         return [(p.description, 2, False), (p.command or "", 2, False), (p.context, 1, True),
                 (p.section, 1, True), (flags, 1, True)]
     if p.kind == "flag":
-        return [(p.text, 2, False), (p.context, 1, True), (p.section, 1, True)]
+        # the words of a long flag's name are English for what it does (--publish-all)
+        words = " ".join(f.long.lstrip("-").replace("-", " ") for f in p.flags if f.long)
+        return [(p.text, 2, False), (words, 1, False), (p.context, 1, True),
+                (p.section, 1, True)]
     if p.kind == "code":
         return [(p.description, 2, False), (p.text, 1, False), (p.context, 1, True),
                 (p.section, 1, True)]
