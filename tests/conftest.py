@@ -6,7 +6,10 @@ folder, so no test reads or writes the user's own index or cache.
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -107,3 +110,12 @@ def linux(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     a = Assistant(corpus=LINUX, index=tmp_path_factory.mktemp("linux-index"))
     a.warm_up()
     return a
+
+
+def run_python(code: str, *args: str, env: dict[str, str] | None = None,
+               cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """Run Python code in a fresh interpreter (for what only a new process can show)."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, env=full_env,
+                          capture_output=True, text=True, timeout=300)

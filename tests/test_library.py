@@ -1,0 +1,143 @@
+"""The library as another tool embeds it: `from qa import Assistant`, frozen results, the JSON
+contract, thread safety, silence, and no confident answer to what the notes do not cover."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from pathlib import Path
+
+import pytest
+from conftest import SHIPPED
+
+import qa
+from qa import Assistant, NotesNotFound, QAError
+
+RESULT_KEYS = {"query", "found", "lang", "answers"}
+ANSWER_KEYS = {"score", "kind", "command", "passage", "section", "source", "flags"}
+SOURCE_KEYS = {"path", "line", "end_line"}
+FLAG_KEYS = {"short", "long", "default", "description"}
+
+OUT_OF_SCOPE = [
+    "怎么煮一杯手冲咖啡", "how do I brew pour-over coffee",
+    "明天北京天气怎么样", "what is the weather in Beijing tomorrow",
+    "kubernetes 怎么扩容 pod", "how do I scale a kubernetes deployment",
+    "今天茅台的股价是多少", "what is the stock price of Apple today",
+    "git 怎么撤销上一次提交", "how do I undo the last git commit",
+]
+
+
+def test_public_api_is_importable_from_the_package() -> None:
+    for name in ("Assistant", "Result", "Answer", "Passage", "Source", "FlagEntry",
+                 "Explanation", "QAError"):
+        assert name in qa.__all__
+        assert hasattr(qa, name)
+
+
+def test_contract_example(shipped: Assistant) -> None:
+    r = shipped.ask("如何删除所有容器", top=5)
+    d = r.to_dict()
+    assert (d["query"], d["found"], d["lang"]) == ("如何删除所有容器", True, "zh")
+    first = dict(d["answers"][0])
+    assert 0 < first.pop("score") <= 1
+    assert first == {
+        "kind": "command", "command": "docker rm $(docker container ls -aq)",
+        "passage": "docker rm $(docker container ls -aq) #删除所有容器", "section": "docker笔记1",
+        "source": {"path": "corpus/2018-05-09-docker-notes-1.md", "line": 107, "end_line": 107},
+        "flags": []}
+
+
+def test_english_question_gets_the_same_command(shipped: Assistant) -> None:
+    r = shipped.ask("how do I delete all containers")
+    assert r.found and r.lang == "en"
+    assert r.answers[0].command == "docker rm $(docker container ls -aq)"
+
+
+def test_results_are_frozen_dataclasses(shipped: Assistant) -> None:
+    r = shipped.ask("容器的内存上限怎么设置")
+    assert r.found
+    a = r.answers[0]
+    records = [r, a, a.passage, a.source, *a.flags]
+    assert a.flags, "a flag question should carry its flag entry"
+    for rec in records:
+        assert dataclasses.is_dataclass(rec)
+        field = dataclasses.fields(rec)[0].name
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(rec, field, None)
+    assert isinstance(r.answers, tuple)
+
+
+@pytest.mark.parametrize("question", ["如何删除所有容器", "容器的内存上限怎么设置", "--memroy",
+                                      "how do I map a port", "怎么煮咖啡"])
+def test_to_dict_has_exactly_the_contract_keys(shipped: Assistant, question: str) -> None:
+    d = shipped.ask(question).to_dict()
+    assert set(d) == RESULT_KEYS
+    for answer in d["answers"]:
+        assert set(answer) == ANSWER_KEYS
+        assert set(answer["source"]) == SOURCE_KEYS
+        for flag in answer["flags"]:
+            assert set(flag) == FLAG_KEYS
+
+
+def test_flag_answer_carries_the_flag_entry(shipped: Assistant) -> None:
+    d = shipped.ask("容器的内存上限怎么设置").to_dict()
+    flags = [{k: f.get(k) for k in FLAG_KEYS} for f in d["answers"][0]["flags"]]
+    assert {"short": "-m", "long": "--memory", "default": '""',
+            "description": "指定容器的内存上限"} in flags
+
+
+def test_explain_suggests_the_flag_meant(shipped: Assistant) -> None:
+    e = shipped.explain("docker run --detatch nginx")
+    parts = {p.token: p for p in e.parts}
+    assert parts["--detatch"].suggestion == "--detach"
+    assert e.to_dict()["command"] == "docker run --detatch nginx"
+
+
+@pytest.mark.parametrize("question", OUT_OF_SCOPE)
+def test_out_of_scope_questions_are_not_answered(shipped: Assistant, question: str) -> None:
+    r = shipped.ask(question)
+    assert (r.found, r.answers) == (False, ()), [a.command or a.text for a in r.answers]
+
+
+def test_threads_asking_at_once_get_the_same_answers(shipped_index: Path,
+                                                     shipped: Assistant) -> None:
+    questions = ["如何删除所有容器", "how do I list images", "端口映射", "--memroy",
+                 "查看容器日志", "怎么煮咖啡", "docker run -P 是什么意思", "进入容器"]
+    expected = {q: shipped.ask(q).to_dict() for q in questions}
+    cold = Assistant(corpus=SHIPPED, index=shipped_index)  # loads its index under the race
+    start = threading.Barrier(8)
+    got: dict[int, list[dict[str, object]]] = {}
+    errors: list[BaseException] = []
+
+    def worker(k: int) -> None:
+        try:
+            start.wait()
+            got[k] = [cold.ask(q).to_dict() for q in questions[k:] + questions[:k]]
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    for k, results in got.items():
+        for d in results:
+            assert d == expected[d["query"]], (k, d["query"])
+    assert len(got) == 8
+
+
+def test_library_prints_nothing(capfd: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    a = Assistant(corpus=SHIPPED, index=tmp_path / "index")
+    a.ask("如何删除所有容器")
+    a.ask("how do I brew coffee")
+    a.explain("docker run -d -p 90:80 nginx")
+    assert capfd.readouterr() == ("", "")
+
+
+def test_missing_notes_raise_an_error_that_says_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(NotesNotFound) as info:
+        Assistant(corpus=tmp_path / "no-such-notes").ask("如何删除所有容器")
+    assert isinstance(info.value, QAError)
+    assert "no-such-notes" in str(info.value)
