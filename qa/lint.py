@@ -1,23 +1,42 @@
-"""Check the Docker command lines found in notes against Docker's real CLI.
+"""Check the command lines found in notes against Docker's real CLI, and a few shell slips.
 
 The vocabulary is ``qa/data/docker_cli.json``. Nothing here runs a command, prints or writes:
 :func:`check_command` splits a line the way a shell would and walks its words through the
-vocabulary, command → subcommand → flags.
+vocabulary, command → subcommand → flags; it also knows the shape of ``service NAME ACTION``.
+:func:`check_commands` reads a file's commands in order, for what only the sequence shows (two
+ends of a veth pair given the same address); :func:`check_flag_entry` checks a flag the notes
+describe; :func:`lint_passages` does all of it over a notes collection.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 import shlex
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz, process
 
-__all__ = ["KINDS", "SCORE_CUTOFF", "Finding", "check_command", "vocabulary"]
+from qa.model import FlagEntry, Passage
+
+__all__ = [
+    "KINDS",
+    "SCORE_CUTOFF",
+    "Finding",
+    "LintItem",
+    "answer_warnings",
+    "check_command",
+    "check_commands",
+    "check_flag_entry",
+    "lint_passages",
+    "vocabulary",
+]
 
 # Every kind a Finding may have. "unknown-command" is part of the shared vocabulary, but
 # check_command never reports it: a line whose program is not docker/docker-machine is not checked.
@@ -28,6 +47,8 @@ KINDS = (
     "removed-flag",
     "deprecated-flag",
     "missing-subcommand",
+    "unknown-service",
+    "duplicate-address",
 )
 # fuzz.ratio of usual slips: 'exe'/'exec' 86, 'psx'/'ps' 80, 'memroy'/'memory' 83.
 SCORE_CUTOFF = 75.0
@@ -43,6 +64,23 @@ _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 _HELP: dict[str, Any] = {"short": "-h", "long": "--help", "value": False, "status": "current"}
 # A flag of a docker-machine driver (`create --virtualbox-memory 2048`); assumed to take a value.
 _DRIVER_FLAG: dict[str, Any] = {"value": True, "status": "current"}
+# Actions every init script and systemd unit answers to: `service docker.restart` glued one on.
+_SERVICE_ACTIONS = frozenset(
+    "start stop restart reload status force-reload try-restart condrestart".split()
+)
+# Keywords of `ip link add|set` and `ip addr add` that take the next word as their value.
+_LINK_VALUED = frozenset(
+    "link txqueuelen txqlen address broadcast brd mtu index numtxqueues numrxqueues group alias"
+    " master".split()
+)
+# A Dockerfile line among the commands of the notes (its `command` too): not a shell command.
+_INSTRUCTION = re.compile(
+    r"(?:FROM|RUN|CMD|ENTRYPOINT|COPY|ADD|WORKDIR|EXPOSE|ENV|LABEL|ARG|VOLUME|USER|HEALTHCHECK"
+    r"|ONBUILD|STOPSIGNAL|SHELL|MAINTAINER)\s"
+)
+_ADDRESS_VALUED = frozenset(
+    "peer broadcast brd anycast label scope metric valid_lft preferred_lft proto".split()
+)
 
 Node = dict[str, Any]
 Flag = dict[str, Any]
@@ -60,6 +98,24 @@ class Finding:
 
     def to_dict(self) -> dict[str, str | None]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class LintItem:
+    """A finding at its place in the notes; ``command`` is the command or flag entry there."""
+
+    path: str
+    line: int
+    command: str
+    finding: Finding
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "command": self.command,
+            **self.finding.to_dict(),
+        }
 
 
 @cache
@@ -82,7 +138,7 @@ def _tools() -> dict[str, Node]:
 
 
 def check_command(line: str) -> tuple[Finding, ...]:
-    """Findings for every docker / docker-machine command in ``line``, in order of appearance.
+    """Findings for every docker / docker-machine / service command in ``line``, in order.
 
     Pipelines and lists (``|``, ``&&``, ``;``) are split into commands; ``$(...)`` is checked as a
     command of its own; a leading ``sudo``, ``$`` prompt or ``VAR=value`` is skipped. Other
@@ -175,10 +231,10 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
-def _check_words(words: list[str]) -> list[Finding]:
-    words = _without_redirections(words)
+def _program_at(words: list[str]) -> int:
+    """Index of the program word, past ``sudo [-u root]``, a ``$`` prompt and ``VAR=value``."""
     i = 0
-    while i < len(words):  # what may stand before the program
+    while i < len(words):
         if words[i] == "sudo":
             i += 1
             while i < len(words) and words[i].startswith("-"):
@@ -187,9 +243,17 @@ def _check_words(words: list[str]) -> list[Finding]:
             i += 1
         else:
             break
+    return i
+
+
+def _check_words(words: list[str]) -> list[Finding]:
+    words = _without_redirections(words)
+    i = _program_at(words)
     if i == len(words):
         return []
     program = words[i].rsplit("/", 1)[-1]
+    if program == "service":
+        return _check_service(words[i + 1 :])
     root = _tools().get(program)
     if root is None:
         return []
@@ -256,7 +320,7 @@ def _check_flags(
     stop_at_positional: bool,
 ) -> int:
     """Check the flags in ``args[i:]``; return the index of the first positional word (or end)."""
-    table = {name: flag for flag in node["flags"] for name in (flag["short"], flag["long"]) if name}
+    table = _flag_table(node)
     while i < len(args):
         word = args[i]
         if word == "--":
@@ -274,6 +338,10 @@ def _check_flags(
             takes_next = _check_letters(word, table, node, path, out)
         i += 2 if takes_next else 1
     return i
+
+
+def _flag_table(node: Node) -> dict[str, Flag]:
+    return {name: flag for flag in node["flags"] for name in (flag["short"], flag["long"]) if name}
 
 
 def _check_letters(
@@ -381,3 +449,363 @@ def _retired_flag(token: str, flag: Flag, path: list[str]) -> Finding:
         flag["replacement"],
         replacement=True,
     )
+
+
+# --- service NAME ACTION --------------------------------------------------------------------------
+
+
+def _check_service(args: list[str]) -> list[Finding]:
+    """``service docker.restart``: an action glued to the name, which no service is called."""
+    named = [word for word in args if not word.startswith("-")]
+    if len(named) != 1:
+        return []
+    name, dot, action = named[0].rpartition(".")
+    if not dot or not name or action not in _SERVICE_ACTIONS:
+        return []
+    usage, systemd = f"service {name} {action}", f"systemctl {action} {name}"
+    return [
+        Finding(
+            "unknown-service",
+            named[0],
+            f"'{named[0]}' is not a service: 'service' takes the name, then the action;"
+            f" use '{usage}' (or '{systemd}')",
+            f"没有叫 '{named[0]}' 的服务：service 先写服务名、再写动作，"
+            f"请改用 '{usage}'（或 '{systemd}'）",
+            f"{name} {action}",
+        )
+    ]
+
+
+# --- flag entries the notes describe --------------------------------------------------------------
+
+
+def check_flag_entry(entry: FlagEntry) -> tuple[Finding, ...]:
+    """Removed or deprecated flags among the names of a flag the notes describe.
+
+    The entry's command family (``docker run``) says whose flag it is; an entry of a family the
+    vocabulary does not know, or of none, gives ``()``. A name the family lacks is not reported:
+    the family of a described flag is the parser's guess, not something the notes say.
+    """
+    located = _command_node(entry.command) if entry.command else None
+    if located is None:
+        return ()
+    node, path = located
+    table = _flag_table(node)
+    findings: list[Finding] = []
+    reported: list[Flag] = []
+    for name in entry.names:
+        flag = table.get(name)
+        if flag is None or flag["status"] == "current" or any(flag is r for r in reported):
+            continue
+        reported.append(flag)
+        findings.append(_retired_flag(name, flag, path))
+    return tuple(findings)
+
+
+def _command_node(family: str) -> tuple[Node, list[str]] | None:
+    """The vocabulary's node for a command path such as ``docker network create``."""
+    program, *names = family.split()
+    root = _tools().get(program)
+    if root is None:
+        return None
+    node = root
+    for name in names:
+        child = node.get("subcommands", {}).get(name)
+        if child is None:
+            return None
+        node = _resolve(root, child)
+    return node, [program, *names]
+
+
+# --- what only a sequence of commands shows -------------------------------------------------------
+
+
+def check_commands(commands: Sequence[tuple[int, str]]) -> list[tuple[Finding, ...]]:
+    """Findings for a notes file's commands, given in order as ``(line number, command)``.
+
+    One tuple a command, in the same order: what :func:`check_command` finds in it, then what
+    the commands before it make wrong. The ``ip`` commands are followed as a shell would run
+    them (veth pairs, moves between namespaces, addresses), so that the second end of a veth
+    pair given the address of the first is reported, with a free address of the same network.
+    """
+    network = _Network()
+    return [_checked(command) + network.run(command, line) for line, command in commands]
+
+
+# check_command of each distinct line once: answers show the same commands again and again
+_checked = lru_cache(maxsize=4096)(check_command)
+
+Device = int
+Address = ipaddress.IPv4Interface | ipaddress.IPv6Interface
+
+
+class _Network:
+    """The network devices that a file's ``ip`` commands make, in their namespaces."""
+
+    def __init__(self) -> None:
+        self.devices: dict[tuple[str, str], Device] = {}  # (namespace, name) → device
+        self.names: list[str] = []  # device → its name
+        self.peers: dict[Device, Device] = {}
+        self.addresses: dict[Device, dict[Any, int]] = {}  # device → its IPs → line given
+        self.assignments = 0  # `ip addr add` commands seen, known devices or not
+
+    def run(self, command: str, line: int) -> tuple[Finding, ...]:
+        findings: list[Finding] = []
+        for text, _ in _split(command):
+            words = _without_redirections(_words(text))
+            findings += self._ip(words[_program_at(words) :], "", line)
+        return tuple(findings)
+
+    def _ip(self, words: list[str], namespace: str, line: int) -> list[Finding]:
+        if not words or words[0].rsplit("/", 1)[-1] != "ip":
+            return []
+        i = 1
+        while i < len(words) and words[i].startswith("-"):  # -4, -br, -n NAMESPACE
+            if words[i] in ("-n", "-netns", "--netns") and i + 1 < len(words):
+                namespace = words[i + 1]
+                i += 1
+            i += 1
+        if len(words) - i < 2:
+            return []
+        what, verb, args = words[i], words[i + 1], words[i + 2 :]
+        if _abbreviates(what, "netns", 3) and verb == "exec" and args:
+            return self._ip(args[1:], args[0], line)
+        if _abbreviates(what, "link", 1) and verb == "add":
+            self._add_veth(args, namespace)
+        elif _abbreviates(what, "link", 1) and verb == "set":
+            self._set_link(args, namespace)
+        elif _abbreviates(what, "address", 1) and _abbreviates(verb, "add", 1):
+            return self._add_address(args, namespace, line)
+        elif _abbreviates(what, "address", 1) and _abbreviates(verb, "delete", 3):
+            self._delete_address(args, namespace)
+        return []
+
+    def _add_veth(self, args: list[str], namespace: str) -> None:
+        """``ip link add A [netns X] type veth peer [name] B [netns Y]``."""
+        kind = args.index("type") if "type" in args else len(args)
+        if args[kind + 1 : kind + 2] != ["veth"] or "peer" not in args[kind:]:
+            return
+        peer = args.index("peer", kind)
+        ends = [_link_end(args[:kind], namespace), _link_end(args[peer + 1 :], namespace)]
+        if ends[0] and ends[1]:
+            a, b = self._new(*ends[0]), self._new(*ends[1])
+            self.peers[a], self.peers[b] = b, a
+
+    def _new(self, namespace: str, name: str) -> Device:
+        self.names.append(name)
+        self.devices[(namespace, name)] = len(self.names) - 1
+        return len(self.names) - 1
+
+    def _set_link(self, args: list[str], namespace: str) -> None:
+        """``ip link set [dev] A netns X`` moves A to X; ``... name B`` renames it."""
+        values = _keyword_values(args, ("dev", "netns", "name"), _LINK_VALUED, bare="dev")
+        device = self.devices.pop((namespace, values.get("dev", "")), None)
+        if device is None:
+            return
+        self.names[device] = values.get("name", self.names[device])
+        self.devices[(values.get("netns", namespace), self.names[device])] = device
+
+    def _address(
+        self, args: list[str], namespace: str
+    ) -> tuple[str, Address | None, Device | None]:
+        """``ADDRESS/PREFIX dev A`` as written, as an address, and the device A is."""
+        values = _keyword_values(args, ("local", "dev"), _ADDRESS_VALUED, bare="local")
+        written = values.get("local", "")
+        return written, _interface(written), self.devices.get((namespace, values.get("dev", "")))
+
+    def _add_address(self, args: list[str], namespace: str, line: int) -> list[Finding]:
+        """``ip addr add ADDRESS/PREFIX dev A``: the other end of A's veth pair must not have it."""
+        written, address, device = self._address(args, namespace)
+        if address is None:
+            return []
+        self.assignments += 1
+        if device is None:
+            return []
+        findings: list[Finding] = []
+        peer = self.peers.get(device)
+        if peer is not None and address.ip in self.addresses.get(peer, {}):
+            first = self.addresses[peer][address.ip]
+            used = {ip for given in self.addresses.values() for ip in given}
+            findings.append(
+                _finding(
+                    "duplicate-address",
+                    written,
+                    f"address {address.ip} is already on '{self.names[peer]}', the other end of"
+                    f" this veth pair (line {first}): the two ends need different addresses",
+                    f"地址 {address.ip} 已分给这对 veth 的另一端 '{self.names[peer]}'"
+                    f"（第 {first} 行），两端的地址不能相同",
+                    _free_address(address, used),
+                    replacement=True,
+                )
+            )
+        self.addresses.setdefault(device, {})[address.ip] = line
+        return findings
+
+    def _delete_address(self, args: list[str], namespace: str) -> None:
+        _, address, device = self._address(args, namespace)
+        if address is not None and device is not None:
+            self.addresses.get(device, {}).pop(address.ip, None)
+
+
+def _abbreviates(word: str, full: str, shortest: int) -> bool:
+    """``ip`` takes any prefix of an object or verb: ``a``, ``addr``, ``address``."""
+    return len(word) >= shortest and full.startswith(word)
+
+
+def _keyword_values(
+    args: list[str], keywords: tuple[str, ...], skipped: frozenset[str], *, bare: str
+) -> dict[str, str]:
+    """``A netns X`` → {bare: A, netns: X}, passing over the values of ``skipped`` keywords."""
+    values: dict[str, str] = {}
+    i = 0
+    while i < len(args):
+        word = args[i]
+        if word in keywords and i + 1 < len(args):
+            values[word] = args[i + 1]
+            i += 1
+        elif word in skipped:
+            i += 1
+        else:
+            values.setdefault(bare, word)
+        i += 1
+    return values
+
+
+def _link_end(words: list[str], namespace: str) -> tuple[str, str] | None:
+    """(namespace, name) of one end in ``ip link add``: ``[name] A [netns X]``."""
+    values = _keyword_values(words, ("name", "dev", "netns"), _LINK_VALUED, bare="name")
+    name = values.get("name") or values.get("dev")
+    return (values.get("netns", namespace), name) if name else None
+
+
+def _interface(written: str) -> Address | None:
+    try:
+        return ipaddress.ip_interface(written)
+    except ValueError:
+        return None
+
+
+def _free_address(address: Address, used: set[Any]) -> str | None:
+    """The next address of the same network that nothing has, as ``ADDRESS/PREFIX``."""
+    network = address.network
+    size, base = network.num_addresses, int(network.network_address)
+    reserved = {network.network_address, network.broadcast_address} if size > 2 else set()
+    for step in range(1, min(size, 1 << 16)):
+        ip = ipaddress.ip_address(base + (int(address.ip) - base + step) % size)
+        if ip not in used and ip not in reserved:
+            return f"{ip}/{network.prefixlen}"
+    return None
+
+
+def _assigns_address(command: str) -> bool:
+    network = _Network()
+    network.run(command, 0)
+    return network.assignments > 0
+
+
+# --- the notes as a whole -------------------------------------------------------------------------
+
+
+def lint_passages(
+    passages: Iterable[Passage], corpus: Path | None = None
+) -> tuple[list[LintItem], int]:
+    """Check every command and flag-table entry among ``passages`` (the notes' index).
+
+    Returns the findings, by file then line, and the number of commands checked. ``corpus``
+    (the notes' file or folder) lets a command inside a longer code block be placed at its
+    own line rather than the block's first.
+    """
+    files: dict[str, list[Passage]] = {}
+    for p in passages:
+        files.setdefault(p.source.path, []).append(p)
+    read = _reader(corpus)
+    items: list[LintItem] = []
+    checked = 0
+    for path, found in files.items():
+        found.sort(key=lambda p: p.source.line)
+        commands = [
+            (p, _line_of(p, read(path) if p.kind == "code" else None))
+            for p in found
+            if _runnable(p)
+        ]
+        checked += len(commands)
+        results = check_commands([(line, str(p.command)) for p, line in commands])
+        here = [
+            LintItem(path, line, str(p.command), f)
+            for (p, line), findings in zip(commands, results, strict=True)
+            for f in findings
+        ]
+        here += [
+            LintItem(path, p.source.line, " ".join(p.text.splitlines()[0].split()), f)
+            for p in found
+            if p.kind == "flag"
+            for entry in p.flags
+            for f in check_flag_entry(entry)
+        ]
+        items += sorted(here, key=lambda item: item.line)
+    return items, checked
+
+
+def _runnable(p: Passage) -> bool:
+    """A command the notes give, rather than a Dockerfile line, or the example of a flag
+    passage (a command of another place in the notes)."""
+    return (
+        p.kind in ("command", "code") and bool(p.command) and not _INSTRUCTION.match(str(p.command))
+    )
+
+
+def _line_of(p: Passage, lines: Sequence[str] | None) -> int:
+    """The line of a passage's command: the last of a command passage (its intro comes first);
+    in a code block, the first line of the block holding it (block text is trimmed)."""
+    if p.kind != "code":
+        return p.source.end_line
+    for number in range(p.source.line, min(p.source.end_line, len(lines or ())) + 1):
+        if str(p.command) in (lines or ())[number - 1]:
+            return number
+    return p.source.line
+
+
+def _reader(corpus: Path | None) -> Callable[[str], Sequence[str] | None]:
+    """Lines of a notes file by the path sources show, read when first asked for."""
+    from qa.notes import decode
+
+    @cache
+    def files() -> dict[str, Path]:
+        from qa.index import find_notes
+
+        return {note.shown: note.path for note in find_notes(corpus)[0]} if corpus else {}
+
+    @cache
+    def read(shown: str) -> Sequence[str] | None:
+        path = files().get(shown)
+        try:
+            return decode(path.read_bytes()).split("\n") if path else None
+        except (OSError, ValueError):
+            return None
+
+    return read
+
+
+def answer_warnings(
+    p: Passage, lang: str, notes: Callable[[], Iterable[Passage]]
+) -> tuple[str, ...]:
+    """What is wrong with the command or flag entry an answer shows, one message a finding.
+
+    Messages are in English for ``lang`` "en", else in Chinese. ``notes`` gives every passage;
+    it is read only for a command that the ones around it can make wrong (an address given
+    to a veth end).
+    """
+    findings: tuple[Finding, ...] = ()
+    if p.command and _runnable(p) and _assigns_address(p.command):
+        same_file = sorted(
+            (q for q in notes() if q.source.path == p.source.path and _runnable(q)),
+            key=lambda q: q.source.line,
+        )
+        results = check_commands([(_line_of(q, None), str(q.command)) for q in same_file])
+        findings = next((r for q, r in zip(same_file, results, strict=True) if q == p), ())
+    elif p.command:
+        findings = _checked(p.command)
+    if p.kind == "flag":
+        findings += tuple(f for entry in p.flags for f in check_flag_entry(entry))
+    messages = (f.message_en if lang == "en" else f.message_zh for f in findings)
+    return tuple(dict.fromkeys(messages))

@@ -209,7 +209,7 @@ def answer_lines(a: Answer, style: Style, lang: str, full: bool = True) -> list[
         first = text.strip().splitlines()[0]
         out.append("  " + safe(first[:100] + ("…" if len(first) > 100 else "")))
     for w in a.warnings:
-        out.append("  " + style.warn("! " + safe(w)))
+        out.append("  " + style.warn(t["note"] + safe(w)))
     src = a.source
     where = f"{src.path}:{src.line}" + (f"-{src.end_line}" if src.end_line != src.line else "")
     section = f"  · {safe(a.passage.section)}" if a.passage.section else ""

@@ -10,7 +10,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qa.lint import KINDS, Finding, check_command, vocabulary
+from qa.lint import (
+    KINDS,
+    Finding,
+    LintItem,
+    answer_warnings,
+    check_command,
+    check_commands,
+    check_flag_entry,
+    lint_passages,
+    vocabulary,
+)
+from qa.model import FlagEntry, Passage
+from qa.notes import parse_text
 
 NOTES = Path(__file__).resolve().parents[1] / "corpus" / "2018-05-09-docker-notes-1.md"
 FLAG_KEYS = {"short", "long", "value", "status", "replacement"}
@@ -350,6 +362,25 @@ def test_single_letters_are_case_sensitive() -> None:
     assert _summary("docker ps -L") == [("unknown-flag", "-L", "-l")]
 
 
+@pytest.mark.parametrize(
+    "line,expected",
+    [
+        ("docker run -itd --rm alpine sh", []),
+        ("docker exec -itu root web bash", []),  # -u takes 'root' as its value
+        ("docker run -dp 8080:80 nginx", []),
+        ("docker run -m512m -itd redis", []),  # the value glued to its letter
+        ("docker ps -aqs", []),
+        ("docker run -itx alpine", [("unknown-flag", "-x", None)]),
+        ("docker ps -aQ", [("unknown-flag", "-Q", "-q")]),
+        ("docker rm -fv $(docker ps -aqf status=exited)", []),
+    ],
+)
+def test_combined_short_flags_are_read_letter_by_letter(
+    line: str, expected: list[tuple[str, str, str | None]]
+) -> None:
+    assert _summary(line) == expected
+
+
 # --- lines that must stay clean -------------------------------------------------------------------
 
 # Every docker / docker-machine command line of the shipped notes, except the wrong ones
@@ -514,7 +545,6 @@ def test_link_is_accepted_but_deprecated() -> None:
     "line",
     [
         "sudo systemctl start docker",
-        "sudo service docker.restart",
         "ip netns exec test1 ip a",
         "brctl show",
         "docker登录：",
@@ -588,3 +618,303 @@ def test_never_crashes_and_messages_stay_on_one_line(line: str) -> None:
         assert finding.kind in KINDS
         assert len(finding.message_en.splitlines()) == 1
         assert len(finding.message_zh.splitlines()) == 1
+
+
+# --- service NAME ACTION --------------------------------------------------------------------------
+
+
+def test_an_action_glued_to_a_service_name_is_reported() -> None:
+    (glued,) = check_command("sudo service docker.restart")
+    assert (glued.kind, glued.token, glued.fix) == (
+        "unknown-service",
+        "docker.restart",
+        "docker restart",
+    )
+    assert "'service docker restart'" in glued.message_en
+    assert "'systemctl restart docker'" in glued.message_en
+    assert "'service docker restart'" in glued.message_zh
+    assert _summary("service nginx.reload") == [("unknown-service", "nginx.reload", "nginx reload")]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "sudo service docker restart",
+        "service --status-all",
+        "service php7.4-fpm restart",
+        "service php7.4",  # '4' is no action: perhaps a service of that name
+        "service docker.service restart",
+        "sudo systemctl restart docker",
+    ],
+)
+def test_well_formed_service_lines_are_clean(line: str) -> None:
+    assert check_command(line) == ()
+
+
+# --- flag entries the notes describe --------------------------------------------------------------
+
+
+def _entry(short: str | None, long: str | None, family: str | None = "docker run") -> FlagEntry:
+    return FlagEntry(short, long, None, "描述", family)
+
+
+@pytest.mark.parametrize(
+    "entry,expected",
+    [
+        (_entry(None, "--lxc-conf"), [("removed-flag", "--lxc-conf", None)]),
+        (_entry(None, "--net"), [("deprecated-flag", "--net", "--network")]),
+        (_entry(None, "--cpuset"), [("removed-flag", "--cpuset", "--cpuset-cpus")]),
+        (_entry(None, "--link"), [("deprecated-flag", "--link", "--network")]),
+        (_entry("-t", "--time", "docker stop"), [("deprecated-flag", "--time", "--timeout")]),
+        (_entry("-m", "--memory"), []),
+        (_entry("-P", "--publish-all"), []),
+        (_entry(None, "--network", "docker container run"), []),
+        # whose flag a described entry is, the parser guesses: a name the guess lacks is no finding
+        (_entry(None, "--exec-driver"), []),
+        (_entry(None, "--lxc-conf", "dockerd"), []),
+        (_entry(None, "--lxc-conf", None), []),
+    ],
+)
+def test_flag_entries_that_describe_retired_flags(
+    entry: FlagEntry, expected: list[tuple[str, str, str | None]]
+) -> None:
+    assert [(f.kind, f.token, f.fix) for f in check_flag_entry(entry)] == expected
+
+
+# --- what only the sequence of a file's commands shows --------------------------------------------
+
+VETH = [
+    "ip netns add test1",
+    "ip netns add test2",
+    "ip link add veth-test1 type veth peer name veth-test2",
+    "ip link set veth-test1 netns test1",
+    "ip link set veth-test2 netns test2",
+    "ip netns exec test1 ip addr add 172.15.10.1/24 dev veth-test1",
+    "ip netns exec test2 ip addr add {second} dev veth-test2",
+    "ip netns exec test1 ip link set dev veth-test1 up",
+]
+
+
+def _sequence(commands: list[str]) -> list[tuple[int, str, str, str | None]]:
+    numbered = list(enumerate(commands, 201))
+    results = check_commands(numbered)
+    return [
+        (line, f.kind, f.token, f.fix)
+        for (line, _), fs in zip(numbered, results, strict=True)
+        for f in fs
+    ]
+
+
+def test_both_ends_of_a_veth_pair_given_one_address() -> None:
+    commands = [c.format(second="172.15.10.1/24") for c in VETH]
+    assert _sequence(commands) == [(207, "duplicate-address", "172.15.10.1/24", "172.15.10.2/24")]
+    duplicate = check_commands(list(enumerate(commands, 201)))[6][0]
+    assert "veth-test1" in duplicate.message_en and "line 206" in duplicate.message_en
+    assert "veth-test1" in duplicate.message_zh and "第 206 行" in duplicate.message_zh
+
+
+def test_the_suggested_address_is_free_and_in_the_network() -> None:
+    commands = [
+        "ip link add a type veth peer name b",
+        "ip link add c type veth peer name d",
+        "ip addr add 10.0.0.2/24 dev c",
+        "ip addr add 10.0.0.254/24 dev a",
+        "ip addr add 10.0.0.254/24 dev b",
+    ]
+    assert _sequence(commands)[0][3] == "10.0.0.1/24"  # .255 is the broadcast address
+
+
+@pytest.mark.parametrize(
+    "commands",
+    [
+        [c.format(second="172.15.10.2/24") for c in VETH],
+        # the same address twice, but on devices that are no veth pair
+        ["ip addr add 10.1.0.1/24 dev eth0", "ip netns exec n1 ip addr add 10.1.0.1/24 dev eth0"],
+        [
+            "ip link add v0 type veth peer name v1",
+            "ip addr add 10.2.0.1/24 dev v0",
+            "ip addr del 10.2.0.1/24 dev v0",
+            "ip addr add 10.2.0.1/24 dev v1",
+        ],
+        # the end given the address is another device of the same name, in another namespace
+        [
+            "ip link add v0 type veth peer name v1",
+            "ip link set v1 netns n1",
+            "ip addr add 10.3.0.1/24 dev v0",
+            "ip -n n2 addr add 10.3.0.1/24 dev v1",
+        ],
+    ],
+)
+def test_sequences_without_a_conflict_are_clean(commands: list[str]) -> None:
+    assert _sequence(commands) == []
+
+
+def test_other_ways_of_writing_the_same_setup() -> None:
+    commands = [
+        "sudo ip link add name left netns red type veth peer right netns blue",
+        "sudo ip -n red a add 192.168.7.1/30 dev left",
+        "sudo ip -n blue address add dev right local 192.168.7.1/30",
+    ]
+    assert _sequence(commands) == [(203, "duplicate-address", "192.168.7.1/30", "192.168.7.2/30")]
+
+
+def test_each_line_is_still_checked_on_its_own() -> None:
+    assert _sequence(["docker exe web sh", "docker ps"]) == [
+        (201, "unknown-subcommand", "exe", "exec")
+    ]
+
+
+# --- the notes as a whole -------------------------------------------------------------------------
+
+NOTES_TEXT = """# 笔记
+
+重启 docker：
+sudo service docker.restart
+
+列出容器：
+
+```
+$ docker psx -a
+CONTAINER ID   IMAGE
+
+```
+
+docker run的相关参数:
+```
+Usage: docker run [OPTIONS] IMAGE [COMMAND] [ARG...]
+  -m, --memory=""            指定容器的内存上限
+  --lxc-conf=[]              指定容器的配置文件
+```
+
+正确的命令：
+docker ps -a
+"""
+
+
+def _passages(text: str = NOTES_TEXT, path: str = "notes/a.md") -> list[Passage]:
+    return parse_text(text, path).passages
+
+
+def test_lint_passages_places_each_finding_at_its_line(tmp_path: Path) -> None:
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "a.md").write_text(NOTES_TEXT, encoding="utf-8")
+    items, checked = lint_passages(_passages(path="notes/a.md"), tmp_path / "notes")
+    assert [(i.path, i.line, i.command, i.finding.kind) for i in items] == [
+        ("notes/a.md", 4, "sudo service docker.restart", "unknown-service"),
+        ("notes/a.md", 9, "docker psx -a", "unknown-subcommand"),
+        ("notes/a.md", 18, "--lxc-conf=[] 指定容器的配置文件", "removed-flag"),
+    ]
+    assert checked == 3
+    assert items[1].to_dict() == {
+        "path": "notes/a.md",
+        "line": 9,
+        "command": "docker psx -a",
+        "kind": "unknown-subcommand",
+        "token": "psx",
+        "message_en": "unknown subcommand 'psx' of 'docker'; did you mean 'ps'?",
+        "message_zh": "'docker' 没有子命令 'psx'，应为 'ps'",
+        "fix": "ps",
+    }
+
+
+def test_lint_passages_without_the_files_places_a_block_command_at_the_block() -> None:
+    items, _ = lint_passages(_passages())
+    assert [i.line for i in items] == [4, 6, 18]  # the block's passage starts at its intro
+
+
+def test_lint_passages_keeps_files_apart() -> None:
+    first = _passages(
+        "ip link add a type veth peer name b\nip addr add 10.0.0.1/24 dev a\n", "1.md"
+    )
+    second = _passages(
+        "ip link add a type veth peer name b\nip addr add 10.0.0.1/24 dev b\n", "2.md"
+    )
+    items, checked = lint_passages(first + second)
+    assert items == [] and checked == 4
+
+
+def test_lint_items_are_frozen() -> None:
+    item = LintItem("a.md", 1, "docker psx", check_command("docker psx")[0])
+    with pytest.raises(AttributeError):
+        item.line = 2  # type: ignore[misc]
+
+
+# --- warnings on answers --------------------------------------------------------------------------
+
+
+def _passage_at(passages: list[Passage], line: int) -> Passage:
+    return next(p for p in passages if p.source.line <= line <= p.source.end_line)
+
+
+def test_answer_warnings_speak_the_question_language() -> None:
+    passages = _passages()
+    exe = _passage_at(passages, 4)
+    assert answer_warnings(exe, "zh", lambda: passages) == (
+        check_command(str(exe.command))[0].message_zh,
+    )
+    assert answer_warnings(exe, "mix", lambda: passages)[0].startswith("没有叫 'docker.restart'")
+    assert answer_warnings(exe, "en", lambda: passages)[0].startswith("'docker.restart' is not")
+    lxc = _passage_at(passages, 18)
+    assert answer_warnings(lxc, "en", lambda: passages) == (
+        "flag '--lxc-conf' of 'docker run' was removed",
+    )
+    assert answer_warnings(_passage_at(passages, 17), "en", lambda: passages) == ()
+    assert answer_warnings(_passage_at(passages, 22), "en", lambda: passages) == ()
+
+
+def test_answer_warnings_read_the_notes_only_when_the_commands_around_matter() -> None:
+    text = "\n".join(c.format(second="172.15.10.1/24") for c in VETH) + "\n"
+    passages = _passages(text, "veth.md")
+    reads: list[int] = []
+
+    def notes() -> list[Passage]:
+        reads.append(1)
+        return passages
+
+    (warning,) = answer_warnings(_passage_at(passages, 7), "en", notes)
+    assert "already on 'veth-test1'" in warning and "line 6" in warning
+    assert answer_warnings(_passage_at(passages, 6), "en", notes) == ()
+    assert len(reads) == 2
+    assert answer_warnings(_passage_at(passages, 3), "en", notes) == ()
+    assert len(reads) == 2
+
+
+IP_WORDS = [
+    "ip",
+    "sudo",
+    "netns",
+    "exec",
+    "n1",
+    "-n",
+    "link",
+    "add",
+    "set",
+    "a",
+    "addr",
+    "del",
+    "dev",
+    "v0",
+    "v1",
+    "type",
+    "veth",
+    "peer",
+    "name",
+    "netns",
+    "10.0.0.1/24",
+    "10.0.0.1/32",
+    "10.0.0.0/31",
+    "fe80::1/64",
+    "local",
+    "service",
+    "x.restart",
+    "|",
+    ";",
+]
+
+
+@given(st.lists(st.lists(st.sampled_from(IP_WORDS), max_size=12).map(" ".join), max_size=8))
+def test_sequences_never_crash(commands: list[str]) -> None:
+    results = check_commands(list(enumerate(commands, 1)))
+    assert len(results) == len(commands)
+    for findings in results:
+        assert all(f.kind in KINDS and len(f.message_en.splitlines()) == 1 for f in findings)
