@@ -504,7 +504,7 @@ def check_flag_entry(entry: FlagEntry) -> tuple[Finding, ...]:
 
 def _command_node(family: str) -> tuple[Node, list[str]] | None:
     """The vocabulary's node for a command path such as ``docker network create``."""
-    program, *names = family.split()
+    program, *names = family.split() or [""]
     root = _tools().get(program)
     if root is None:
         return None

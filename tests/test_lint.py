@@ -673,6 +673,7 @@ def _entry(short: str | None, long: str | None, family: str | None = "docker run
         (_entry(None, "--exec-driver"), []),
         (_entry(None, "--lxc-conf", "dockerd"), []),
         (_entry(None, "--lxc-conf", None), []),
+        (_entry(None, "--lxc-conf", " "), []),
     ],
 )
 def test_flag_entries_that_describe_retired_flags(
