@@ -115,7 +115,13 @@ def linux(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
 def run_python(code: str, *args: str, env: dict[str, str] | None = None,
                cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     """Run Python code in a fresh interpreter (for what only a new process can show)."""
+    return run_interpreter("-c", code, *args, env=env, cwd=cwd)
+
+
+def run_interpreter(*argv: str, env: dict[str, str] | None = None,
+                    cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """`python ARGV...` in a fresh process, with no QA_* variables from the caller."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
     full_env.update(env or {})
-    return subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, env=full_env,
+    return subprocess.run([sys.executable, *argv], cwd=cwd, env=full_env,
                           capture_output=True, text=True, timeout=300)

@@ -1,0 +1,252 @@
+"""The `qa` command, run in-process through `qa.cli.main` with its own streams."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import SHIPPED, run_interpreter, run_python
+
+from qa.cli import SUBCOMMANDS, main
+
+DOCKER = "corpus/2018-05-09-docker-notes-1.md"
+
+
+class Run:
+    """One run of `qa`: exit status and what it wrote."""
+
+    def __init__(self, argv: list[str], stdin: io.TextIOBase | None = None,
+                 stdout: io.StringIO | None = None) -> None:
+        self.stdout = stdout or io.StringIO()
+        self.stderr = io.StringIO()
+        self.code = main(argv, stdin=stdin or io.StringIO(""), stdout=self.stdout,
+                         stderr=self.stderr)
+        self.out = self.stdout.getvalue()
+        self.err = self.stderr.getvalue()
+
+
+@pytest.fixture
+def on_shipped(shipped_index: Path, shipped: object) -> list[str]:
+    """Arguments that point qa at the shipped notes and the session's index."""
+    return ["--corpus", str(SHIPPED), "--index", str(shipped_index)]
+
+
+def test_ask_shows_the_command_first_then_where_it_is(on_shipped: list[str]) -> None:
+    r = Run(["ask", *on_shipped, "如何删除所有容器"])
+    assert r.code == 0, r.err
+    lines = r.out.splitlines()
+    assert lines[0] == "docker rm $(docker container ls -aq)"
+    where = next(i for i, line in enumerate(lines) if f"{DOCKER}:107" in line)
+    assert 0 < where < 4
+    assert r.err == ""
+
+
+def test_a_question_without_the_ask_word_is_asked(on_shipped: list[str],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QA_CORPUS", on_shipped[1])
+    monkeypatch.setenv("QA_INDEX", on_shipped[3])
+    r = Run(["如何删除所有容器"])
+    assert (r.code, r.out.splitlines()[0]) == (0, "docker rm $(docker container ls -aq)")
+
+
+def test_a_question_after_global_options_is_asked(on_shipped: list[str]) -> None:
+    r = Run([*on_shipped, "如何删除所有容器"])
+    assert r.code == 0, r.err
+    assert r.out.splitlines()[0] == "docker rm $(docker container ls -aq)"
+
+
+def test_ask_json_follows_the_contract(on_shipped: list[str]) -> None:
+    r = Run(["ask", "--json", *on_shipped, "如何删除所有容器"])
+    assert r.code == 0
+    d = json.loads(r.out)
+    assert set(d) == {"query", "found", "lang", "answers"}
+    assert (d["query"], d["found"], d["lang"]) == ("如何删除所有容器", True, "zh")
+    top = d["answers"][0]
+    assert top["command"] == "docker rm $(docker container ls -aq)"
+    assert top["source"] == {"path": DOCKER, "line": 107, "end_line": 107}
+    assert r.out.count("\n") == 1
+
+
+def test_top_limits_the_answers(on_shipped: list[str]) -> None:
+    d = json.loads(Run(["ask", "--json", "--top", "1", *on_shipped, "删除容器"]).out)
+    assert len(d["answers"]) == 1
+
+
+def test_ask_dash_answers_one_json_line_per_input_line(on_shipped: list[str]) -> None:
+    questions = ["如何删除所有容器", "how do I list images", "怎么煮咖啡"]
+    r = Run(["ask", "--json", *on_shipped, "-"], stdin=io.StringIO("\n".join(questions) + "\n"))
+    rows = [json.loads(line) for line in r.out.splitlines()]
+    assert [row["query"] for row in rows] == questions
+    assert [row["found"] for row in rows] == [True, True, False]
+    assert rows[0]["answers"][0]["command"] == "docker rm $(docker container ls -aq)"
+
+
+def test_ask_dash_exits_0_when_every_line_is_answered(on_shipped: list[str]) -> None:
+    r = Run(["ask", "--json", *on_shipped, "-"], stdin=io.StringIO("删除所有容器\n查看镜像\n"))
+    assert r.code == 0
+
+
+class _Flushes(io.StringIO):
+    """stdout that remembers what had been flushed, as a pipe reader would see it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.flushed = ""
+
+    def flush(self) -> None:
+        self.flushed = self.getvalue()
+
+
+def test_ask_dash_flushes_each_answer_before_reading_the_next_line(
+        on_shipped: list[str]) -> None:
+    out = _Flushes()
+    seen_before_second: list[str] = []
+
+    class Lines(io.TextIOBase):
+        def __iter__(self) -> Iterator[str]:
+            yield "如何删除所有容器\n"
+            seen_before_second.append(out.flushed)
+            yield "查看镜像\n"
+
+    Run(["ask", "--json", *on_shipped, "-"], stdin=Lines(), stdout=out)
+    assert len(seen_before_second) == 1
+    assert json.loads(seen_before_second[0])["query"] == "如何删除所有容器"
+
+
+def test_unanswerable_question_exits_1(on_shipped: list[str]) -> None:
+    r = Run(["ask", *on_shipped, "怎么煮咖啡"])
+    assert r.code == 1
+    assert "docker" not in r.out.splitlines()[0]
+
+
+def test_missing_corpus_exits_2_with_one_line(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-notes"
+    r = Run(["ask", "--corpus", str(missing), "--index", str(tmp_path / "i"), "如何删除所有容器"])
+    assert r.code == 2
+    assert r.err.count("\n") == 1 and str(missing) in r.err
+    assert "Traceback" not in r.err + r.out
+
+
+@pytest.mark.parametrize("argv", [["ask"], ["ask", "--top", "0", "x"], ["explain"], ["eval"],
+                                  ["index", "--corpus"]])
+def test_usage_errors_exit_2(argv: list[str]) -> None:
+    assert Run(argv).code == 2
+
+
+@pytest.mark.parametrize("sub", [None, *SUBCOMMANDS])
+def test_help_goes_to_the_stdout_given_to_main(sub: str | None) -> None:
+    r = Run([sub, "--help"] if sub else ["--help"])
+    assert r.code == 0
+    assert r.out.startswith("usage: qa")
+
+
+def test_usage_error_goes_to_the_stderr_given_to_main() -> None:
+    r = Run(["ask", "--top", "0", "x"])
+    assert r.code == 2
+    assert "usage: qa ask" in r.err and "--top" in r.err
+
+
+@pytest.mark.parametrize("sub", [None, *SUBCOMMANDS])
+def test_every_help_exits_0_and_shows_examples(sub: str | None,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    r = Run([sub, "--help"] if sub else ["--help"])
+    text = r.out + capsys.readouterr().out  # wherever it went
+    assert r.code == 0
+    examples = [line for line in text.splitlines()
+                if re.match(rf"\s+qa {sub or ''}\S*", line) and line.strip() != "qa"]
+    assert examples, f"`qa {sub or ''} --help` shows no example:\n{text}"
+
+
+def test_index_reports_what_it_read_and_reused(notes_copy: Path, tmp_path: Path) -> None:
+    n = len(list(notes_copy.glob("*.md")))
+    args = ["index", "--corpus", str(notes_copy), "--index", str(tmp_path / "index")]
+    first = Run(args)
+    assert first.code == 0, first.err
+    assert f"{n} files" in first.out and f"{n} read" in first.out
+    assert str(tmp_path / "index") in first.out
+    with (notes_copy / "headings.md").open("a", encoding="utf-8") as f:
+        f.write("\ndocker system df # 查看磁盘占用\n")
+    second = Run(args)
+    assert "1 read" in second.out and f"{n - 1} unchanged" in second.out
+
+
+def test_eval_prints_top1_hit3_mrr(notes_copy: Path, tmp_path: Path) -> None:
+    cases = tmp_path / "mine.jsonl"
+    cases.write_text("\n".join(json.dumps(c, ensure_ascii=False) for c in [
+        {"id": "a", "q": "查看最后一个容器的信息", "lang": "zh", "field": "command",
+         "expect": ["docker ps -l"]},
+        {"id": "b", "q": "容器的内存上限", "lang": "zh", "field": "flag", "expect": ["--memory"]},
+        {"id": "c", "q": "怎么煮咖啡", "lang": "zh", "field": "none", "expect": []},
+    ]) + "\n", encoding="utf-8")
+    r = Run(["eval", "--corpus", str(notes_copy), "--index", str(tmp_path / "i"), str(cases)])
+    assert r.code == 0, r.err
+    summary = json.loads(r.out.splitlines()[-1])
+    assert {"top1", "hit3", "mrr"} <= set(summary)
+    assert summary["top1"] == 1.0 and summary["oos_abstain"] == 1.0
+
+
+def test_eval_names_the_bad_line(tmp_path: Path, on_shipped: list[str]) -> None:
+    cases = tmp_path / "bad.jsonl"
+    cases.write_text('{"q": "x", "field": "command", "expect": ["y"]}\nnot json\n', "utf-8")
+    r = Run(["eval", *on_shipped, str(cases)])
+    assert r.code == 2
+    assert f"{cases}:2" in r.err and "Traceback" not in r.err
+
+
+def test_explain_json(on_shipped: list[str]) -> None:
+    r = Run(["explain", "--json", *on_shipped, "docker run -d --detatch -p 90:80 nginx"])
+    assert r.code == 0
+    d = json.loads(r.out)
+    assert d["command"] == "docker run -d --detatch -p 90:80 nginx"
+    parts = {p["token"]: p for p in d["parts"]}
+    assert {"token", "flag", "suggestion"} <= set(parts["-d"])
+    assert parts["-d"]["flag"]["long"] == "--detach"
+    assert parts["--detatch"]["flag"] is None and parts["--detatch"]["suggestion"] == "--detach"
+
+
+def test_env_chooses_notes_and_index(notes_copy: Path, tmp_path: Path,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    index = tmp_path / "env-index"
+    monkeypatch.setenv("QA_CORPUS", str(notes_copy))
+    monkeypatch.setenv("QA_INDEX", str(index))
+    r = Run(["ask", "--json", "查看最后一个容器的信息"])
+    top = json.loads(r.out)["answers"][0]
+    assert (top["command"], top["source"]["path"]) == ("docker ps -l", "notes/trailing-comment.md")
+    assert (index / "CURRENT").is_file()
+
+
+def test_flags_win_over_env(notes_copy: Path, tmp_path: Path, on_shipped: list[str],
+                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QA_CORPUS", str(notes_copy))
+    monkeypatch.setenv("QA_INDEX", str(tmp_path / "env-index"))
+    top = json.loads(Run(["ask", "--json", *on_shipped, "如何删除所有容器"]).out)["answers"][0]
+    assert top["source"]["path"] == DOCKER
+    assert not (tmp_path / "env-index").exists()
+
+
+def test_python_dash_m_qa_help(tmp_path: Path) -> None:
+    done = run_interpreter("-m", "qa", "--help", cwd=tmp_path)  # the installed qa
+    assert done.returncode == 0, done.stderr
+    assert "usage:" in done.stdout and "qa ask" in done.stdout
+
+
+_HEAVY = ("sklearn", "numpy", "scipy", "jieba")
+_LOADED = "import sys, json; print(json.dumps([m for m in {heavy} if m in sys.modules]))"
+
+
+def test_import_qa_stays_light() -> None:
+    done = run_python("import qa; " + _LOADED.format(heavy=_HEAVY))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == []
+
+
+def test_qa_help_stays_light() -> None:
+    code = ("import io, qa.cli; qa.cli.main(['--help'], stdout=io.StringIO()); "
+            + _LOADED.format(heavy=_HEAVY))
+    done = run_python(code)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.splitlines()[-1]) == []

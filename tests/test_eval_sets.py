@@ -1,0 +1,56 @@
+"""Accuracy floors on the question sets of tests/eval (a ratchet: raise them as ranking improves).
+
+docker-*.jsonl ask the shipped notes, linux-*.jsonl ask tests/corpora/linux-zh. Each floor is
+what `qa eval FILE` measured, minus about two points; `oos_abstain` is the share of the
+out-of-scope questions (field "none") that get found=False.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import EVAL
+
+from qa import Assistant
+from qa.evaluate import EvalReport, evaluate, load_cases
+
+FLOORS: dict[str, dict[str, float]] = {
+    "docker-zh.jsonl": {"top1": 0.55, "hit3": 0.66, "mrr": 0.61},
+    "docker-en.jsonl": {"top1": 0.53, "hit3": 0.60, "mrr": 0.57},
+    "docker-mix.jsonl": {"top1": 0.68, "hit3": 0.84, "mrr": 0.74},
+    "docker-flags.jsonl": {"top1": 0.85, "hit3": 0.88, "mrr": 0.87},
+    "docker-oos.jsonl": {"oos_abstain": 0.88},
+    "linux-zh.jsonl": {"top1": 0.60, "hit3": 0.67, "mrr": 0.63, "oos_abstain": 0.82},
+    "linux-en.jsonl": {"top1": 0.43, "hit3": 0.59, "mrr": 0.51, "oos_abstain": 0.98},
+}
+
+_REPORTS: dict[str, EvalReport] = {}
+
+
+def _report(name: str, request: pytest.FixtureRequest) -> EvalReport:
+    """The set's report, computed once a session (docker-* on the shipped notes, linux-* on
+    tests/corpora/linux-zh)."""
+    if name not in _REPORTS:
+        notes = "shipped" if name.startswith("docker-") else "linux"
+        a: Assistant = request.getfixturevalue(notes)
+        _REPORTS[name] = evaluate(load_cases(EVAL / name), lambda q: a.ask(q, top=5).to_dict())
+    return _REPORTS[name]
+
+
+def test_every_question_set_has_floors() -> None:
+    assert {p.name for p in EVAL.glob("*.jsonl")} == set(FLOORS)
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_accuracy_stays_above_its_floor(name: str, request: pytest.FixtureRequest) -> None:
+    report = _report(name, request)
+    below = {metric: (report.summary[metric], floor) for metric, floor in FLOORS[name].items()
+             if not report.summary[metric] >= floor}
+    assert below == {}, f"{name}: (measured, floor) {below}; missed: " + "; ".join(
+        f"{r.case['q']} -> {r.top}" for r in report.rows if not r.ok1)
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_out_of_scope_questions_have_an_abstention_floor(name: str,
+                                                         request: pytest.FixtureRequest) -> None:
+    has_oos = any(r.case["field"] == "none" for r in _report(name, request).rows)
+    assert has_oos == ("oos_abstain" in FLOORS[name])
