@@ -9,7 +9,7 @@ Chinese word weighs.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from qa.lexicon import Lexicon, stem
@@ -47,7 +47,7 @@ class Query:
 
 def detect_lang(text: str) -> str:
     """zh, en or mix, from the share of Chinese characters and Latin words outside code."""
-    prose = re.sub(r"(?<!\S)--?[\w-]+|\$\([^)]*\)|`[^`]*`", " ", text)
+    prose = re.sub(r"(?<![A-Za-z0-9_-])--?[A-Za-z0-9-]+|\$\([^)]*\)|`[^`]*`", " ", text)
     cjk = len(_CJK.findall(prose))
     latin = [w for w in _LATIN_WORD.findall(prose) if w.lower() not in ("docker",)]
     if cjk and len(latin) >= 2 or cjk and latin and cjk < 4:
@@ -83,7 +83,7 @@ class QueryAnalyzer:
         return frozenset(out)
 
     def analyze(self, question: str) -> Query:
-        from qa.flags import correct_flag
+        from qa.flags import FLAG_WORDS, correct_flag, is_real_flag
 
         text = normalize(question)
         units = self.tok.units(text)
@@ -115,7 +115,8 @@ class QueryAnalyzer:
                 continue
             if u.kind == "flag":
                 name = u.surface
-                if name not in self.flag_names and name not in self.vocab:
+                if name not in self.flag_names and name not in self.vocab \
+                        and not is_real_flag(name, _family(text)):
                     fixed = correct_flag(name, self.flag_names)
                     if fixed:
                         corrections.append((name, fixed))
@@ -135,7 +136,9 @@ class QueryAnalyzer:
                                     partial=frozenset(u.forms[1:]) - {u.forms[0]},
                                     partial_share=CODE_PART_SHARE))
             i += 1
-        groups = _merge_same(groups)
+        # a word asking for a flag (参数, option) is answered by any flag of the notes
+        groups = _merge_same([replace(g, terms=g.terms | self.flag_names)
+                              if g.terms & FLAG_WORDS else g for g in groups])
         pairs = [Group(t, frozenset({t}), "pair")
                  for t in direction_pairs([g.terms for g in groups])
                  if t in self.vocab or "~" + t in self.vocab]
