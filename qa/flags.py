@@ -1,26 +1,536 @@
-"""Flag entries of the notes: fuzzy look-up of flag names, and `explain` for command lines."""
+"""Flag entries of the notes: fuzzy look-up of flag names, and `explain` for command lines.
+
+Every description comes from the notes. Docker's own CLI vocabulary (`qa/data/docker_cli.json`)
+is consulted only for facts the notes rarely state: which names mean the same flag in two
+command families (`docker exec -i` is `docker run -i`; `docker commit -a` is not `docker run -a`),
+whether a flag takes a value, and which flags and subcommands are real.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+import shlex
+import threading
+import weakref
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from qa.model import ExplainedPart, Explanation, FlagEntry, Passage
+from qa.notes import command_family
+
+if TYPE_CHECKING:
+    from qa.index import Index
+
+Node = dict[str, Any]
+
+# Words of a question asking for a flag (`用哪个参数`, `which flag`; the lexicon maps the rest).
+FLAG_WORDS = frozenset({"参数", "选项", "flag", "option"})
+# fuzz.ratio of a misspelled subcommand to the real one: `exe`/`exec` 86, `imags`/`images` 91.
+SUBCOMMAND_CUTOFF = 75.0
+# Programs whose options are words after one dash (`find -name`): never split into letters.
+_SINGLE_DASH_WORDS = frozenset({"find", "java", "javac", "go", "gcc", "g++", "clang", "openssl"})
+_OPERATORS = ("&&", "||", "|&", ";;", "|", ";", "&")
+_FLAG = re.compile(r"--?[A-Za-z0-9]")
+_REDIRECT = re.compile(r"\d*(?:>>?|<|&>)")
+_ASSIGNMENT = re.compile(r"[A-Za-z_]\w*=")
+_NAME_OK = re.compile(r"[a-z][\w.+-]*$")
+_CLAUSE = re.compile(r"[^，。,;；]+")
+_SUB_OPEN, _SUB_CLOSE = "\ue000", "\ue001"  # stand for a `$(...)` while a line is split into words
 
 
+# --- fuzzy flag names --------------------------------------------------------------------------
 def correct_flag(name: str, known: Iterable[str]) -> str | None:
     """The real flag a misspelled one means (`--memroy` -> `--memory`), or None.
 
-    Single-letter flags are case-sensitive and never corrected (`-p` is not `-P`).
+    Single-letter flags are case-sensitive and never corrected (`-p` is not `-P`); a long name
+    typed with one dash is (`-rm` -> `--rm`). The edit distance allowed grows with the length.
     """
     from rapidfuzz.distance import OSA
 
+    names = set(known)
     if not name.startswith("--"):
-        return None
+        return "-" + name if len(name) > 2 and "-" + name in names else None
     body = name[2:]
-    best, best_d = None, 99
     limit = 1 if len(body) <= 4 else 2 if len(body) <= 8 else 3
-    for k in known:
-        if not k.startswith("--"):
+    best: tuple[int, str] | None = None
+    for k in names:
+        if k.startswith("--") and k != name:
+            d = OSA.distance(body, k[2:], score_cutoff=limit)
+            if d <= limit and (best is None or (d, k) < best):
+                best = (d, k)
+    return best[1] if best else None
+
+
+def name_match(entry: FlagEntry, terms: frozenset[str]) -> float:
+    """Share of the words of a flag's long name a question uses (`--env-file`: env, file)."""
+    from qa.lexicon import stem
+
+    words = [w for w in (entry.long or "").split("-") if w]
+    if not words:
+        return 0.0
+    return sum(w in terms or stem(w) in terms for w in words) / len(words)
+
+
+# --- Docker's CLI vocabulary -----------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _roots() -> dict[str, Node]:
+    from qa.lint import vocabulary
+
+    data = vocabulary()
+    tools = {"docker": data, **data.get("tools", {})}
+    return {name: {"flags": t.get("global_flags", []), "subcommands": t.get("commands", {})}
+            for name, t in tools.items()}
+
+
+@lru_cache(maxsize=512)
+def _resolve(family: str) -> tuple[str, Node] | None:
+    """The canonical name and vocabulary node of a family (`docker ps` -> `docker container ls`)."""
+    program, *words = family.split()
+    node = _roots().get(program)
+    if node is None:
+        return None
+    path = [program]
+    for w in words:
+        child = node.get("subcommands", {}).get(w)
+        if child is None:
+            return None
+        if "alias_of" in child:
+            target = _resolve(f"{program} {child['alias_of']}")
+            if target is None:
+                return None
+            path, node = target[0].split(), target[1]
+        else:
+            path, node = path + [w], child
+    return " ".join(path), node
+
+
+def _canonical(family: str | None) -> str | None:
+    if family is None:
+        return None
+    resolved = _resolve(family)
+    return resolved[0] if resolved else family
+
+
+def real_flag(family: str | None, name: str) -> Node | None:
+    """The vocabulary's record of flag `name` in `family` (None when unknown or not Docker's)."""
+    resolved = _resolve(family) if family else None
+    if resolved is None:
+        return None
+    node = resolved[1]
+    flags = list(node.get("flags", ()))
+    if " " not in resolved[0]:
+        flags += _roots()[resolved[0]]["flags"]
+    return next((f for f in flags if name in (f.get("short"), f.get("long"))), None)
+
+
+@lru_cache(maxsize=1)
+def _all_real_names() -> frozenset[str]:
+    names: set[str] = set()
+    todo = list(_roots().values())
+    while todo:
+        node = todo.pop()
+        names.update(n for f in node.get("flags", ()) for n in (f.get("short"), f.get("long")) if n)
+        todo += node.get("subcommands", {}).values()
+    return frozenset(names)
+
+
+def is_real_flag(name: str, family: str | None) -> bool:
+    """Is `name` a real flag of `family` (of any Docker command when the family is not one
+    Docker's vocabulary knows)? A real flag is never "corrected" to a flag of the notes."""
+    if family and _resolve(family):
+        return real_flag(family, name) is not None
+    return name in _all_real_names()
+
+
+def question_means(entry: FlagEntry, name: str, family: str | None) -> bool:
+    """Can `name` in a question that names `family` mean the flag `entry` describes?
+    The family decides between commands of one program (`docker commit -a` is not
+    `docker run -a`); a family of another program (`host port`) is not taken as one."""
+    if family is None or entry.command is None \
+            or family.split()[0] != entry.command.split()[0]:
+        return True
+    return same_flag(entry, name, family)
+
+
+def same_flag(entry: FlagEntry, name: str, family: str | None) -> bool:
+    """Does `name`, used in `family`, mean the flag `entry` describes in its own family?
+
+    One family (aliases included): yes. Two Docker families: when Docker gives the name the same
+    long form in both. Elsewhere: only long names of the same program (`-a` differs too often).
+    """
+    if entry.command is None:
+        return True  # the notes did not say whose flag it is
+    if family is None:
+        return False
+    if _canonical(family) == _canonical(entry.command):
+        return True
+    if family.split()[0] != entry.command.split()[0]:
+        return False
+    ours, theirs = real_flag(family, name), real_flag(entry.command, name)
+    if ours is not None and theirs is not None:
+        return ours.get("long") == theirs.get("long")
+    if _resolve(family.split()[0]) is not None:
+        return False  # Docker's vocabulary does not confirm it
+    return name.startswith("--")
+
+
+def takes_value(entry: FlagEntry | None, name: str, family: str | None) -> bool:
+    """Does the flag take a value? The notes' default says so (`""`, `[]`, `0` yes; `false` no);
+    else Docker's vocabulary; else no."""
+    if entry is not None and entry.default is not None:
+        return entry.default.strip().lower() not in ("false", "true")
+    for fam in (family, entry.command if entry else None):
+        ref = real_flag(fam, name)
+        if ref is not None:
+            return bool(ref.get("value"))
+    return False
+
+
+# --- the flags of the notes ---------------------------------------------------------------------
+class FlagTable:
+    """The flags the notes describe, by command family, each under each of its names."""
+
+    def __init__(self, passages: Iterable[Passage]) -> None:
+        best: dict[tuple[str | None, str], tuple[int, FlagEntry]] = {}
+        families: set[str] = set()
+        for p in passages:
+            family = command_family(p.command) if p.command else None
+            if family:
+                families.add(family)
+            quality = 4 if p.kind == "flag" else 0
+            for f in (*p.flags, *_flags_in_comment(p, family)):
+                score = quality + 2 * (f.default is not None) + (f.short is not None
+                                                                and f.long is not None)
+                for name in f.names:
+                    key = (f.command, name)
+                    if key not in best or score > best[key][0]:
+                        best[key] = (score, f)
+        self._entries = {k: e for k, (_, e) in best.items()}
+        self._by_name: dict[str, list[FlagEntry]] = {}
+        for (_, name), e in self._entries.items():
+            self._by_name.setdefault(name, []).append(e)
+        self.families = frozenset(families | {f for f, _ in self._entries if f})
+        self.names = frozenset(self._by_name)
+
+    def entries(self) -> list[FlagEntry]:
+        """Each entry once, in the order of the notes."""
+        return list(dict.fromkeys(self._entries.values()))
+
+    def lookup(self, name: str, family: str | None) -> FlagEntry | None:
+        """The entry for flag `name` as used in `family`: of that family (or an alias of it);
+        failing that, of a family where the name means the same flag (its `command` says which)."""
+        found = self._entries.get((family, name))
+        if found is not None:
+            return found
+        candidates = self._by_name.get(name, [])
+        canon = _canonical(family)
+        for e in candidates:
+            if family is not None and e.command is not None and _canonical(e.command) == canon:
+                return e
+        for e in candidates:
+            if e.command is not None and same_flag(e, name, family):
+                return e
+        for e in candidates:
+            if e.command is None and name.startswith("--"):
+                return e
+        return None
+
+    def family_names(self, family: str | None) -> list[str]:
+        canon = _canonical(family)
+        return [n for (f, n) in self._entries if f is not None and _canonical(f) == canon]
+
+    def suggest(self, name: str, family: str | None) -> str | None:
+        """The flag a name that is neither in the notes nor real probably means, or None."""
+        if real_flag(family, name) is not None:
+            return None
+        resolved = _resolve(family) if family else None
+        real = [n for f in resolved[1].get("flags", ()) for n in (f.get("short"), f.get("long"))
+                if n] if resolved else []
+        for pool in (self.family_names(family), real):
+            fixed = correct_flag(name, pool)
+            if fixed:
+                return fixed
+        # a flag of another command: only a long name (`-name` is `find`'s, not `--name`)
+        return correct_flag(name, self.names) if name.startswith("--") else None
+
+
+def _flags_in_comment(p: Passage, family: str | None) -> Iterator[FlagEntry]:
+    """`docker container ls -q # …，-q可以只列出来id`: a flag the command uses and its comment
+    explains gets the comment's clause about it as its description."""
+    if p.kind != "command" or not p.command or not p.description:
+        return
+    from qa.index import flags_in
+
+    have = {n for f in p.flags for n in f.names}
+    for name in dict.fromkeys(flags_in(p.command)):
+        if name in have:
             continue
-        d = OSA.distance(body, k[2:], score_cutoff=limit)
-        if d <= limit and (d < best_d or d == best_d and best is not None and k < best):
-            best, best_d = k, d
-    return best
+        for clause in _CLAUSE.findall(p.description):
+            m = re.search(rf"(?<![\w-]){re.escape(name)}(?![A-Za-z0-9_-])", clause)
+            rest = clause[m.end():].strip(" ：:") if m else ""
+            if m and len(rest) >= 2:
+                long = name if name.startswith("--") else None
+                yield FlagEntry(None if long else name, long, None, rest, family)
+                break
+
+
+_tables: weakref.WeakKeyDictionary[Index, FlagTable] = weakref.WeakKeyDictionary()
+_tables_lock = threading.Lock()
+
+
+def flag_table(index: Index) -> FlagTable:
+    """The flags of an index's notes (read once an index object)."""
+    with _tables_lock:
+        table = _tables.get(index)
+        if table is None:
+            table = _tables[index] = FlagTable(index.all_passages())
+        return table
+
+
+# --- explain -----------------------------------------------------------------------------------
+def explain(command_line: str, index: Index) -> Explanation:
+    """Each token of a command line against the flags the notes describe.
+
+    Roles: program, subcommand, flag, value, argument, and operator (`|`, `&&`, `$(`, `)`).
+    A flag's entry is of the line's own command family, or of another family where Docker
+    gives the name the same meaning (the entry's `command` then names that family). A flag the
+    notes do not describe gets no entry; a misspelled one gets a `suggestion`.
+    """
+    return Explanation(command_line.strip(), tuple(_explain_line(command_line, flag_table(index))))
+
+
+def _explain_line(line: str, table: FlagTable) -> list[ExplainedPart]:
+    parts: list[ExplainedPart] = []
+    for item in _split(line):
+        if isinstance(item, str):
+            parts.append(ExplainedPart(item, "operator"))
+        else:
+            parts += _explain_command(item, table)
+    return parts
+
+
+def _split(line: str) -> list[str | list[str]]:
+    """A shell line -> commands (lists of words) and the operators between them.
+
+    `$(...)` and backquotes stay inside their word; a comment ends the line.
+    """
+    out: list[str | list[str]] = []
+    subs: list[str] = []
+    buf: list[str] = []
+    quote = ""
+
+    def flush() -> None:
+        text = "".join(buf)
+        if text.strip():
+            out.append([_restore(w, subs) for w in _words(text, quote)])
+        buf.clear()
+
+    line = line.replace("\\\n", " ")
+    i = 0
+    while i < len(line):
+        c = line[i]
+        if quote == "'":
+            quote = "" if c == "'" else quote
+        elif c == "\\":
+            buf.append(line[i:i + 2])
+            i += 2
+            continue
+        elif c == "`" or line.startswith("$(", i):
+            end = _closing(line, i)
+            subs.append(line[i:end + 1])
+            buf.append(f"{_SUB_OPEN}{len(subs) - 1}{_SUB_CLOSE}")
+            i = end + 1
+            continue
+        elif quote:
+            quote = "" if c == quote else quote
+        elif c in "'\"":
+            quote = c
+        elif c == "#" and (not buf or buf[-1][-1:].isspace()):
+            break
+        else:
+            op = next((o for o in _OPERATORS if line.startswith(o, i)), None)
+            redirect = c == "&" and (line[i - 1:i] in "<>" and i > 0 or line[i + 1:i + 2] == ">")
+            if op and not redirect:
+                flush()
+                out.append(op)
+                i += len(op)
+                continue
+        buf.append(c)
+        i += 1
+    flush()
+    return out
+
+
+def _closing(line: str, start: int) -> int:
+    """Where the substitution opened at `start` closes (the last index when it never does)."""
+    if line[start] == "`":
+        end = line.find("`", start + 1)
+        return end if end >= 0 else len(line) - 1
+    depth, quote = 0, ""
+    for j in range(start + 1, len(line)):
+        c = line[j]
+        if quote:
+            quote = "" if c == quote else quote
+        elif c in "'\"":
+            quote = c
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return j
+    return len(line) - 1
+
+
+def _words(text: str, open_quote: str) -> list[str]:
+    """Shell words; a quote left open (common in notes) is closed at the end of the command."""
+    try:
+        return shlex.split(text + (open_quote if open_quote else ""))
+    except ValueError:
+        return text.split()
+
+
+def _restore(word: str, subs: list[str]) -> str:
+    return re.sub(f"{_SUB_OPEN}(\\d+){_SUB_CLOSE}", lambda m: subs[int(m.group(1))], word)
+
+
+def _substitution(word: str) -> str | None:
+    """The command inside a word that is one whole `$(...)` or backquoted substitution."""
+    if word.startswith("$(") and word.endswith(")") and _closing(word, 0) == len(word) - 1:
+        return word[2:-1]
+    if len(word) > 1 and word[0] == word[-1] == "`" and "`" not in word[1:-1]:
+        return word[1:-1]
+    return None
+
+
+def _explain_command(words: list[str], table: FlagTable) -> list[ExplainedPart]:
+    parts: list[ExplainedPart] = []
+    i = 0
+    while i < len(words) and (words[i] in ("sudo", "$") or _ASSIGNMENT.match(words[i])):
+        if words[i] != "$":  # a pasted prompt is not part of the command
+            parts.append(ExplainedPart(words[i], "program" if words[i] == "sudo" else "argument"))
+        i += 1
+    if i == len(words):
+        return parts
+    program = words[i]
+    family, subcommands, fixed = _family(words[i:], table)
+    parts.append(ExplainedPart(program, "program"))
+    for k, w in enumerate(subcommands):
+        parts.append(ExplainedPart(w, "subcommand", suggestion=fixed if k == len(subcommands) - 1
+                                   else None))
+    if fixed:
+        family = " ".join([program, *subcommands[:-1], fixed])
+    resolved = _resolve(family) if family else None
+    # `docker run IMAGE CMD…`: after the first argument, the words are a command of their own
+    inner_command = resolved is not None and resolved[1].get("interspersed") is False
+    return parts + _explain_options(words[i + 1 + len(subcommands):], family, program, table,
+                                    inner_command)
+
+
+def _family(words: list[str], table: FlagTable) -> tuple[str | None, list[str], str | None]:
+    """A command's family, the words of it after the program, and the subcommand a misspelled
+    last one probably means (`docker exe` -> `exec`)."""
+    program = words[0]
+    family = command_family(" ".join(words))
+    if family is None or family.split()[0] != program:
+        return (program if _NAME_OK.match(program) else None), [], None
+    subcommands = family.split()[1:]
+    root = _roots().get(program)
+    if root is None:
+        # other programs: the notes must know the family (`git commit`; not `grep none`)
+        return (family, subcommands, None) if family in table.families else (program, [], None)
+    node = root
+    for k, w in enumerate(subcommands):
+        children = node.get("subcommands", {})
+        if w not in children:
+            return family, subcommands[:k + 1], _nearest_subcommand(w, children)
+        resolved = _resolve(" ".join([program, *subcommands[:k + 1]]))
+        node = resolved[1] if resolved else {}
+    return family, subcommands, None
+
+
+def _nearest_subcommand(word: str, children: dict[str, Node]) -> str | None:
+    from rapidfuzz import fuzz, process
+
+    best = process.extractOne(word, list(children), scorer=fuzz.ratio,
+                              score_cutoff=SUBCOMMAND_CUTOFF)
+    return best[0] if best else None
+
+
+def _explain_options(words: list[str], family: str | None, program: str, table: FlagTable,
+                     inner_command: bool) -> list[ExplainedPart]:
+    parts: list[ExplainedPart] = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        i += 1
+        if w == "--":
+            parts.append(ExplainedPart(w, "argument"))
+            parts += [ExplainedPart(x, "argument") for x in words[i:]]
+            break
+        if _REDIRECT.match(w):
+            parts.append(ExplainedPart(w, "operator"))
+            continue
+        if not _FLAG.match(w):
+            inner = _substitution(w)
+            if inner is not None:
+                parts.append(ExplainedPart(w[:2] if w[0] == "$" else "`", "operator"))
+                parts += _explain_line(inner, table)
+                parts.append(ExplainedPart(w[-1], "operator"))
+            else:
+                parts.append(ExplainedPart(w, "argument"))
+            if inner_command:
+                parts += _explain_command(words[i:], table)
+                break
+            continue
+        pieces = _flag_pieces(w, family, program, table)
+        for k, (name, glued) in enumerate(pieces):
+            entry = table.lookup(name, family)
+            suggestion = table.suggest(name, family) if entry is None else None
+            parts.append(ExplainedPart(name, "flag", entry, suggestion))
+            if glued is not None:
+                parts.append(ExplainedPart(glued, "value"))
+            elif k == len(pieces) - 1 and i < len(words) and _wants_value(
+                    entry, name, suggestion, family, table):
+                parts.append(ExplainedPart(words[i], "value"))
+                i += 1
+    return parts
+
+
+def _wants_value(entry: FlagEntry | None, name: str, suggestion: str | None,
+                 family: str | None, table: FlagTable) -> bool:
+    if entry is None and suggestion is not None:
+        # a misspelled flag takes a value when the flag it stands for does
+        name, entry = suggestion, table.lookup(suggestion, family)
+    return takes_value(entry, name, family)
+
+
+def _flag_pieces(word: str, family: str | None, program: str,
+                 table: FlagTable) -> list[tuple[str, str | None]]:
+    """A flag word -> (flag, value glued to it) pairs: `--net=host`, `-it`, `-p90:80`."""
+    if word.startswith("--"):
+        name, eq, value = word.partition("=")
+        return [(name, value if eq else None)]
+    body = word[1:]
+    whole_known = table.lookup(word, family) or real_flag(family, word)
+    if len(body) == 1 or whole_known or program in _SINGLE_DASH_WORDS:
+        return [(word, None)]
+    letters = re.match(r"[A-Za-z]+", body)
+    if letters is None:  # `-1`
+        return [(word, None)]
+    shorts = [f"-{c}" for c in letters.group(0)]
+    known = [s for s in shorts if table.lookup(s, family) or real_flag(family, s)]
+    if len(known) < len(shorts) and ("-" + word in table.family_names(family)
+                                     or real_flag(family, "-" + word)):
+        return [(word, None)]  # `-rm`: a long flag typed with one dash, not -r -m
+    pieces: list[tuple[str, str | None]] = []
+    for k, name in enumerate(shorts):
+        rest = body[k + 1:]
+        if rest and takes_value(table.lookup(name, family), name, family):
+            return pieces + [(name, rest)]
+        pieces.append((name, None))
+    tail = body[len(shorts):]
+    if tail:  # `-p8080`: what follows the letters is the last flag's value
+        pieces[-1] = (pieces[-1][0], tail)
+    return pieces

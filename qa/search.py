@@ -17,9 +17,10 @@ if TYPE_CHECKING:
 
 MIN_COVERAGE = 0.45  # share of the question's weight a passage must match to be an answer
 KIND_PRIOR = {"command": 1.0, "flag": 0.9, "code": 0.85, "prose": 0.8}
-FLAG_BOOST = 1.6  # a passage describing the very flag the question names
-ASKED_FLAG_BOOST = 1.3  # a flag entry, when the question asks which flag does something
+FLAG_BOOST = 2.0  # a passage describing the very flag the question names
+UNDESCRIBED = 0.7  # a passage that does not describe the flag the question names
 OTHER_FAMILY = 0.6  # the flag's namesake in another command (`docker run -a` for commit's)
+NAME_BOOST = 0.3  # a flag entry whose name is the question's words (`--env-file`: env, file)
 CHAR_WEIGHT = 0.5  # weight of the character-overlap tie-breaker
 BACKGROUND_SHARE = 0.5  # a match in a passage's surroundings rather than in the passage
 
@@ -139,16 +140,19 @@ def _combine(cos: Any, cov: Any) -> Any:
 
 def _flag_factor(p: Passage, q: Query) -> float:
     """Favour passages that describe a flag the question names, as used in the command it
-    names (`docker commit -a` is the author, `docker run -a` attach); when the question asks
-    which flag does something, favour flag entries."""
-    from qa.flags import asks_for_flag, same_flag
+    names (`docker commit -a` is the author, `docker run -a` attach); when it names none,
+    favour flag entries whose name says what the question asks (`--env`, `--workdir`)."""
+    from qa.flags import name_match, question_means
 
     if not q.flags:
-        return ASKED_FLAG_BOOST if p.kind == "flag" and asks_for_flag(q) else 1.0
+        if p.kind != "flag":
+            return 1.0
+        terms = frozenset().union(*(g.terms for g in q.groups))
+        return 1.0 + NAME_BOOST * max((name_match(f, terms) for f in p.flags), default=0.0)
     named = [(f, n) for f in p.flags for n in f.names if n in q.flags]
     if not named:
-        return 1.0
-    if any(same_flag(f, n, q.family) for f, n in named) or not q.family:
+        return UNDESCRIBED
+    if any(question_means(f, n, q.family) for f, n in named):
         return FLAG_BOOST if p.kind in ("flag", "prose") else 1.2
     return OTHER_FAMILY
 
