@@ -234,6 +234,30 @@ def test_python_dash_m_qa_help(tmp_path: Path) -> None:
     assert "usage:" in done.stdout and "qa ask" in done.stdout
 
 
+def test_installed_qa_answers_from_its_shipped_notes(tmp_path: Path) -> None:
+    """Run from outside the checkout, as a user would after `pip install .`."""
+    done = run_interpreter("-m", "qa", "ask", "--json", "如何删除所有容器", cwd=tmp_path,
+                           env={"XDG_CACHE_HOME": str(tmp_path / "cache")})
+    assert done.returncode == 0, done.stderr
+    top = json.loads(done.stdout)["answers"][0]
+    assert top["command"] == "docker rm $(docker container ls -aq)"
+    assert top["source"]["path"].endswith("2018-05-09-docker-notes-1.md")
+
+
+def test_eval_json_is_strict_json(on_shipped: list[str], tmp_path: Path) -> None:
+    """`qa eval --json | jq` must work, also for a set without out-of-scope questions."""
+    cases = tmp_path / "answerable.jsonl"
+    cases.write_text(json.dumps({"q": "如何删除所有容器", "lang": "zh", "field": "command",
+                                 "expect": ["docker rm"]}, ensure_ascii=False) + "\n", "utf-8")
+    r = Run(["eval", "--json", *on_shipped, str(cases)])
+    assert r.code == 0
+
+    def reject(constant: str) -> None:
+        raise ValueError(f"{constant} is not JSON")
+
+    json.loads(r.out, parse_constant=reject)
+
+
 _HEAVY = ("sklearn", "numpy", "scipy", "jieba")
 _LOADED = "import sys, json; print(json.dumps([m for m in {heavy} if m in sys.modules]))"
 
