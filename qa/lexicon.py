@@ -42,6 +42,7 @@ class Concept:
     en: tuple[tuple[str, ...], ...]  # each English term as a tuple of stemmed words
     zh: tuple[str, ...]
     cmd: tuple[str, ...]
+    rel: tuple[str, ...] = ()  # related, not synonymous words (weaker matches), as written
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,8 @@ def english_words(text: str) -> tuple[str, ...]:
 def parse_lexicon(data: dict) -> Lexicon:
     concepts = tuple(
         Concept(en=tuple(t for t in (english_words(e) for e in c.get("en", [])) if t),
-                zh=tuple(c.get("zh", [])), cmd=tuple(c.get("cmd", [])))
+                zh=tuple(c.get("zh", [])), cmd=tuple(c.get("cmd", [])),
+                rel=tuple(c.get("rel", [])))
         for c in data.get("concepts", []))
     stop_en = frozenset(stem(w) for w in data.get("stop_en", []))
     return Lexicon(concepts, stop_en, frozenset(data.get("stop_zh", [])))

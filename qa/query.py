@@ -9,6 +9,7 @@ Chinese word weighs.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -32,6 +33,7 @@ class Group:
     weight: float = 1.0  # share of full weight when the notes lack every term (see background)
     partial: frozenset[str] = frozenset()  # words inside the question's word: they count less
     partial_share: float = 0.5  # how much a match on one of those counts
+    related: frozenset[str] = frozenset()  # related words (批量 -> 所有): weaker still
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ class QueryAnalyzer:
             {w for term in self.en_index for w in term if len(w) >= 4}
             | {t for t in vocab if t.isascii() and t.isalpha() and len(t) >= 4})
         self._concept_terms = lru_cache(maxsize=4096)(self._concept_terms_uncached)
+        self._units = lru_cache(maxsize=8192)(self.tok.units)
 
     def _concept_terms_uncached(self, i: int) -> frozenset[str]:
         c = self.lex.concepts[i]
@@ -82,8 +85,13 @@ class QueryAnalyzer:
                 out.add(term[0])
         return frozenset(out)
 
+    def _related_terms(self, concepts: Iterable[int]) -> frozenset[str]:
+        """Words related to the concepts without meaning the same (批量 -> 所有): weak matches."""
+        return frozenset(u.forms[0] for c in concepts for w in self.lex.concepts[c].rel
+                         for u in self._units(w) if u.forms)
+
     def analyze(self, question: str) -> Query:
-        from qa.flags import FLAG_WORDS, correct_flag, is_real_flag
+        from qa.flags import correct_flag, is_flag_word, is_real_flag
 
         text = normalize(question)
         units = self.tok.units(text)
@@ -102,8 +110,10 @@ class QueryAnalyzer:
                     own = {f for x in span for f in x.forms}
                     # the words of a phrase (`docker` of `docker daemon`) match it partly
                     partial = frozenset(own - terms) if n > 1 else frozenset()
-                    groups.append(Group(label, frozenset(terms | own), "word",
-                                        self._concept_weight(concepts), partial))
+                    related = self._related_terms(concepts) - terms - own
+                    groups.append(Group(label, frozenset(terms | own | related), "word",
+                                        self._concept_weight(concepts), partial,
+                                        related=related))
                     i += n
                     continue
                 if u.kind == "word":
@@ -125,11 +135,14 @@ class QueryAnalyzer:
                 groups.append(Group(u.surface, frozenset({name}), "flag"))
             elif u.kind == "zh":
                 terms = {u.surface}
-                for c in self.zh_index.get(u.surface, ()):
+                concepts = self.zh_index.get(u.surface, [])
+                for c in concepts:
                     terms |= self._concept_terms(c)
                 partial = frozenset(u.forms[1:]) - terms
-                groups.append(Group(u.surface, frozenset(terms | partial), "zh",
-                                    self.tok.background_weight(u.surface), partial))
+                related = self._related_terms(concepts) - terms - partial
+                groups.append(Group(u.surface, frozenset(terms | partial | related), "zh",
+                                    self.tok.background_weight(u.surface), partial,
+                                    related=related))
             else:
                 # `tar.gz`, `docker-machine`: the whole token counts fully, its parts half
                 groups.append(Group(u.surface, frozenset(u.forms), u.kind,
@@ -138,7 +151,7 @@ class QueryAnalyzer:
             i += 1
         # a word asking for a flag (参数, option) is answered by any flag of the notes
         groups = _merge_same([replace(g, terms=g.terms | self.flag_names)
-                              if g.terms & FLAG_WORDS else g for g in groups])
+                              if is_flag_word(g.label) else g for g in groups])
         pairs = [Group(t, frozenset({t}), "pair")
                  for t in direction_pairs([g.terms for g in groups])
                  if t in self.vocab or "~" + t in self.vocab]

@@ -15,13 +15,14 @@ if TYPE_CHECKING:
 
     from qa.index import Index
 
-MIN_COVERAGE = 0.45  # share of the question's weight a passage must match to be an answer
+MIN_COVERAGE = 0.4  # share of the question's weight a passage must match to be an answer
 KIND_PRIOR = {"command": 1.0, "flag": 0.9, "code": 0.85, "prose": 0.8}
 FLAG_BOOST = 2.0  # a passage describing the very flag the question names
 UNDESCRIBED = 0.7  # a passage that does not describe the flag the question names
 OTHER_FAMILY = 0.6  # the flag's namesake in another command (`docker run -a` for commit's)
 NAME_BOOST = 0.3  # a flag entry whose name is the question's words (`--env-file`: env, file)
 CHAR_WEIGHT = 0.5  # weight of the character-overlap tie-breaker
+RELATED_SHARE = 0.25  # a related word (所有 for 批量) rather than a synonym
 BACKGROUND_SHARE = 0.5  # a match in a passage's surroundings rather than in the passage
 
 
@@ -38,7 +39,7 @@ def _group_postings(index: Index, g: Group) -> tuple[np.ndarray, np.ndarray, np.
     group's partial share for a word inside the question's word) and the group's idf (its terms united)."""
     import numpy as np
 
-    docs_parts, vals_parts, share_parts = [], [], []
+    docs_parts, vals_parts, share_parts, own_parts = [], [], [], []
     for t in g.terms:
         for term, field_share in ((t, 1.0), (BACKGROUND + t, BACKGROUND_SHARE)):
             post = index.postings(term)
@@ -46,7 +47,10 @@ def _group_postings(index: Index, g: Group) -> tuple[np.ndarray, np.ndarray, np.
                 continue
             d, w = post
             docs_parts.append(d)
-            share = (g.partial_share if t in g.partial else 1.0) * field_share
+            if t not in g.related:
+                own_parts.append(d)
+            share = field_share * (RELATED_SHARE if t in g.related else
+                                   g.partial_share if t in g.partial else 1.0)
             vals_parts.append(w * (share / index.idf[index.vocab[term]]))  # tf / |doc|
             share_parts.append(np.full(len(d), share, np.float32))
     if not docs_parts:
@@ -60,7 +64,9 @@ def _group_postings(index: Index, g: Group) -> tuple[np.ndarray, np.ndarray, np.
         docs, vals, shares = docs[order], vals[order], shares[order]
         first = np.concatenate(([True], docs[1:] != docs[:-1]))
         docs, vals, shares = docs[first], vals[first], shares[first]  # the group's best term
-    idf = math.log((1 + index.n) / (1 + len(docs))) + 1
+    # how rare the concept is: its own terms count, related words do not
+    df = len(np.unique(np.concatenate(own_parts))) if own_parts else len(docs)
+    idf = math.log((1 + index.n) / (1 + df)) + 1
     return docs, vals, shares, idf
 
 
@@ -80,7 +86,8 @@ def rank(index: Index, q: Query, limit: int = 50) -> list[Hit]:
         docs, vals, shares, idf = _group_postings(index, g)
         # a question word the notes lack weighs like the rarest word, even when words
         # inside it (docker in docker-compose.yml) are found: those match it only partly
-        w = idf if any(known(index, t) for t in g.terms - g.partial) else max_idf * g.weight
+        w = idf if any(known(index, t) for t in g.terms - g.partial - g.related) \
+            else max_idf * g.weight
         total_w += w
         norm += w * w
         if len(docs):

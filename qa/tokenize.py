@@ -29,8 +29,8 @@ _SCAN = re.compile(
 _PARTS = re.compile(r"[a-z][a-z0-9]*|[0-9]+[a-z][a-z0-9]*|[0-9]+")
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\x00-\x08\x0b-\x1f\x7f]")
 DIRECTION_MARKERS = frozenset({"从", "到"})  # 从X 到Y: which way a copy or move goes
-TOKENIZER_VERSION = 13
-COMMON_WORDS = 20000
+TOKENIZER_VERSION = 16
+COMMON_WORDS = 50000
 DEFAULT_WORD_FREQ = 300  # frequency given to lexicon words jieba's dictionary lacks
 
 
@@ -94,8 +94,8 @@ class Tokenizer:
         self.lexicon = lexicon or load_lexicon()
         self.words = dict(words)
         for w in self.lexicon.zh_words | self.lexicon.stop_zh:
-            if len(w) > 1 and not self.words.get(w):
-                self.words[w] = DEFAULT_WORD_FREQ
+            if len(w) > 1 and self.words.get(w, 0) < DEFAULT_WORD_FREQ:
+                self.words[w] = DEFAULT_WORD_FREQ  # lexicon words stay whole (本机, 时区)
         self.total = total
         self.keep_single = frozenset(w for w in self.lexicon.zh_words if len(w) == 1)
         self._jieba: Any = None
@@ -180,16 +180,31 @@ class Tokenizer:
     def _chinese(self, run: str) -> list[Unit]:
         tk = self._segmenter()
         freq = tk.FREQ
+        stop = self.lexicon.stop_zh
         out: list[Unit] = []
-        unknown = ""
+        pending: list[str] = []  # single characters in a row
+
+        def flush() -> None:
+            # Single characters in a row are a word the dictionary lacks (闭包 -> 闭 包),
+            # unless each is a word of its own the lexicon knows (删, 拷).
+            if len(pending) > 1 and any(c not in self.keep_single for c in pending) \
+                    or len(pending) == 1 and not freq.get(pending[0]) \
+                    and pending[0] not in self.keep_single:
+                word = "".join(pending)
+                kept = [c for c in pending if c in self.keep_single]
+                out.append(Unit("unk", word, tuple(dict.fromkeys([word, *kept]))))
+            else:
+                for c in pending:
+                    kept = c in self.keep_single
+                    out.append(Unit("zh", c, (c,)) if kept else Unit("stop", c, ()))
+            pending.clear()
+
         for w in tk.cut(run, HMM=False):
-            if len(w) == 1 and not freq.get(w) and w not in self.keep_single:
-                unknown += w  # characters the dictionary does not know: one unknown word
+            if len(w) == 1 and w not in stop:
+                pending.append(w)
                 continue
-            if unknown:
-                out.append(Unit("unk", unknown, (unknown,)))
-                unknown = ""
-            if w in self.lexicon.stop_zh or len(w) == 1 and w not in self.keep_single:
+            flush()
+            if w in stop:
                 out.append(Unit("stop", w, ()))
                 continue
             forms = [w]
@@ -198,8 +213,7 @@ class Tokenizer:
             if len(w) > 3:
                 forms += [w[i:i + 3] for i in range(len(w) - 2) if freq.get(w[i:i + 3])]
             out.append(Unit("zh", w, tuple(dict.fromkeys(forms))))
-        if unknown:
-            out.append(Unit("unk", unknown, (unknown,)))
+        flush()
         return out
 
     # --- terms --------------------------------------------------------------------------

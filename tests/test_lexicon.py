@@ -88,3 +88,46 @@ def test_stopwords_are_not_concept_terms(lexicon):
     clash_zh = sorted(w for w in lexicon["stop_zh"] if w in all_terms)
     assert not clash_en, f"stop_en words that are also concept terms: {clash_en}"
     assert not clash_zh, f"stop_zh words that are also concept terms: {clash_zh}"
+
+
+def test_rel_is_a_short_list_of_clean_strings(lexicon):
+    for i, concept in enumerate(lexicon["concepts"]):
+        if "rel" not in concept:
+            continue
+        rel = concept["rel"]
+        assert isinstance(rel, list) and rel, f"concept #{i}: 'rel' must be a non-empty list"
+        assert len(rel) <= 6, f"concept #{i}: 'rel' has {len(rel)} entries (at most 6)"
+        for term in rel:
+            assert _is_clean_string(term), f"concept #{i} has bad rel term {term!r}"
+        dups = sorted({t for t in rel if rel.count(t) > 1})
+        assert not dups, f"concept #{i}: duplicate rel terms {dups}"
+
+
+def test_rel_does_not_repeat_the_concepts_own_terms(lexicon):
+    for i, concept in enumerate(lexicon["concepts"]):
+        own = set(concept["en"]) | set(concept["zh"]) | set(concept.get("cmd", []))
+        clash = sorted(own.intersection(concept.get("rel", [])))
+        assert not clash, f"concept #{i}: rel terms that are its own terms {clash}"
+
+
+def test_rel_terms_are_not_stopwords(lexicon):
+    stop = set(lexicon["stop_en"]) | set(lexicon["stop_zh"])
+    for i, concept in enumerate(lexicon["concepts"]):
+        clash = sorted(stop.intersection(concept.get("rel", [])))
+        assert not clash, f"concept #{i}: rel terms that are stopwords {clash}"
+
+
+def test_only_known_keys(lexicon):
+    for i, concept in enumerate(lexicon["concepts"]):
+        extra = set(concept) - {"en", "zh", "cmd", "rel"}
+        assert not extra, f"concept #{i} has unknown keys {sorted(extra)}"
+
+
+def test_parse_lexicon_reads_rel():
+    from qa.lexicon import Concept, parse_lexicon
+
+    lex = parse_lexicon({"concepts": [{"en": ["log"], "zh": ["日志"], "rel": ["输出", "tail"]},
+                                      {"en": ["file"], "zh": ["文件"]}]})
+    assert lex.concepts[0].rel == ("输出", "tail")
+    assert lex.concepts[1].rel == ()
+    assert Concept(en=(), zh=(), cmd=()).rel == ()
