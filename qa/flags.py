@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 
 Node = dict[str, Any]
 
-# Words of a question asking for a flag (`用哪个参数`, `which flag`; the lexicon maps the rest).
-FLAG_WORDS = frozenset({"参数", "选项", "flag", "option"})
+# Words of a question asking for a flag (`用哪个参数`, `which flag`, `options`).
+FLAG_WORDS = frozenset({"参数", "选项", "参数项", "flag", "option", "param", "parameter"})
 # fuzz.ratio of a misspelled subcommand to the real one: `exe`/`exec` 86, `imags`/`images` 91.
 SUBCOMMAND_CUTOFF = 75.0
 # Programs whose options are words after one dash (`find -name`): never split into letters.
@@ -52,7 +52,7 @@ def correct_flag(name: str, known: Iterable[str]) -> str | None:
     if not name.startswith("--"):
         return "-" + name if len(name) > 2 and "-" + name in names else None
     body = name[2:]
-    limit = 1 if len(body) <= 4 else 2 if len(body) <= 8 else 3
+    limit = 0 if len(body) < 2 else 1 if len(body) <= 4 else 2 if len(body) <= 8 else 3
     best: tuple[int, str] | None = None
     for k in names:
         if k.startswith("--") and k != name:
@@ -60,6 +60,13 @@ def correct_flag(name: str, known: Iterable[str]) -> str | None:
             if d <= limit and (best is None or (d, k) < best):
                 best = (d, k)
     return best[1] if best else None
+
+
+def is_flag_word(word: str) -> bool:
+    """Does this word of a question ask for a flag (参数, option, flags)?"""
+    from qa.lexicon import stem
+
+    return word in FLAG_WORDS or stem(word.lower()) in FLAG_WORDS
 
 
 def name_match(entry: FlagEntry, terms: frozenset[str]) -> float:
@@ -157,8 +164,8 @@ def same_flag(entry: FlagEntry, name: str, family: str | None) -> bool:
     """Does `name`, used in `family`, mean the flag `entry` describes in its own family?
 
     One family (aliases included): yes. Two Docker families: when Docker gives the name the same
-    long form in both. Elsewhere: only long names of the same program (`-a` differs too often).
-    """
+    long form in both. Elsewhere: long names of the same program, and flags the notes give the
+    bare program (a short name means different things in two commands too often)."""
     if entry.command is None:
         return True  # the notes did not say whose flag it is
     if family is None:
@@ -172,7 +179,8 @@ def same_flag(entry: FlagEntry, name: str, family: str | None) -> bool:
         return ours.get("long") == theirs.get("long")
     if _resolve(family.split()[0]) is not None:
         return False  # Docker's vocabulary does not confirm it
-    return name.startswith("--")
+    # a flag the notes give the whole program (`git` 的常用参数) serves its subcommands too
+    return name.startswith("--") or entry.command == family.split()[0]
 
 
 def takes_value(entry: FlagEntry | None, name: str, family: str | None) -> bool:
@@ -386,9 +394,10 @@ def _closing(line: str, start: int) -> int:
 def _words(text: str, open_quote: str) -> list[str]:
     """Shell words; a quote left open (common in notes) is closed at the end of the command."""
     try:
-        return shlex.split(text + (open_quote if open_quote else ""))
+        words = shlex.split(text + open_quote)
     except ValueError:
         return text.split()
+    return words[:-1] if open_quote and words and not words[-1] else words
 
 
 def _restore(word: str, subs: list[str]) -> str:

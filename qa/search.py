@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 MIN_COVERAGE = 0.4  # share of the question's weight a passage must match to be an answer
 KIND_PRIOR = {"command": 1.0, "flag": 0.9, "code": 0.85, "prose": 0.8}
-FLAG_BOOST = 2.0  # a passage describing the very flag the question names
+FLAG_BOOST = 2.5  # a passage describing the very flag the question names
 UNDESCRIBED = 0.7  # a passage that does not describe the flag the question names
 OTHER_FAMILY = 0.6  # the flag's namesake in another command (`docker run -a` for commit's)
 NAME_BOOST = 0.3  # a flag entry whose name is the question's words (`--env-file`: env, file)
