@@ -237,7 +237,7 @@ def test_python_dash_m_qa_help(tmp_path: Path) -> None:
 def test_installed_qa_answers_from_its_shipped_notes(tmp_path: Path) -> None:
     """Run from outside the checkout, as a user would after `pip install .`."""
     done = run_interpreter("-m", "qa", "ask", "--json", "如何删除所有容器", cwd=tmp_path,
-                           env={"XDG_CACHE_HOME": str(tmp_path / "cache")})
+                           env={"QA_INDEX": str(tmp_path / "index")})
     assert done.returncode == 0, done.stderr
     top = json.loads(done.stdout)["answers"][0]
     assert top["command"] == "docker rm $(docker container ls -aq)"
