@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO, cast
 
 import pytest
 from conftest import SHIPPED, run_interpreter, run_python
@@ -19,7 +20,7 @@ DOCKER = "corpus/2018-05-09-docker-notes-1.md"
 class Run:
     """One run of `qa`: exit status and what it wrote."""
 
-    def __init__(self, argv: list[str], stdin: io.TextIOBase | None = None,
+    def __init__(self, argv: list[str], stdin: TextIO | None = None,
                  stdout: io.StringIO | None = None) -> None:
         self.stdout = stdout or io.StringIO()
         self.stderr = io.StringIO()
@@ -106,13 +107,13 @@ def test_ask_dash_flushes_each_answer_before_reading_the_next_line(
     out = _Flushes()
     seen_before_second: list[str] = []
 
-    class Lines(io.TextIOBase):
+    class Lines:
         def __iter__(self) -> Iterator[str]:
             yield "如何删除所有容器\n"
             seen_before_second.append(out.flushed)
             yield "查看镜像\n"
 
-    Run(["ask", "--json", *on_shipped, "-"], stdin=Lines(), stdout=out)
+    Run(["ask", "--json", *on_shipped, "-"], stdin=cast(TextIO, Lines()), stdout=out)
     assert len(seen_before_second) == 1
     assert json.loads(seen_before_second[0])["query"] == "如何删除所有容器"
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import SHIPPED
@@ -107,7 +108,7 @@ def test_threads_asking_at_once_get_the_same_answers(shipped_index: Path,
     expected = {q: shipped.ask(q).to_dict() for q in questions}
     cold = Assistant(corpus=SHIPPED, index=shipped_index)  # loads its index under the race
     start = threading.Barrier(8)
-    got: dict[int, list[dict[str, object]]] = {}
+    got: dict[int, list[dict[str, Any]]] = {}
     errors: list[BaseException] = []
 
     def worker(k: int) -> None:
