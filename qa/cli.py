@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 
 OK, NOT_FOUND, ERROR = 0, 1, 2
 SUBCOMMANDS = ("ask", "explain", "index", "eval", "lint")
-_GLOBAL_OPTIONS = ("--corpus", "--index", "--lang", "--help", "-h", "--version", "--traceback")
+_VALUE_OPTIONS = ("--corpus", "--index", "--lang")
+_GLOBAL_OPTIONS = ("--help", "-h", "--version", "--traceback")
 
 EPILOG = """\
 examples:
@@ -228,13 +229,29 @@ COMMANDS = {"ask": cmd_ask, "explain": cmd_explain, "index": cmd_index, "eval": 
             "lint": cmd_lint, None: cmd_repl}
 
 
+def _is_question(argv: list[str]) -> bool:
+    """Does the command line ask a question without saying `ask`?"""
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        name = word.split("=")[0]
+        if word in SUBCOMMANDS:
+            return False
+        if name in _VALUE_OPTIONS:
+            i += 1 if "=" in word else 2
+        elif name in _GLOBAL_OPTIONS:
+            i += 1
+        else:
+            return True  # a word, or a flag qa does not have: the question
+    return False
+
+
 def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None,
          stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     """Run qa with these arguments and streams; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     stdin, out, err = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
-    if argv and argv[0] not in SUBCOMMANDS and (
-            not argv[0].startswith("-") or argv[0].split("=")[0] not in _GLOBAL_OPTIONS):
+    if _is_question(argv):
         argv.insert(0, "ask")  # `qa 如何删除所有容器` and `qa --memroy` are questions
     parser = _parser()
     try:

@@ -62,7 +62,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 5  # bump when the passages made of the same notes change
+PARSER_VERSION = 6  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -164,7 +164,7 @@ def parse_flag_line(line: str, family: str | None) -> FlagEntry | None:
 
 
 def _table_cells(line: str) -> list[str]:
-    return [c.strip().strip("`").strip() for c in line.strip().strip("|").split("|")]
+    return [c.replace("`", "").strip() for c in line.strip().strip("|").split("|")]
 
 
 class _Parser:
@@ -357,6 +357,8 @@ class _Parser:
             if not description and intro and len(runnable) == 1:
                 description, context, text, start = intro[0], "", f"{intro[0]}\n{t.strip()}", intro[1]
             cmd = _clean_command(cmd)
+            if not cmd:
+                continue
             if kind == "command":
                 self.last_family = command_family(cmd) or self.last_family
             self._emit(kind, text, start, n, cmd, description, context,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from qa.index import BACKGROUND
@@ -116,13 +117,14 @@ def rank(index: Index, q: Query, limit: int = 50) -> list[Hit]:
     return hits[:limit]
 
 
-def _chars(text: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def _chars(text: str) -> frozenset[str]:
     cjk = "".join(ch if "\u3400" <= ch <= "\u9fff" else " " for ch in text)
     out: set[str] = set()
     for run in cjk.split():
         out.update(run)
         out.update(run[i:i + 2] for i in range(len(run) - 1))
-    return out
+    return frozenset(out)
 
 
 def _char_overlap(question: str, p: Passage) -> float:
