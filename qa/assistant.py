@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
     from qa.query import QueryAnalyzer
 
 PACKAGE = Path(__file__).resolve().parent
+FRESHNESS_SECONDS = 1.0
+ALWAYS_CHECK_FILES = 200  # up to this many notes files, staleness costs well under a millisecond
 
 
 def shipped_notes() -> Path:
@@ -69,6 +72,7 @@ class Assistant:
         self.index_dir = Path(index).expanduser() if index else default_index(self.corpus)
         self.auto_build = auto_build
         self._engine: _Engine | None = None
+        self._checked = 0.0
         self._lock = threading.RLock()
         self.last_build: BuildReport | None = None
         self.last_lint_checked = 0  # commands the last `lint()` checked
@@ -120,9 +124,23 @@ class Assistant:
         return _Engine(index, QueryAnalyzer(tokenizer, lexicon, index.vocab, flags))
 
     def engine(self) -> _Engine:
+        """The loaded index, rebuilt first when the notes changed: checked on every question
+        for a few notes, at most once every FRESHNESS_SECONDS for many (a long-lived
+        assistant sees edits without paying for it on every question)."""
         with self._lock:
+            now = time.monotonic()
+            if self._engine is not None and self.auto_build and (
+                    now - self._checked > FRESHNESS_SECONDS
+                    or len(self._engine.index.manifest["files"]) <= ALWAYS_CHECK_FILES):
+                from qa.index import find_notes
+
+                files, _ = find_notes(self.corpus)
+                if self._store().stale(self._engine.index, files):
+                    self._engine = None
+                self._checked = now
             if self._engine is None:
                 self._engine = self._load()
+                self._checked = time.monotonic()
             return self._engine
 
     def warm_up(self) -> None:
@@ -158,7 +176,7 @@ class Assistant:
         return Result(question, True, q.lang, tuple(answers), (), did_you_mean)
 
     def topics(self, question: str) -> tuple[str, ...]:
-        """The content words of a question as typed, in order (`如何删除所有容器` -> 删除, 所有, 容器)."""
+        """The content words of a question as typed, in order (`删除所有容器`: 删除 所有 容器)."""
         eng = self.engine()
         return tuple(g.label for g in eng.analyzer.analyze(question).groups)
 
