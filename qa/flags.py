@@ -207,7 +207,7 @@ class FlagTable:
             if family:
                 families.add(family)
             quality = 4 if p.kind == "flag" else 0
-            for f in (*p.flags, *_flags_in_comment(p, family)):
+            for f in (*p.flags, *comment_entries(p)):
                 score = quality + 2 * (f.default is not None) + (f.short is not None
                                                                 and f.long is not None)
                 for name in f.names:
@@ -263,13 +263,14 @@ class FlagTable:
         return correct_flag(name, self.names) if name.startswith("--") else None
 
 
-def _flags_in_comment(p: Passage, family: str | None) -> Iterator[FlagEntry]:
-    """`docker container ls -q # …，-q可以只列出来id`: a flag the command uses and its comment
-    explains gets the comment's clause about it as its description."""
+def comment_entries(p: Passage) -> Iterator[FlagEntry]:
+    """`docker container ls -q # …，-q可以只列出来id`: a flag a command uses, that its comment
+    explains and no entry of the passage describes, with the comment's clause about it."""
     if p.kind != "command" or not p.command or not p.description:
         return
     from qa.index import flags_in
 
+    family = command_family(p.command)
     have = {n for f in p.flags for n in f.names}
     for name in dict.fromkeys(flags_in(p.command)):
         if name in have:
