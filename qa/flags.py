@@ -250,7 +250,7 @@ class FlagTable:
 
     def suggest(self, name: str, family: str | None) -> str | None:
         """The flag a name that is neither in the notes nor real probably means, or None."""
-        if real_flag(family, name) is not None:
+        if name in self.names or real_flag(family, name) is not None:
             return None
         resolved = _resolve(family) if family else None
         real = [n for f in resolved[1].get("flags", ()) for n in (f.get("short"), f.get("long"))
