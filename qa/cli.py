@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Sequence
@@ -59,8 +60,15 @@ def _parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", parents=[common, lang], help="answer one question",
                          description="Answer a question from the notes: the command, the "
                                      "passage and where it stands (file:line).",
-                         epilog="QUESTION '-' reads one question a line from stdin "
-                                "(with --json, one JSON object a line, flushed per line).")
+                         formatter_class=argparse.RawDescriptionHelpFormatter,
+                         epilog="examples:\n"
+                                "  qa ask 如何删除所有容器\n"
+                                "  qa ask --top 1 \"copy a file out of a container\"\n"
+                                "  qa ask --json -- --memroy\n"
+                                "  printf '查看镜像列表\\n端口映射\\n' | qa ask --json -\n\n"
+                                "QUESTION '-' reads one question a line from stdin (with --json,\n"
+                                "one JSON object a line, flushed per line).\n"
+                                "exit status: 0 answered, 1 not in the notes, 2 error")
     ask.add_argument("question", nargs="*", metavar="QUESTION", help="the question, or - for stdin")
     ask.add_argument("--json", action="store_true", help="print JSON (the library's Result)")
     ask.add_argument("--top", type=_positive, default=3, metavar="K",
@@ -69,19 +77,37 @@ def _parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("explain", parents=[common, lang],
                         help="explain each flag of a command line from the notes",
                         description="Each token of a command line against the flags your "
-                                    "notes describe; misspelled flags get a suggestion.")
+                                    "notes describe; misspelled flags get a suggestion.",
+                        formatter_class=argparse.RawDescriptionHelpFormatter,
+                        epilog="examples:\n"
+                               "  qa explain \"docker run -d -p 90:80 --name web nginx\"\n"
+                               "  qa explain --json \"docker run --memroy 1g -it alpine\"")
     ex.add_argument("command_line", nargs="+", metavar="COMMAND_LINE")
     ex.add_argument("--json", action="store_true", help="print JSON")
 
     sub.add_parser("index", parents=[common], help="build or refresh the index (incremental)",
                    description="Build the index of the notes, or refresh it: files whose "
-                               "content did not change are reused.")
+                               "content did not change are reused. Asking builds it too "
+                               "when it is missing or stale; this does it now.",
+                   formatter_class=argparse.RawDescriptionHelpFormatter,
+                   epilog="examples:\n"
+                          "  qa index                     the shipped notes\n"
+                          "  qa index --corpus ~/notes    your own notes (a file or a folder)\n"
+                          "  QA_CORPUS=~/notes QA_INDEX=~/.qa-index qa index")
 
     ev = sub.add_parser("eval", parents=[common], help="score a question set (JSON Lines)",
                         description="Score questions with expected answers against the notes: "
                                     "top-1, hit@3, MRR, abstention, per language.",
-                        epilog='each line: {"id": "x", "q": "question", "lang": "zh|en|mix", '
-                               '"field": "command|text|flag|none", "expect": ["substring", ...]}')
+                        formatter_class=argparse.RawDescriptionHelpFormatter,
+                        epilog='examples:\n'
+                               '  qa eval my-questions.jsonl -v\n'
+                               '  qa eval --corpus ~/notes --json my-questions.jsonl\n\n'
+                               'each line: {"id": "x", "q": "question", "lang": "zh|en|mix",\n'
+                               '            "field": "command|text|flag|none", '
+                               '"expect": ["substring", ...]}\n'
+                               'command: an expected string is part of the answer\'s command; '
+                               'flag: a flag name\non the answer; text: part of its text; '
+                               'none: the notes must not answer.')
     ev.add_argument("file", metavar="FILE.jsonl")
     ev.add_argument("--json", action="store_true", help="print the report as JSON")
     ev.add_argument("--verbose", "-v", action="store_true", help="list the questions missed")
@@ -89,7 +115,12 @@ def _parser() -> argparse.ArgumentParser:
     li = sub.add_parser("lint", parents=[common, lang],
                         help="check the notes' docker commands against Docker's CLI",
                         description="List commands in the notes with unknown subcommands or "
-                                    "flags, or removed/deprecated flags, with the fix.")
+                                    "flags, or removed/deprecated flags, with the fix.",
+                        formatter_class=argparse.RawDescriptionHelpFormatter,
+                        epilog="examples:\n"
+                               "  qa lint\n"
+                               "  qa lint --corpus ~/notes --json\n"
+                               "exit status: 0 no findings, 1 findings, 2 error")
     li.add_argument("--json", action="store_true", help="print JSON Lines, one finding a line")
     return p
 
@@ -255,13 +286,15 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None,
         argv.insert(0, "ask")  # `qa 如何删除所有容器` and `qa --memroy` are questions
     parser = _parser()
     try:
-        args, extra = parser.parse_known_args(argv)
-        if extra and args.cmd == "ask":
+        # argparse prints help and usage itself: to the streams given to main
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            args, extra = parser.parse_known_args(argv)
+            if extra and args.cmd != "ask":
+                parser.error(f"unrecognized arguments: {' '.join(extra)}")
+            if args.cmd == "ask" and not (args.question or extra):
+                parser.error("give a question, e.g. qa ask 如何删除所有容器 (or - to read stdin)")
+        if args.cmd == "ask":
             args.question += extra  # `qa ask --detatch`: a flag asked about, not an option
-        elif extra:
-            parser.error(f"unrecognized arguments: {' '.join(extra)}")
-        if args.cmd == "ask" and not args.question:
-            parser.error("give a question, e.g. qa ask 如何删除所有容器 (or - to read stdin)")
     except SystemExit as e:  # argparse has printed usage or help
         return OK if e.code == 0 else ERROR
     try:

@@ -56,7 +56,7 @@ class CaseResult:
 class EvalReport:
     rows: tuple[CaseResult, ...]
     slices: dict[str, tuple[float, int]] = field(default_factory=dict)
-    summary: dict[str, float] = field(default_factory=dict)
+    summary: dict[str, float | None] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {"summary": self.summary,
@@ -113,7 +113,7 @@ def summarize(rows: list[CaseResult]) -> EvalReport:
     oos = [r for r in rows if r.case["field"] == "none"]
 
     def acc(sel: list[CaseResult]) -> float:
-        return sum(r.ok1 for r in sel) / len(sel) if sel else float("nan")
+        return sum(r.ok1 for r in sel) / len(sel) if sel else 0.0
 
     slices: dict[str, tuple[float, int]] = {}
     for lang in ("zh", "en", "mix"):
@@ -125,13 +125,15 @@ def summarize(rows: list[CaseResult]) -> EvalReport:
         if sel:
             slices[f] = (acc(sel), len(sel))
     plens = [r.passage_chars for r in inscope if r.found]
-    summary = {
-        "top1": round(acc(inscope), 3) if inscope else float("nan"),
-        "hit3": round(sum(r.ok3 for r in inscope) / len(inscope), 3) if inscope else float("nan"),
-        "mrr": round(statistics.mean(r.rr for r in inscope), 3) if inscope else float("nan"),
-        "oos_abstain": round(acc(oos), 3) if oos else float("nan"),
-        "false_abstain": round(sum(not r.found for r in inscope) / len(inscope), 3)
-        if inscope else float("nan"),
+    def share(n: float, d: int) -> float | None:
+        return round(n / d, 3) if d else None  # JSON has no NaN: a missing slice is null
+
+    summary: dict[str, float | None] = {
+        "top1": share(sum(r.ok1 for r in inscope), len(inscope)),
+        "hit3": share(sum(r.ok3 for r in inscope), len(inscope)),
+        "mrr": share(sum(r.rr for r in inscope), len(inscope)),
+        "oos_abstain": share(sum(r.ok1 for r in oos), len(oos)),
+        "false_abstain": share(sum(not r.found for r in inscope), len(inscope)),
         "median_passage_chars": statistics.median(plens) if plens else 0,
         "n": len(rows),
     }

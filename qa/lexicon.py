@@ -43,6 +43,7 @@ class Concept:
     zh: tuple[str, ...]
     cmd: tuple[str, ...]
     rel: tuple[str, ...] = ()  # related, not synonymous words (weaker matches), as written
+    weight: float = 1.0  # below 1 for qualifiers (all, last, random) that refine a question
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def parse_lexicon(data: dict) -> Lexicon:
     concepts = tuple(
         Concept(en=tuple(t for t in (english_words(e) for e in c.get("en", [])) if t),
                 zh=tuple(c.get("zh", [])), cmd=tuple(c.get("cmd", [])),
-                rel=tuple(c.get("rel", [])))
+                rel=tuple(c.get("rel", [])), weight=float(c.get("weight", 1.0)))
         for c in data.get("concepts", []))
     stop_en = frozenset(stem(w) for w in data.get("stop_en", []))
     return Lexicon(concepts, stop_en, frozenset(data.get("stop_zh", [])))

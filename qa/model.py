@@ -33,8 +33,13 @@ class FlagEntry:
         return tuple(n for n in (self.short, self.long) if n)
 
     def to_dict(self) -> dict[str, Any]:
+        """The flag as answers carry it (the JSON contract)."""
         return {"short": self.short, "long": self.long, "default": self.default,
-                "description": self.description, "command": self.command}
+                "description": self.description}
+
+    def to_record(self) -> dict[str, Any]:
+        """The flag as the index stores it: with its command family."""
+        return {**self.to_dict(), "command": self.command}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> FlagEntry:
@@ -59,7 +64,7 @@ class Passage:
         return {"kind": self.kind, "text": self.text, "command": self.command,
                 "description": self.description, "section": self.section,
                 "source": self.source.to_dict(), "context": self.context,
-                "flags": [f.to_dict() for f in self.flags]}
+                "flags": [f.to_record() for f in self.flags]}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Passage:

@@ -34,6 +34,7 @@ class Group:
     partial: frozenset[str] = frozenset()  # words inside the question's word: they count less
     partial_share: float = 0.5  # how much a match on one of those counts
     related: frozenset[str] = frozenset()  # related words (批量 -> 所有): weaker still
+    importance: float = 1.0  # a qualifier (所有, last) counts less than what it qualifies
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,8 @@ class QueryAnalyzer:
                     related = self._related_terms(concepts) - terms - own
                     groups.append(Group(label, frozenset(terms | own | related), "word",
                                         self._concept_weight(concepts), partial,
-                                        related=related))
+                                        related=related,
+                                        importance=self._importance(concepts)))
                     i += n
                     continue
                 if u.kind == "word":
@@ -142,7 +144,7 @@ class QueryAnalyzer:
                 related = self._related_terms(concepts) - terms - partial
                 groups.append(Group(u.surface, frozenset(terms | partial | related), "zh",
                                     self.tok.background_weight(u.surface), partial,
-                                    related=related))
+                                    related=related, importance=self._importance(concepts)))
             else:
                 # `tar.gz`, `docker-machine`: the whole token counts fully, its parts half
                 groups.append(Group(u.surface, frozenset(u.forms), u.kind,
@@ -158,6 +160,9 @@ class QueryAnalyzer:
         return Query(text=question, lang=detect_lang(text), groups=tuple(groups),
                      pairs=tuple(pairs), flags=tuple(dict.fromkeys(flags)),
                      family=_family(text), corrections=tuple(corrections))
+
+    def _importance(self, concepts: list[int]) -> float:
+        return max((self.lex.concepts[c].weight for c in concepts), default=1.0)
 
     def _concept_weight(self, concepts: list[int]) -> float:
         """A lexicon word the notes never use: as surprising as its most everyday translation."""

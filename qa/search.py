@@ -87,8 +87,8 @@ def rank(index: Index, q: Query, limit: int = 50) -> list[Hit]:
         docs, vals, shares, idf = _group_postings(index, g)
         # a question word the notes lack weighs like the rarest word, even when words
         # inside it (docker in docker-compose.yml) are found: those match it only partly
-        w = idf if any(known(index, t) for t in g.terms - g.partial - g.related) \
-            else max_idf * g.weight
+        w = g.importance * (idf if any(known(index, t) for t in g.terms - g.partial - g.related)
+                            else max_idf * g.weight)
         total_w += w
         norm += w * w
         if len(docs):

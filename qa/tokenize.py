@@ -29,7 +29,7 @@ _SCAN = re.compile(
 _PARTS = re.compile(r"[a-z][a-z0-9]*|[0-9]+[a-z][a-z0-9]*|[0-9]+")
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\x00-\x08\x0b-\x1f\x7f]")
 DIRECTION_MARKERS = frozenset({"从", "到"})  # 从X 到Y: which way a copy or move goes
-TOKENIZER_VERSION = 16
+TOKENIZER_VERSION = 18
 COMMON_WORDS = 50000
 DEFAULT_WORD_FREQ = 300  # frequency given to lexicon words jieba's dictionary lacks
 

@@ -119,8 +119,14 @@ def test_rel_terms_are_not_stopwords(lexicon):
 
 def test_only_known_keys(lexicon):
     for i, concept in enumerate(lexicon["concepts"]):
-        extra = set(concept) - {"en", "zh", "cmd", "rel"}
+        extra = set(concept) - {"en", "zh", "cmd", "rel", "weight"}
         assert not extra, f"concept #{i} has unknown keys {sorted(extra)}"
+
+
+def test_weights_are_between_0_and_1(lexicon):
+    weights = [c["weight"] for c in lexicon["concepts"] if "weight" in c]
+    assert weights, "qualifier concepts (all, last, random) carry a weight below 1"
+    assert all(isinstance(w, (int, float)) and 0 < w <= 1 for w in weights)
 
 
 def test_parse_lexicon_reads_rel():

@@ -24,7 +24,7 @@ OUT_OF_SCOPE = [
     "明天北京天气怎么样", "what is the weather in Beijing tomorrow",
     "kubernetes 怎么扩容 pod", "how do I scale a kubernetes deployment",
     "今天茅台的股价是多少", "what is the stock price of Apple today",
-    "git 怎么撤销上一次提交", "how do I undo the last git commit",
+    "JavaScript 的闭包是什么", "what is a closure in JavaScript",
 ]
 
 
@@ -74,7 +74,8 @@ def test_to_dict_has_exactly_the_contract_keys(shipped: Assistant, question: str
     d = shipped.ask(question).to_dict()
     assert set(d) == RESULT_KEYS
     for answer in d["answers"]:
-        assert set(answer) == ANSWER_KEYS
+        # `warnings` is the one addition to the contract, present only when there are some
+        assert set(answer) - {"warnings"} == ANSWER_KEYS
         assert set(answer["source"]) == SOURCE_KEYS
         for flag in answer["flags"]:
             assert set(flag) == FLAG_KEYS
