@@ -139,7 +139,7 @@ class ExplainedPart:
 
     def to_dict(self) -> dict[str, Any]:
         return {"token": self.token, "role": self.role,
-                "flag": self.flag.to_dict() if self.flag else None,
+                "flag": self.flag.to_record() if self.flag else None,  # with its command
                 "suggestion": self.suggestion}
 
 

@@ -12,7 +12,7 @@ from qa.model import FlagEntry, Passage, Source
 # Programs whose name at the start of a line makes that line a command.
 PROGRAMS = frozenset("""
 docker docker-compose docker-machine podman kubectl helm minikube git svn hg ip ifconfig route
-brctl iptables nft ss netstat ping curl wget ssh scp sftp rsync telnet nc dig nslookup host
+brctl iptables nft ss netstat ping curl wget ssh scp sftp rsync telnet nc dig nslookup
 yum dnf apt apt-get apt-cache dpkg rpm apk brew snap pip pip3 python python3 npm npx node yarn
 pnpm go cargo rustc java javac mvn gradle make cmake gcc g++ sudo su systemctl service journalctl
 ls cd cp mv rm mkdir rmdir touch cat less more head tail tee grep egrep fgrep rg find locate xargs
@@ -62,7 +62,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 6  # bump when the passages made of the same notes change
+PARSER_VERSION = 7  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -224,7 +224,7 @@ class _Parser:
 
     def _prose_flags(self, text: str) -> Iterator[FlagEntry]:
         """`-m参数是添加注释` -> a flag entry of the command the notes were just talking about."""
-        for m in _PROSE_FLAG.finditer(text):
+        for m in _PROSE_FLAG.finditer(text.replace("`", "")):
             name = m.group("flag")
             family = self._family_using(name) or self.last_family
             long = name if name.startswith("--") else None
