@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -429,6 +430,7 @@ class IndexStore:
 CHUNK_FILES = 64  # files a worker takes at a time
 PARALLEL_FILES = 300  # fewer files than this to parse: no worker processes (they cost ~0.2 s)
 _STATE: _Tokenising | None = None  # the tokenising side, inherited by forked workers
+_POOLS = itertools.count()
 
 
 @dataclass
@@ -563,7 +565,7 @@ def _tokenise(work: list[tuple[str, str, str | None]], state: _Tokenising, jobs:
         return
     global _STATE
     # forked workers start from this: the tokenizer ready, no term ids handed out yet
-    _STATE = _Tokenising(state.tok, f"{state.name}-pool{id(chunks)}")
+    _STATE = _Tokenising(state.tok, f"pool{next(_POOLS)}")
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             for c, result in zip(chunks, pool.imap(_run_chunk, chunks), strict=True):
@@ -654,13 +656,13 @@ class _Assembly:
         self.candidates.extend((start + i, p) for i, p in r.candidates)
         self.blobs.append(b"".join(r.lines))
         self.line_lengths.append(np.fromiter(map(len, r.lines), np.int64, len(r.lines)))
-        r.lines = []
         self.lengths.append(r.lengths)
         self.columns.append(r.columns)
         self.counts.append(r.counts)
         self.rows += len(r.lines)
         rec["rows"] = [start, self.rows]
         self.links[r.shown] = [r.facts.to_json(), r.lookups]
+        r.lines = []  # in the blob now
 
     def add_reused(self, shown: str, rec: dict[str, Any]) -> None:
         prev = self.prev
