@@ -62,7 +62,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 7  # bump when the passages made of the same notes change
+PARSER_VERSION = 8  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -297,15 +297,20 @@ class _Parser:
         """A fenced or indented block: flag table, commands, or one code passage."""
         self._flush_paragraph()
         family = None
-        for text, _ in body:
+        usage: tuple[str, str, int] | None = None  # `Usage: docker run [OPTIONS] IMAGE`
+        for text, no in body:
             m = re.match(r"\s*(?:usage|用法)\s*[:：]\s*(.+)", text, re.I)
             if m:
                 family = command_family(m.group(1))
+                usage = (text.strip(), m.group(1).strip(), no)
         if family is None and self.intro:
             family = family_in_text(self.intro[0])
         flag_lines = sum(1 for t, _ in body if parse_flag_line(t, None))
         if flag_lines >= 2 and flag_lines * 2 >= sum(1 for t, _ in body if t.strip()):
-            self.intro = None
+            intro, self.intro = self.intro, None
+            if usage:  # the synopsis of the command the table describes
+                self._emit("code", usage[0], usage[2], usage[2], usage[1],
+                           intro[0] if intro else "", family or "")
             self._flag_table(body, family)
             return
         if self._line_wise(body, lang):
