@@ -48,7 +48,7 @@ def _group_postings(index: Index, g: Group) -> tuple[np.ndarray, np.ndarray, np.
                 continue
             d, w = post
             docs_parts.append(d)
-            if t not in g.related:
+            if t not in g.related and t not in g.partial:
                 own_parts.append(d)
             share = field_share * (RELATED_SHARE if t in g.related else
                                    g.partial_share if t in g.partial else 1.0)
@@ -65,7 +65,7 @@ def _group_postings(index: Index, g: Group) -> tuple[np.ndarray, np.ndarray, np.
         docs, vals, shares = docs[order], vals[order], shares[order]
         first = np.concatenate(([True], docs[1:] != docs[:-1]))
         docs, vals, shares = docs[first], vals[first], shares[first]  # the group's best term
-    # how rare the concept is: its own terms count, related words do not
+    # how rare the concept is: its own terms count; words inside it and related words do not
     df = len(np.unique(np.concatenate(own_parts))) if own_parts else len(docs)
     idf = math.log((1 + index.n) / (1 + df)) + 1
     return docs, vals, shares, idf
