@@ -16,18 +16,19 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import itertools
 import json
 import os
 import re
 import shutil
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
 from qa.errors import IndexUnusable, NotesNotFound
 from qa.model import FlagEntry, Passage
@@ -42,6 +43,10 @@ FORMAT = 1
 NOTE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".txt")
 _FILES = ("passages.jsonl", "vocab.json", "words.json", "postings.npz", "counts.npz")
 _SHORT_RUN = re.compile(r"(?<!\S)-([A-Za-z]{2,4})(?![\w-])")
+LOAD_ATTEMPTS = 8  # reads of CURRENT when builds keep replacing each other under a reader
+# what reading damaged JSON or .npz files can raise (a zip's CRC check: BadZipFile)
+_READ_ERRORS = (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, EOFError,
+                RecursionError, zipfile.BadZipFile)
 
 
 @dataclass(frozen=True)
@@ -236,7 +241,7 @@ class LinkFacts:
         return p
 
     def to_json(self) -> list[Any]:
-        return [[[k[0], k[1], f.to_dict()] for k, f in self.table.items()],
+        return [[[k[0], k[1], f.to_record()] for k, f in self.table.items()],
                 [[k[0], k[1], c] for k, c in self.examples.items()]]
 
     @classmethod
@@ -267,43 +272,80 @@ def link_flags(passages: list[Passage]) -> list[Passage]:
 
 # --- loading -------------------------------------------------------------------------------
 class Index:
-    """A built index, read with numpy only. Thread-safe for reading."""
+    """A built index, read with numpy only. Thread-safe for reading.
+
+    Every file the query path reads is checked against the manifest's checksums and for
+    consistency, so a damaged index raises `IndexUnusable` instead of giving wrong answers.
+    `passages.jsonl` stays open: passages can still be read after a newer build replaced this
+    one and removed its folder."""
 
     def __init__(self, root: Path) -> None:
-        import numpy as np
-
         self.root = root
+        self._fh: BinaryIO | None = None
         try:
-            self.manifest: dict[str, Any] = json.loads((root / "manifest.json").read_text("utf-8"))
-            if self.manifest.get("format") != FORMAT:
-                raise IndexUnusable(f"index at {root} has another format")
-            for name, digest in self.manifest["checksums"].items():
-                if name in ("counts.npz",):
-                    continue  # only needed when building; checked there
-                if _sha((root / name).read_bytes()) != digest:
-                    raise IndexUnusable(f"index file {name} is damaged")
-            terms = json.loads((root / "vocab.json").read_text("utf-8"))
-            words = json.loads((root / "words.json").read_text("utf-8"))
-            with np.load(root / "postings.npz", allow_pickle=False) as z:
-                self.indptr = z["indptr"]
-                self.docs = z["docs"]
-                self.weights = z["weights"]
-                self.idf = z["idf"]
-                self.offsets = z["offsets"]
+            self._read(root)
         except IndexUnusable:
+            self.close()
             raise
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
-            raise IndexUnusable(f"index at {root} cannot be read ({e.__class__.__name__})") from e
-        if len(terms) + 1 != len(self.indptr) or len(self.idf) != len(terms):
-            raise IndexUnusable(f"index at {root} is inconsistent")
-        self.terms: list[str] = terms
-        self.vocab = {t: i for i, t in enumerate(terms)}
-        self.words: dict[str, int] = words["words"]
-        self.total: int = words["total"]
+        except _READ_ERRORS as e:
+            self.close()
+            raise IndexUnusable(f"the index at {root} cannot be read ({e.__class__.__name__}); "
+                                f"`qa index` rebuilds it") from e
+        self.vocab = {t: i for i, t in enumerate(self.terms)}
         self.n = len(self.offsets) - 1
         self._passages: dict[int, Passage] = {}
-        self._lock = threading.Lock()
-        self._fh = None
+
+    def _read(self, root: Path) -> None:
+        import numpy as np
+
+        manifest = json.loads((root / "manifest.json").read_bytes())
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+            raise IndexUnusable(f"the index at {root} was made by another version of qa")
+        checksums = manifest.get("checksums")
+        if not isinstance(checksums, dict) or not isinstance(manifest.get("files"), dict):
+            raise ValueError("manifest without checksums or files")
+        self.manifest: dict[str, Any] = manifest
+
+        def verified(name: str, data: bytes) -> bytes:
+            if not isinstance(checksums.get(name), str) or _sha(data) != checksums[name]:
+                raise IndexUnusable(f"the index file {root / name} is damaged; "
+                                    f"`qa index` rebuilds it")
+            return data
+
+        self._fh = open(root / "passages.jsonl", "rb")  # kept open: see the class docstring
+        size = len(verified("passages.jsonl", self._fh.read()))
+        terms = json.loads(verified("vocab.json", (root / "vocab.json").read_bytes()))
+        words = json.loads(verified("words.json", (root / "words.json").read_bytes()))
+        raw = verified("postings.npz", (root / "postings.npz").read_bytes())
+        with np.load(io.BytesIO(raw), allow_pickle=False) as z:
+            indptr, docs, weights = z["indptr"], z["docs"], z["weights"]
+            idf, offsets = z["idf"], z["offsets"]
+        # the checksums say the files are the ones written; these say they belong together
+        if not (isinstance(terms, list) and all(isinstance(t, str) for t in terms)
+                and isinstance(words, dict) and isinstance(words.get("words"), dict)
+                and isinstance(words.get("total"), int)):
+            raise ValueError("vocabulary or words of the wrong shape")
+        n = len(offsets) - 1
+        if not (len(indptr) == len(terms) + 1 and len(idf) == len(terms) and n >= 0
+                and indptr[0] == 0 and indptr[-1] == len(docs) == len(weights)
+                and offsets[0] == 0 and offsets[-1] == size
+                and bool(np.all(np.diff(indptr) >= 0)) and bool(np.all(np.diff(offsets) > 0))
+                and (len(docs) == 0 or 0 <= int(docs.min()) and int(docs.max()) < n)):
+            raise IndexUnusable(f"the index at {root} is inconsistent; `qa index` rebuilds it")
+        self.terms: list[str] = terms
+        self.words: dict[str, int] = words["words"]
+        self.total: int = words["total"]
+        self.indptr, self.docs, self.weights, self.idf, self.offsets = \
+            indptr, docs, weights, idf, offsets
+
+    def close(self) -> None:
+        """Let go of the open passages file (also done when the index is garbage-collected)."""
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+    def __del__(self) -> None:
+        self.close()
 
     def postings(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
         col = self.vocab.get(term)
@@ -312,21 +354,22 @@ class Index:
         a, b = self.indptr[col], self.indptr[col + 1]
         return self.docs[a:b], self.weights[a:b]
 
+    def _bytes(self, start: int, end: int) -> bytes:
+        if self._fh is None:
+            raise IndexUnusable(f"the index at {self.root} was closed")
+        return os.pread(self._fh.fileno(), end - start, start)  # no shared file position
+
     def passage(self, i: int) -> Passage:
         p = self._passages.get(i)
         if p is None:
-            with self._lock:
-                with (self.root / "passages.jsonl").open("rb") as f:
-                    f.seek(int(self.offsets[i]))
-                    raw = f.read(int(self.offsets[i + 1] - self.offsets[i]))
-                p = Passage.from_dict(json.loads(raw))
-                self._passages[i] = p
+            p = Passage.from_dict(json.loads(
+                self._bytes(int(self.offsets[i]), int(self.offsets[i + 1]))))
+            self._passages[i] = p
         return p
 
     def all_passages(self) -> Iterator[Passage]:
-        with (self.root / "passages.jsonl").open("rb") as f:
-            for line in f:
-                yield Passage.from_dict(json.loads(line))
+        for line in self._bytes(0, int(self.offsets[-1])).splitlines():
+            yield Passage.from_dict(json.loads(line))
 
 
 # --- the index folder ------------------------------------------------------------------------
@@ -338,19 +381,38 @@ class IndexStore:
         self.corpus = corpus
 
     def current(self) -> Path | None:
+        """The build `CURRENT` names, or None (no pointer, or one that is not a build name)."""
         try:
-            name = (self.folder / "CURRENT").read_text("utf-8").strip()
-        except OSError:
+            with open(self.folder / "CURRENT", "rb") as fh:
+                name = fh.read(256).decode("utf-8").strip()
+        except (OSError, ValueError):
             return None
         if not re.fullmatch(r"build-[\w.-]+", name):
             return None
         return self.folder / name
 
     def load(self) -> Index | None:
+        """The current build, or None when there is none (yet). Raises IndexUnusable when it
+        is damaged. A build that a newer one replaced (and pruned) while it was being read is
+        not damage: the newer one is read instead."""
         root = self.current()
-        if root is None or not (root / "manifest.json").exists():
-            return None
-        return Index(root)
+        for _ in range(LOAD_ATTEMPTS):
+            if root is None:
+                return None
+            damage: IndexUnusable | None = None
+            try:
+                if (root / "manifest.json").is_file():
+                    return Index(root)
+            except IndexUnusable as e:
+                damage = e
+            now = self.current()
+            if now == root:
+                if damage is not None:
+                    raise damage
+                return None  # a build without its manifest: never finished
+            root = now
+        raise IndexUnusable(f"the index at {self.folder} was replaced {LOAD_ATTEMPTS} times "
+                            f"while being read; try again")
 
     def stale(self, index: Index, files: list[NoteFile] | None = None) -> bool:
         """Have the notes changed since this index was built? (stat first, hash on doubt)."""
@@ -387,8 +449,9 @@ class IndexStore:
     def lock(self) -> Iterator[None]:
         import fcntl
 
-        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        with open(self.folder / ".lock", "a") as fh:
+        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)  # user-only
+        fd = os.open(self.folder / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+        with open(fd, "r+b") as fh:
             fcntl.flock(fh, fcntl.LOCK_EX)
             try:
                 yield
@@ -417,36 +480,49 @@ class IndexStore:
             return report
 
     def _prune(self, keep: set[str]) -> None:
-        """Remove builds other than the current and the previous one (readers may hold it)."""
+        """Remove builds other than the current and the previous one (readers may hold it),
+        and what failed builds left. Readers that hold an older one keep its passages open."""
+        current = self.current()
+        keep = keep | ({current.name} if current else set())
         for p in self.folder.glob("build-*"):
             if p.name not in keep:
                 shutil.rmtree(p, ignore_errors=True)
 
 
 # --- building --------------------------------------------------------------------------------
-# One direction: files are read, parsed and tokenised in chunks (by forked worker processes on
-# a large collection), each chunk coming back as JSON lines and term counts; the main process
-# then links flags across files, weighs terms (scikit-learn) and writes the build.
+# One direction, in two passes over the files that changed, each in chunks (by forked worker
+# processes on a large collection): the first parses and learns the link facts (flag tables
+# and the commands that use them) of each file; the second, knowing the facts of all files,
+# links, tokenises and counts. The main process then weighs terms (scikit-learn) and writes.
 CHUNK_FILES = 64  # files a worker takes at a time
 PARALLEL_FILES = 300  # fewer files than this to parse: no worker processes (they cost ~0.2 s)
-_STATE: _Tokenising | None = None  # the tokenising side, inherited by forked workers
+_STATE: _Tokenising | None = None  # what forked workers inherit
 _POOLS = itertools.count()
+
+Work = list[tuple[str, str, str | None]]  # (shown, location, sha256 it had) of files to read
 
 
 @dataclass
-class _Parsed:
-    """One notes file, parsed and tokenised (its passages not linked yet)."""
+class _Learned:
+    """The first pass over one notes file: its content hash and link facts."""
 
     shown: str
     sha256: str = ""
     size: int = 0
     mtime_ns: int = 0
     error: str | None = None
-    unchanged: bool = False  # the content of the previous build: reuse it
-    lines: list[bytes] = field(default_factory=list)  # passages as JSON lines
-    candidates: list[tuple[int, Passage]] = field(default_factory=list)  # linking may change
+    unchanged: bool = False  # the content of the previous build: reuse that
     facts: LinkFacts = field(default_factory=LinkFacts)
     lookups: list[tuple[str | None, str]] = field(default_factory=list)
+
+
+@dataclass
+class _Counted:
+    """The second pass over one notes file: its passages, linked, and their term counts."""
+
+    shown: str
+    lines: bytes = b""  # passages as JSON lines
+    line_lengths: Any = None
     lengths: Any = None  # distinct terms of each passage, their columns and counts (numpy)
     columns: Any = None
     counts: Any = None
@@ -454,51 +530,57 @@ class _Parsed:
 
 @dataclass
 class _Chunk:
-    """What a worker returns for a run of files: the terms new to that worker, then counts."""
+    """What the second pass returns for a run of files: the terms new to that worker, then
+    each file's passages and counts (as that worker's term ids)."""
 
     worker: str
     new_terms: list[str]
-    files: list[_Parsed]
-    lengths: Any  # distinct terms of each passage (np.int32)
-    ids: Any  # the worker's term ids (np.int32)
-    counts: Any  # (np.float32)
+    files: list[_Counted]
+    ids: Any  # np.int32
 
 
 class _Tokenising:
-    """The parse-and-tokenise side of a build: a tokenizer and the term ids it handed out."""
+    """The worker side of a build: a tokenizer, the link facts, the term ids handed out."""
 
-    def __init__(self, tok: Tokenizer, name: str) -> None:
+    def __init__(self, tok: Tokenizer, name: str, facts: LinkFacts | None = None) -> None:
         self.tok = tok
         self.name = name  # with the process id: whose term ids a chunk's are
+        self.facts = facts or LinkFacts()
         self.vocab: dict[str, int] = {}
         self.memo: dict[str, list[str]] = {}  # sections, contexts and commands repeat
 
     def terms(self, text: str) -> list[str]:
         t = self.memo.get(text)
         if t is None:
-            if len(self.memo) >= 100_000:
+            if len(self.memo) >= 50_000:
                 self.memo.clear()
             t = self.memo[text] = self.tok.terms(text)
         return t
 
-    def run(self, work: list[tuple[str, str, str | None]]) -> _Chunk:
+    def learn(self, work: Work) -> list[_Learned]:
+        out = []
+        for shown, location, known_sha in work:
+            r, passages = _read_and_parse(shown, location, known_sha)
+            r.facts.add(passages)
+            r.lookups = list(dict.fromkeys(k for p in passages for k in link_keys(p)))
+            out.append(r)
+        return out
+
+    def count(self, work: Work) -> _Chunk:
         from array import array
 
         import numpy as np
 
         new: list[str] = []
-        lengths, ids, counts = array("i"), array("i"), array("f")
+        ids = array("i")
         vocab = self.vocab
         out = []
-        for shown, path, known_sha in work:
-            r, passages = _parse_file(shown, path, known_sha)
-            out.append(r)
-            for i, p in enumerate(passages):
-                r.lines.append(_line(p))
-                keys = link_keys(p)
-                if keys:
-                    r.candidates.append((i, p))
-                    r.lookups.extend(keys)
+        for shown, location, _ in work:
+            _, passages = _read_and_parse(shown, location, None)
+            lines, lengths, counts = [], array("i"), array("f")
+            for p in passages:
+                p = self.facts.apply(p)
+                lines.append(json.dumps(p.to_dict(), ensure_ascii=False).encode("utf-8") + b"\n")
                 row: dict[int, int] = {}
                 for t in passage_terms(p, self):
                     c = vocab.get(t)
@@ -509,29 +591,36 @@ class _Tokenising:
                 lengths.append(len(row))
                 ids.extend(row)
                 counts.extend(row.values())
-            r.facts.add(passages)
-            r.lookups = list(dict.fromkeys(r.lookups))
-        return _Chunk(f"{self.name}.{os.getpid()}", new, out, np.frombuffer(lengths, np.int32),
-                      np.frombuffer(ids, np.int32), np.frombuffer(counts, np.float32))
+            out.append(_Counted(shown, b"".join(lines), np.fromiter(map(len, lines), np.int64,
+                                                                   len(lines)),
+                                np.frombuffer(lengths, np.int32), None,
+                                np.frombuffer(counts, np.float32)))
+        return _Chunk(f"{self.name}.{os.getpid()}", new, out, np.frombuffer(ids, np.int32))
 
 
-def _run_chunk(work: list[tuple[str, str, str | None]]) -> _Chunk:
+def _learn_chunk(work: Work) -> list[_Learned]:
     assert _STATE is not None
-    return _STATE.run(work)
+    return _STATE.learn(work)
 
 
-def _parse_file(shown: str, path: str, known_sha: str | None) -> tuple[_Parsed, list[Passage]]:
+def _count_chunk(work: Work) -> _Chunk:
+    assert _STATE is not None
+    return _STATE.count(work)
+
+
+def _read_and_parse(shown: str, location: str, known_sha: str | None
+                    ) -> tuple[_Learned, list[Passage]]:
     try:
-        with open(path, "rb") as fh:
+        with open(location, "rb") as fh:
             st = os.fstat(fh.fileno())
             data = fh.read()
     except OSError as e:
-        r = _Parsed(shown, error=e.strerror or "unreadable")
+        r = _Learned(shown, error=e.strerror or "unreadable")
         with contextlib.suppress(OSError):
-            st = os.stat(path)
+            st = os.stat(location)
             r.size, r.mtime_ns = st.st_size, st.st_mtime_ns
         return r, []
-    r = _Parsed(shown, _sha(data), st.st_size, st.st_mtime_ns)
+    r = _Learned(shown, _sha(data), st.st_size, st.st_mtime_ns)
     if r.sha256 == known_sha:
         r.unchanged = True
         return r, []
@@ -543,13 +632,11 @@ def _parse_file(shown: str, path: str, known_sha: str | None) -> tuple[_Parsed, 
     return r, parse_text(text, shown).passages
 
 
-def _line(p: Passage) -> bytes:
-    return json.dumps(p.to_dict(), ensure_ascii=False).encode("utf-8") + b"\n"
-
-
-def _tokenise(work: list[tuple[str, str, str | None]], state: _Tokenising, jobs: int,
-              progress: Callable[[int], None]) -> Iterator[_Chunk]:
-    """Parse and tokenise files in chunks, by `jobs` worker processes; chunks come in order."""
+def _in_chunks(fn: Callable[[Work], Any], work: Work, state: _Tokenising, jobs: int,
+               progress: Callable[[int], None], meanwhile: Callable[[], object] = lambda: None,
+               ) -> Iterator[Any]:
+    """fn over the work in chunks, by `jobs` forked workers starting from `state`; in order.
+    `meanwhile` runs in this process once the workers are busy."""
     chunks = [work[i:i + CHUNK_FILES] for i in range(0, len(work), CHUNK_FILES)]
     import multiprocessing
 
@@ -558,17 +645,20 @@ def _tokenise(work: list[tuple[str, str, str | None]], state: _Tokenising, jobs:
     if len(work) < PARALLEL_FILES or "fork" not in multiprocessing.get_all_start_methods():
         jobs = 1
     jobs = min(jobs, len(chunks))
-    if jobs <= 1:
-        for c in chunks:
-            yield state.run(c)
-            progress(len(c))
-        return
     global _STATE
-    # forked workers start from this: the tokenizer ready, no term ids handed out yet
-    _STATE = _Tokenising(state.tok, f"pool{next(_POOLS)}")
+    _STATE = state if jobs <= 1 else _Tokenising(state.tok, f"pool{next(_POOLS)}", state.facts)
     try:
+        if jobs <= 1:
+            results: Iterator[Any] = map(fn, chunks)
+            for c, result in zip(chunks, results, strict=True):
+                yield result
+                progress(len(c))
+            meanwhile()
+            return
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for c, result in zip(chunks, pool.imap(_run_chunk, chunks), strict=True):
+            results = pool.imap(fn, chunks)
+            meanwhile()
+            for c, result in zip(chunks, results, strict=True):
                 yield result
                 progress(len(c))
     finally:
@@ -617,58 +707,48 @@ class _Assembly:
         self.files: dict[str, dict[str, Any]] = {}
         self.links: dict[str, Any] = {}  # shown -> [link facts, lookups] (for the next build)
         self.unreadable: list[str] = []
-        self.candidates: list[tuple[int, Passage]] = []
-        self.edits: dict[int, bytes] = {}  # passage -> its linked JSON line
-        self.delta: list[tuple[int, str, int]] = []  # (passage, term, count) linking adds
 
-    def columns_of(self, terms: Iterable[str], n: int) -> Any:
+    def columns_of(self, terms: list[str]) -> Any:
         import numpy as np
 
         v = self.vocab
-        return np.fromiter((v.setdefault(t, len(v)) for t in terms), np.int32, n)
+        return np.fromiter((v.setdefault(t, len(v)) for t in terms), np.int32, len(terms))
 
     def split(self, chunk: _Chunk) -> None:
-        """Give each file of a chunk its share of the chunk's counts, as columns."""
+        """Give each file of a chunk its share of the chunk's term ids, as columns."""
         import numpy as np
 
         m = self.maps.setdefault(chunk.worker, [])
-        m.extend(self.columns_of(chunk.new_terms, len(chunk.new_terms)).tolist())
+        m.extend(self.columns_of(chunk.new_terms).tolist())
         columns = np.asarray(m, dtype=np.int32)[chunk.ids]
-        ends = np.zeros(len(chunk.lengths) + 1, np.int64)
-        np.cumsum(chunk.lengths, out=ends[1:])
-        row = 0
+        a = 0
         for r in chunk.files:
-            n = len(r.lines)
-            a, b = ends[row], ends[row + n]
-            r.lengths, r.columns, r.counts = (chunk.lengths[row:row + n], columns[a:b],
-                                              chunk.counts[a:b])
-            row += n
+            b = a + int(r.lengths.sum())
+            r.columns = columns[a:b]
+            a = b
 
-    def add_parsed(self, r: _Parsed) -> None:
-        import numpy as np
-
-        rec: dict[str, Any] = {"sha256": r.sha256, "size": r.size, "mtime_ns": r.mtime_ns}
-        self.files[r.shown] = rec
-        if r.error is not None:
-            self.unreadable.append(r.shown)
+    def add(self, learned: _Learned, counted: _Counted | None) -> None:
+        rec: dict[str, Any] = {"sha256": learned.sha256, "size": learned.size,
+                               "mtime_ns": learned.mtime_ns}
+        self.files[learned.shown] = rec
+        if counted is None:
+            self.unreadable.append(learned.shown)
             return
+        self.blobs.append(counted.lines)
+        self.line_lengths.append(counted.line_lengths)
+        self.lengths.append(counted.lengths)
+        self.columns.append(counted.columns)
+        self.counts.append(counted.counts)
         start = self.rows
-        self.candidates.extend((start + i, p) for i, p in r.candidates)
-        self.blobs.append(b"".join(r.lines))
-        self.line_lengths.append(np.fromiter(map(len, r.lines), np.int64, len(r.lines)))
-        self.lengths.append(r.lengths)
-        self.columns.append(r.columns)
-        self.counts.append(r.counts)
-        self.rows += len(r.lines)
+        self.rows += len(counted.lengths)
         rec["rows"] = [start, self.rows]
-        self.links[r.shown] = [r.facts.to_json(), r.lookups]
-        r.lines = []  # in the blob now
+        self.links[learned.shown] = [learned.facts.to_json(), learned.lookups]
 
     def add_reused(self, shown: str, rec: dict[str, Any]) -> None:
         prev = self.prev
         assert prev is not None
         if self.prev_columns is None:
-            self.prev_columns = self.columns_of(prev.terms, len(prev.terms))
+            self.prev_columns = self.columns_of(prev.terms)
         a, b = rec["rows"]
         o, p = prev.offsets, prev.indptr
         self.blobs.append(prev.raw[o[a]:o[b]])
@@ -681,53 +761,26 @@ class _Assembly:
         self.files[shown] = {**rec, "rows": [start, self.rows]}
         self.links[shown] = prev.links.get(shown) or [[[], []], []]
 
-    def link(self, facts: LinkFacts, tok: _Terms) -> None:
-        """Link flags across files (`link_flags`), and count the terms linking adds."""
-        from collections import Counter
-        from itertools import zip_longest
-
-        for row, p in self.candidates:
-            q = facts.apply(p)
-            if q is p:
-                continue
-            self.edits[row] = _line(q)
-            change: Counter[str] = Counter()
-            for before, after in zip_longest(indexed_text(p), indexed_text(q)):
-                if before != after:  # only the fields linking changed are tokenised again
-                    if before:
-                        change.subtract(field_terms(before[0], before[1], before[2], tok))
-                    if after:
-                        change.update(field_terms(after[0], after[1], after[2], tok))
-            self.delta.extend((row, t, c) for t, c in change.items() if c)
-
     def counts_matrix(self) -> tuple[Any, list[str]]:
         """Term counts of every passage (CSR), columns in sorted term order; and the terms."""
         import numpy as np
         from scipy import sparse
 
-        n = self.rows
+        n, v = self.rows, len(self.vocab)
         indptr = np.zeros(n + 1, np.int64)
         if self.lengths:
             np.cumsum(np.concatenate(self.lengths), out=indptr[1:])
         columns = np.concatenate(self.columns) if self.columns else np.zeros(0, np.int32)
         counts = np.concatenate(self.counts) if self.counts else np.zeros(0, np.float32)
-        if self.delta:
-            cols = self.columns_of((d[1] for d in self.delta), len(self.delta))
-        v = len(self.vocab)
-        m = sparse.csr_matrix((counts.astype(np.float32), columns, indptr), shape=(n, v))
-        if self.delta:
-            rows = np.fromiter((d[0] for d in self.delta), np.int64, len(self.delta))
-            vals = np.fromiter((d[2] for d in self.delta), np.float32, len(self.delta))
-            m = (m + sparse.csr_matrix((vals, (rows, cols)), shape=(n, v))).tocsr()
-            m.eliminate_zeros()
+        self.columns, self.counts = [], []
         # terms only removed or changed files had are dropped, the rest sorted: the columns
         # depend neither on the order files were read in nor on what was reused
         terms = list(self.vocab)
-        used = np.flatnonzero(np.bincount(m.indices, minlength=v)).tolist()
+        used = np.flatnonzero(np.bincount(columns, minlength=v)).tolist()
         order = sorted(used, key=terms.__getitem__)
         new = np.full(v, -1, np.int32)
         new[np.asarray(order, dtype=np.int64)] = np.arange(len(order), dtype=np.int32)
-        m = sparse.csr_matrix((m.data.astype(np.float32), new[m.indices], m.indptr),
+        m = sparse.csr_matrix((counts.astype(np.float32, copy=False), new[columns], indptr),
                               shape=(n, len(order)))
         m.sort_indices()
         return m, [terms[c] for c in order]
@@ -737,36 +790,24 @@ class _Assembly:
         import numpy as np
 
         lengths = np.concatenate(self.line_lengths) if self.line_lengths else np.zeros(0, np.int64)
-        for row, line in self.edits.items():
-            lengths[row] = len(line)
         offsets = np.zeros(len(lengths) + 1, np.int64)
         np.cumsum(lengths, out=offsets[1:])
-        edits = sorted(self.edits.items())
-        k = 0
         with path.open("wb") as f:
-            row = 0
             for blob in self.blobs:
-                rows = blob.count(b"\n")
-                if k == len(edits) or edits[k][0] >= row + rows:
-                    f.write(blob)  # no linked passage in this file: as it came
-                else:
-                    for line in blob.splitlines(keepends=True):
-                        if k < len(edits) and edits[k][0] == row:
-                            line = edits[k][1]
-                            k += 1
-                        f.write(line)
-                        row += 1
-                    continue
-                row += rows
+                f.write(blob)
         return offsets
 
 
 def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
                 progress: Callable[[int, int], None] | None) -> BuildReport:
+    import importlib
+
     import numpy as np
-    from sklearn.feature_extraction.text import TfidfTransformer
 
     from qa.tokenize import Tokenizer
+
+    def import_sklearn() -> object:  # ~1 s: done while workers are busy, when there are any
+        return importlib.import_module("sklearn.feature_extraction.text")
 
     t0 = time.perf_counter()
     files, skipped = find_notes(corpus)
@@ -782,7 +823,7 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
     # files with the size and mtime recorded are reused; the rest are read (and reused if
     # their content is what was recorded)
     reuse: dict[str, dict[str, Any]] = {}
-    work: list[tuple[str, str, str | None]] = []
+    work: Work = []
     for nf in files:
         rec = prev.files.get(nf.shown) if prev else None
         if rec is not None and "rows" not in rec:
@@ -798,79 +839,82 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
         work.append((nf.shown, nf.location, rec["sha256"] if rec else None))
 
     state: _Tokenising | None = None
-    parsed: dict[str, _Parsed] = {}
+    done = 0
 
-    def tokenise(batch: list[tuple[str, str, str | None]]) -> None:
-        nonlocal state
-        if not batch:
-            return
-        if state is None:
-            tok = Tokenizer.full()
-            tok.terms("预热")  # fill the segmenter once, before any worker is forked
-            state = _Tokenising(tok, "main")
-        done = 0
+    def tick(n: int) -> None:
+        nonlocal done
+        if progress:
+            for k in range(done, done + n):
+                progress(k, 2 * len(work))
+        done += n
 
-        def tick(n: int) -> None:
-            nonlocal done
-            if progress:
-                for k in range(done, done + n):
-                    progress(k, len(batch))
-            done += n
-
-        for chunk in _tokenise(batch, state, jobs, tick):
-            asm.split(chunk)
-            for r in chunk.files:
-                parsed[r.shown] = r
+    learned: dict[str, _Learned] = {}
+    if work:
+        tok = Tokenizer.full()
+        tok.terms("预热")  # fill the segmenter once, before any worker is forked
+        state = _Tokenising(tok, "main")
+        for batch in _in_chunks(_learn_chunk, work, state, jobs, tick, import_sklearn):
+            for r in batch:
+                learned[r.shown] = r
                 if r.unchanged:
-                    rec = prev.files[r.shown] if prev else {}
-                    reuse[r.shown] = {**rec, "size": r.size, "mtime_ns": r.mtime_ns}
-
-    tokenise(work)
-    # Linking reads facts from every file. A reused file whose passages look up a fact that
-    # changed (a flag table edited elsewhere) is parsed again.
+                    reuse[r.shown] = {**prev.files[r.shown], "size": r.size,  # type: ignore
+                                      "mtime_ns": r.mtime_ns}
     facts = LinkFacts()
     for nf in files:
-        r = parsed.get(nf.shown)
-        if r is not None and not r.unchanged:
+        r = learned.get(nf.shown)
+        if nf.shown in reuse:
+            if prev is not None and nf.shown in prev.links:
+                facts.update(LinkFacts.from_json(prev.links[nf.shown][0]))
+        elif r is not None:
             facts.update(r.facts)
-        elif nf.shown in reuse and prev is not None and nf.shown in prev.links:
-            facts.update(LinkFacts.from_json(prev.links[nf.shown][0]))
+    todo: Work = [(s, loc, None) for s, loc, _ in work
+                  if not learned[s].unchanged and learned[s].error is None]
     if prev is not None and reuse:
+        # a reused file whose passages look up a fact that changed (a flag table edited
+        # elsewhere) is linked again
         changed = facts.changed(prev.facts())
         if changed:
-            again: list[tuple[str, str, str | None]] = []
             for nf in files:
                 looks_up = prev.links.get(nf.shown, [[], []])[1]
                 if nf.shown in reuse and changed.intersection(map(tuple, looks_up)):
                     del reuse[nf.shown]
-                    again.append((nf.shown, nf.location, None))
-            tokenise(again)
+                    r = learned[nf.shown] = _Learned(nf.shown, **{
+                        k: prev.files[nf.shown][k] for k in ("sha256", "size", "mtime_ns")})
+                    r.facts = LinkFacts.from_json(prev.links[nf.shown][0])
+                    r.lookups = [tuple(k) for k in looks_up]  # type: ignore[misc]
+                    todo.append((nf.shown, nf.location, None))
+    counted: dict[str, _Counted] = {}
+    if todo:
+        if state is None:
+            state = _Tokenising(Tokenizer.full(), "main")
+        state.facts = facts
+        for chunk in _in_chunks(_count_chunk, todo, state, jobs, tick):
+            asm.split(chunk)
+            counted.update((c.shown, c) for c in chunk.files)
 
     for nf in files:
-        r = parsed.get(nf.shown)
         if nf.shown in reuse:
             asm.add_reused(nf.shown, reuse[nf.shown])
             report.reused += 1
-        elif r is not None:
-            asm.add_parsed(r)
+        elif nf.shown in learned:
+            r = learned[nf.shown]
             if r.error is not None:
                 report.skipped.append((nf.shown, r.error))
             else:
                 report.parsed += 1
+            asm.add(r, counted.pop(nf.shown, None))
     if not asm.rows:
         raise NotesNotFound(f"nothing to index in {corpus}: no readable Markdown notes found")
-    if asm.candidates:
-        assert state is not None
-        asm.link(facts, state)
     counts_m, terms = asm.counts_matrix()
-    tfidf = TfidfTransformer(sublinear_tf=True, smooth_idf=True, norm="l2")
+    tfidf = import_sklearn().TfidfTransformer(  # type: ignore[attr-defined]
+        sublinear_tf=True, smooth_idf=True, norm="l2")
     weights = tfidf.fit_transform(counts_m).tocsc()
     weights.sort_indices()
 
     offsets = asm.write_passages(out / "passages.jsonl")
     (out / "vocab.json").write_text(json.dumps(terms, ensure_ascii=False), "utf-8")
     if state is None and previous is not None and prev is not None and terms == prev.terms:
-        shutil.copyfile(previous.root / "words.json", out / "words.json")  # same terms
+        shutil.copyfile(previous.root / "words.json", out / "words.json")  # the same terms
         settings = previous.manifest["tokenizer"]
     else:
         tok = state.tok if state is not None else Tokenizer.full()
