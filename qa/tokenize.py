@@ -99,6 +99,7 @@ class Tokenizer:
         self.total = total
         self.keep_single = frozenset(w for w in self.lexicon.zh_words if len(w) == 1)
         self._jieba: Any = None
+        self._runs: dict[str, list[Unit]] = {}  # Chinese run -> its units
         self._lock = threading.Lock()
 
     @classmethod
@@ -159,7 +160,12 @@ class Tokenizer:
             elif kind == "code":
                 out.extend(self._code(s))
             elif kind == "cjk":
-                out.extend(self._chinese(s))
+                run = self._runs.get(s)
+                if run is None:  # runs repeat (容器, 镜像): segment each once
+                    if len(self._runs) >= 50_000:
+                        self._runs.clear()
+                    run = self._runs[s] = self._chinese(s)
+                out.extend(run)
         return out
 
     def _code(self, s: str) -> list[Unit]:
