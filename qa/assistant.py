@@ -107,16 +107,33 @@ class Assistant:
         from qa.tokenize import Tokenizer
 
         store = self._store()
+        damage: IndexUnusable | None = None
         try:
             index = store.load()
-        except IndexUnusable:
-            index = None  # damaged: rebuilt below
+        except IndexUnusable as e:
+            index, damage = None, e  # damaged: rebuilt below, when building is allowed
         if self.auto_build:
             files, _ = find_notes(self.corpus)
-            if index is None or store.stale(index, files):
-                self.build()
-                index = store.load()
+
+            def usable(ix: Index | None) -> bool:
+                try:
+                    return ix is not None and not store.stale(ix, files)
+                except (KeyError, TypeError, ValueError, AttributeError):
+                    return False  # a manifest of the wrong shape: rebuild
+
+            if not usable(index):
+                try:
+                    with store.lock():  # another process may be building it: wait, look again
+                        pass
+                    index = store.load()
+                except (OSError, IndexUnusable):
+                    index = None
+                if not usable(index):
+                    self.build()
+                    index = store.load()
         if index is None:
+            if damage is not None:
+                raise damage
             raise IndexUnusable(f"no index at {self.index_dir}: run `qa index`")
         lexicon = load_lexicon()
         tokenizer = Tokenizer(index.words, index.total, lexicon)

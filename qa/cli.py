@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -297,12 +298,23 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None,
             args.question += extra  # `qa ask --detatch`: a flag asked about, not an option
     except SystemExit as e:  # argparse has printed usage or help
         return OK if e.code == 0 else ERROR
+    for name in ("question", "command_line"):
+        # bytes of an argument that are not UTF-8 arrive as lone surrogates, which no strict
+        # encoder can write back out: they become U+FFFD, as on stdin (paths are left alone)
+        if isinstance(getattr(args, name, None), list):
+            setattr(args, name, [re.sub("[\ud800-\udfff]", "\ufffd", a)
+                                 for a in getattr(args, name)])
+    from qa.render import safe
+
+    def one_line(message: object) -> str:
+        return safe(" ".join(str(message).split()))
+
     try:
         return COMMANDS[args.cmd](args, out, err, stdin)
     except QAError as e:
         if args.traceback:
             raise
-        err.write(f"qa: {e}\n")
+        err.write(f"qa: {one_line(e)}\n")
         return ERROR
     except KeyboardInterrupt:
         return 130
@@ -311,5 +323,12 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None,
     except OSError as e:
         if args.traceback:
             raise
-        err.write(f"qa: {e.strerror or e}: {getattr(e, 'filename', '') or ''}\n")
+        where = getattr(e, "filename", "") or ""
+        err.write(f"qa: {one_line(e.strerror or e)}: {one_line(where)}\n")
+        return ERROR
+    except Exception as e:  # a bug: one line, not a traceback, unless asked for
+        if args.traceback:
+            raise
+        err.write(f"qa: unexpected error ({e.__class__.__name__}: {one_line(e)}); "
+                  f"rerun with --traceback to see where\n")
         return ERROR

@@ -30,26 +30,36 @@ _WORDLIKE = frozenset("""make time date file type which at more less open code w
 source env id top free cut sort find kill touch cat head tail echo export alias mount host
 service go node screen locate test go""".split())
 
-_HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+# Regexes here run on lines of any length: none may backtrack over a run of characters more than
+# once (no lazy group followed by optional whitespace, no two quantifiers able to share a run).
+_HEADING = re.compile(r"^ {0,3}(#{1,6})\s+((?:.*[^\s#])?)[\s#]*$")
 _FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([\w+.-]*)")
 _LIST = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*)$")
 _QUOTE = re.compile(r"^\s*>\s?(.*)$")
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
-_INLINE_CODE_LINE = re.compile(r"^\s*`([^`]+)`\s*[。.]?\s*$")
+_TABLE_RULE = re.compile(r"^\s*(?:\|\s*)?:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*(?:\|\s*)?$")
+_INLINE_CODE_LINE = re.compile(r"^\s*`([^`]+)`\s*(?:[。.]\s*)?$")
 _PROMPT = re.compile(r"^\s*[$#]\s+(?=\S)")
 _FLAG_NAME = r"-{1,2}[A-Za-z0-9][A-Za-z0-9_-]*"
+# A default value never swallows `, -x` (the next flag name): that ambiguity was exponential.
+_FLAG_VALUE = rf"(?:[^\s,]|,(?!\s*{_FLAG_NAME}))"
 # `-m, --memory=""   指定容器的内存上限`: names, optional default, then the description.
 _FLAG_LINE = re.compile(
-    rf"^(?P<indent>\s*)(?P<names>{_FLAG_NAME}(?:[= ](?P<val1>\"[^\"]*\"|\[[^\]]*\]|<[^>]*>|\S+?))?"
-    rf"(?:,\s*{_FLAG_NAME}(?:=(?P<val2>\"[^\"]*\"|\[[^\]]*\]|\S+))?)*)"
-    r"(?:\s{2,}|\t+|\s+(?=[\u3400-\u9fff]))(?P<desc>\S.*?)\s*$")
+    rf"^(?P<indent>\s*)(?P<names>{_FLAG_NAME}"
+    rf"(?:[= ](?P<val1>\"[^\"]*\"|\[[^\]]*\]|<[^>]*>|{_FLAG_VALUE}+?))?"
+    rf"(?:,\s*{_FLAG_NAME}(?:=(?P<val2>\"[^\"]*\"|\[[^\]]*\]|{_FLAG_VALUE}+))?)*)"
+    r"(?:\s{2,}|\t+|\s+(?=[\u3400-\u9fff]))(?P<desc>\S(?:.*\S)?)\s*$")
 _COMMENT = re.compile(r"(?:^|\s+|(?<=[\w)\]\"'])(?=#\s*[^\s!/]))#(?![!{])\s*(?P<c>.*)$")
 _INTRO_END = re.compile(r"[：:]\s*$")
 _DESC_THEN_CMD = re.compile(r"^(?P<desc>[^`：:]{1,60}?)\s*[：:]\s*(?P<cmd>\S.*)$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+# A table cell listing flags (`-p, --publish`, `-v /a:/b`): a value never swallows a separator
+# run that is followed by the next flag name (that ambiguity was exponential).
+_CELL_VALUE = rf"(?:[^\s,/]|[,/]+(?![,/\s]|{_FLAG_NAME}))"
+_FLAG_CELL = re.compile(rf"\s*(?:{_FLAG_NAME}(?![\w-])"
+                        rf"(?:\s(?!{_FLAG_NAME}){_CELL_VALUE}+|{_CELL_VALUE}*)(?:[,/\s]+|$))+")
 _PROSE_FLAG = re.compile(
-    rf"(?<![\w-])(?P<flag>{_FLAG_NAME})\s*(?:[（(][^）)]{{0,8}}[）)])?\s*(?:参数)?\s*[，,]?\s*"
+    rf"(?<![\w-])(?P<flag>{_FLAG_NAME})\s*(?:[（(][^）)]{{0,8}}[）)]\s*)?(?:参数\s*)?(?:[，,]\s*)?"
     r"(?:是|表示|为|用于|用来|指|意思是|代表)\s*(?P<desc>[^，。,;；\n]{2,60})")
 _SHELL_LANGS = ("bash", "sh", "shell", "console", "zsh", "shell-session", "fish", "powershell")
 _SHELL_COMMENT = re.compile(r"^\s*#+\s*(\S.*)$")
@@ -74,17 +84,47 @@ class Document:
     passages: list[Passage] = field(default_factory=list)
 
 
+_CONTROL_BYTES = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+_ASCII_OR_CJK = re.compile("[\x00-\x7f\u3000-\u9fff\uff00-\uffef]")
+
+
 def decode(data: bytes) -> str:
-    """Bytes of a notes file -> text (UTF-8 with or without BOM, else GB18030). Raises ValueError."""
-    if b"\x00" in data[:8192]:
-        raise ValueError("binary file")
-    for encoding in ("utf-8-sig", "gb18030"):
+    """Bytes of a notes file -> text: UTF-8 (with or without BOM), UTF-16 with a BOM, else
+    GB18030. Raises ValueError for binary files and text in none of these."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            text = data.decode(encoding)
+            text = data.decode("utf-16")
         except UnicodeDecodeError:
-            continue
-        return text.replace("\r\n", "\n").replace("\r", "\n")
-    raise ValueError("not UTF-8 or GB18030 text")
+            raise ValueError("not UTF-16 text") from None
+        if text and len(_ASCII_OR_CJK.findall(text)) * 2 <= len(text):  # bytes that look like a BOM
+            raise ValueError("not UTF-16 text")
+    elif b"\x00" in data[:8192]:
+        raise ValueError("binary file")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = _damaged_utf8(data) or _gb18030(data)
+    sample = text[:65536]
+    if len(_CONTROL_BYTES.findall(sample)) > 8 + len(sample) // 50:
+        raise ValueError("binary file")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _damaged_utf8(data: bytes) -> str | None:
+    """UTF-8 with a stray bad byte (a character cut in two) stays UTF-8, its bad bytes U+FFFD:
+    read as GB18030 it would become mojibake. GBK text fails as UTF-8 on most characters."""
+    text = data.decode("utf-8-sig", "replace")
+    bad = text.count("\ufffd")
+    other = len(text) - len(text.encode("ascii", "ignore")) - bad
+    return text if bad <= max(1, other // 20) else None
+
+
+def _gb18030(data: bytes) -> str:
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise ValueError("not UTF-8, UTF-16 or GB18030 text") from None
 
 
 def command_family(command: str) -> str | None:
@@ -412,7 +452,7 @@ class _Parser:
             first = row[0] if row else ""
             rest = " ".join(c for c in row[1:] if c)
             names = re.findall(_FLAG_NAME, first)
-            if names and re.fullmatch(rf"\s*(?:{_FLAG_NAME}[=\s]?\S*?(?:[,/\s]+|$))+", first):
+            if names and _FLAG_CELL.fullmatch(first):
                 short = next((n for n in names if not n.startswith("--")), None)
                 long = next((n for n in names if n.startswith("--")), None)
                 entry = FlagEntry(short, long, None, rest, family)

@@ -9,7 +9,10 @@ from typing import TextIO
 
 from qa.model import Answer, Explanation, FlagEntry, Result
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0/C1 controls (ESC, CSI), bidi controls (they reorder what a line shows), line separators,
+# and lone surrogates (undecodable bytes of a file name: a strict terminal encoder fails on them)
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
 
 LABELS = {
     "en": {"not_found": "Not in your notes.", "nearest": "Nearest topics in your notes",
@@ -73,9 +76,16 @@ Tab 补全笔记中的命令和参数；↑ 调出之前的问题。"""},
 }
 
 
+def _visible(m: re.Match[str]) -> str:
+    c = ord(m.group(0))
+    if 0xDC80 <= c <= 0xDCFF:  # a byte os.fsdecode could not decode: show the byte
+        return f"\\x{c - 0xDC00:02x}"
+    return f"\\x{c:02x}" if c <= 0xFF else f"\\u{c:04x}"
+
+
 def safe(text: str) -> str:
     """Notes must not drive the terminal: control characters (ESC included) become visible."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
+    return _CONTROL.sub(_visible, text)
 
 
 def label_lang(result_lang: str, wanted: str = "auto") -> str:
