@@ -66,13 +66,14 @@ _SHELL_COMMENT = re.compile(r"^\s*#+\s*(\S.*)$")
 _DOCKERFILE_LINE = re.compile(
     r"^\s*(?:FROM|RUN|CMD|ENTRYPOINT|COPY|ADD|WORKDIR|EXPOSE|ENV|LABEL|ARG|VOLUME|USER|"
     r"HEALTHCHECK|ONBUILD|STOPSIGNAL|SHELL|MAINTAINER)\s+\S")
+DOCKERFILE = "Dockerfile"
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|(?<=\.)\s")
 # Subcommands that take a further verb: `docker network create`, `ip netns exec`.
 _GROUPS = frozenset("""container image network volume system builder plugin node service stack
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 8  # bump when the passages made of the same notes change
+PARSER_VERSION = 9  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -295,6 +296,8 @@ class _Parser:
             elif intro:
                 context = intro[0]
             kind = "code" if _DOCKERFILE_LINE.match(cmd) else "command"
+            if kind == "code" and not description:
+                description = DOCKERFILE  # what an instruction line is, said in words
             if kind == "command":
                 self.last_family = command_family(cmd) or self.last_family
             self._emit(kind, text, start, no, cmd, description, context,
@@ -404,6 +407,8 @@ class _Parser:
             cmd = _clean_command(cmd)
             if not cmd:
                 continue
+            if kind == "code" and not description:
+                description = DOCKERFILE
             if kind == "command":
                 self.last_family = command_family(cmd) or self.last_family
             self._emit(kind, text, start, n, cmd, description, context,
