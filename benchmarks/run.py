@@ -127,7 +127,7 @@ def run(cmd: list[str], memory: bool = False, env: dict[str, str] | None = None
     def watch() -> None:
         while not stop.is_set():
             peak[0] = max(peak[0], sum(_pss_kb(p) for p in _tree(proc.pid)))
-            stop.wait(0.05)
+            stop.wait(0.2)
 
     watcher = threading.Thread(target=watch, daemon=True)
     if memory:

@@ -205,6 +205,9 @@ class LinkFacts:
         for k, c in other.examples.items():
             self.examples.setdefault(k, c)
 
+    def same(self, other: LinkFacts) -> bool:
+        return self.table == other.table and self.examples == other.examples
+
     def changed(self, other: LinkFacts) -> set[tuple[str | None, str]]:
         """The keys whose fact differs between the two."""
         out = {k for k in self.table.keys() | other.table.keys()
@@ -568,6 +571,7 @@ class _Tokenising:
 
     def count(self, work: Work) -> _Chunk:
         from array import array
+        from collections import Counter
 
         import numpy as np
 
@@ -581,21 +585,28 @@ class _Tokenising:
             for p in passages:
                 p = self.facts.apply(p)
                 lines.append(json.dumps(p.to_dict(), ensure_ascii=False).encode("utf-8") + b"\n")
-                row: dict[int, int] = {}
-                for t in passage_terms(p, self):
+                row = Counter(passage_terms(p, self))
+                for t in row:
                     c = vocab.get(t)
                     if c is None:
                         c = vocab[t] = len(vocab)
                         new.append(t)
-                    row[c] = row.get(c, 0) + 1
+                    ids.append(c)
                 lengths.append(len(row))
-                ids.extend(row)
                 counts.extend(row.values())
             out.append(_Counted(shown, b"".join(lines), np.fromiter(map(len, lines), np.int64,
                                                                    len(lines)),
                                 np.frombuffer(lengths, np.int32), None,
                                 np.frombuffer(counts, np.float32)))
         return _Chunk(f"{self.name}.{os.getpid()}", new, out, np.frombuffer(ids, np.int32))
+
+
+def _sha_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def _learn_chunk(work: Work) -> list[_Learned]:
@@ -674,7 +685,8 @@ class _Previous:
         with np.load(index.root / "counts.npz", allow_pickle=False) as z:
             self.data, self.indices, self.indptr = z["data"], z["indices"], z["indptr"]
             meta = json.loads(z["links"].tobytes().decode("utf-8"))
-        self.links: dict[str, Any] = meta["files"]
+        self.links: dict[str, str] = meta["files"]  # shown -> JSON [facts, lookups]
+        self.merged = LinkFacts.from_json(meta["merged"])
         self.raw = (index.root / "passages.jsonl").read_bytes()
         if _sha(self.raw) != index.manifest["checksums"]["passages.jsonl"]:
             raise ValueError("passages.jsonl is not the one recorded")
@@ -682,12 +694,12 @@ class _Previous:
         self.terms = index.terms
         self.files: dict[str, dict[str, Any]] = index.manifest["files"]
 
-    def facts(self) -> LinkFacts:
-        out = LinkFacts()
-        for shown in self.files:
-            if shown in self.links:
-                out.update(LinkFacts.from_json(self.links[shown][0]))
-        return out
+    def link(self, shown: str) -> tuple[LinkFacts, list[tuple[str | None, str]]]:
+        """A file's link facts and the facts its passages look up, as that build saw them."""
+        if shown not in self.links:
+            return LinkFacts(), []
+        facts, lookups = json.loads(self.links[shown])
+        return LinkFacts.from_json(facts), [(k[0], k[1]) for k in lookups]
 
 
 class _Assembly:
@@ -705,7 +717,8 @@ class _Assembly:
         self.counts: list[Any] = []
         self.rows = 0
         self.files: dict[str, dict[str, Any]] = {}
-        self.links: dict[str, Any] = {}  # shown -> [link facts, lookups] (for the next build)
+        self.links: dict[str, str] = {}  # shown -> JSON [link facts, lookups] (for the next build)
+        self.run: list[int] | None = None  # rows of the previous build to reuse next, as one
         self.unreadable: list[str] = []
 
     def columns_of(self, terms: list[str]) -> Any:
@@ -728,6 +741,7 @@ class _Assembly:
             a = b
 
     def add(self, learned: _Learned, counted: _Counted | None) -> None:
+        self.flush()
         rec: dict[str, Any] = {"sha256": learned.sha256, "size": learned.size,
                                "mtime_ns": learned.mtime_ns}
         self.files[learned.shown] = rec
@@ -742,30 +756,46 @@ class _Assembly:
         start = self.rows
         self.rows += len(counted.lengths)
         rec["rows"] = [start, self.rows]
-        self.links[learned.shown] = [learned.facts.to_json(), learned.lookups]
+        if learned.facts.table or learned.facts.examples or learned.lookups:
+            self.links[learned.shown] = json.dumps([learned.facts.to_json(), learned.lookups],
+                                                   ensure_ascii=False)
 
     def add_reused(self, shown: str, rec: dict[str, Any]) -> None:
+        a, b = rec["rows"]
+        if self.run is not None and self.run[1] != a:
+            self.flush()
+        if self.run is None:
+            self.run = [a, a]
+        self.run[1] = b  # files reused one after another are copied as one run of rows
+        start = self.rows + (a - self.run[0])
+        self.files[shown] = {**rec, "rows": [start, start + b - a]}
+        assert self.prev is not None
+        if shown in self.prev.links:
+            self.links[shown] = self.prev.links[shown]
+
+    def flush(self) -> None:
+        """Copy the pending run of reused rows: passages as bytes, counts as columns."""
         prev = self.prev
-        assert prev is not None
+        if self.run is None or prev is None:
+            return
+        a, b = self.run
+        self.run = None
         if self.prev_columns is None:
             self.prev_columns = self.columns_of(prev.terms)
-        a, b = rec["rows"]
         o, p = prev.offsets, prev.indptr
         self.blobs.append(prev.raw[o[a]:o[b]])
         self.line_lengths.append(o[a + 1:b + 1] - o[a:b])
         self.lengths.append((p[a + 1:b + 1] - p[a:b]).astype("int32"))
         self.columns.append(self.prev_columns[prev.indices[p[a]:p[b]]])
         self.counts.append(prev.data[p[a]:p[b]])
-        start = self.rows
         self.rows += b - a
-        self.files[shown] = {**rec, "rows": [start, self.rows]}
-        self.links[shown] = prev.links.get(shown) or [[[], []], []]
 
     def counts_matrix(self) -> tuple[Any, list[str]]:
         """Term counts of every passage (CSR), columns in sorted term order; and the terms."""
         import numpy as np
         from scipy import sparse
 
+        self.flush()
         n, v = self.rows, len(self.vocab)
         indptr = np.zeros(n + 1, np.int64)
         if self.lengths:
@@ -789,6 +819,7 @@ class _Assembly:
         """passages.jsonl; returns the byte offset of each passage (and of the end)."""
         import numpy as np
 
+        self.flush()
         lengths = np.concatenate(self.line_lengths) if self.line_lengths else np.zeros(0, np.int64)
         offsets = np.zeros(len(lengths) + 1, np.int64)
         np.cumsum(lengths, out=offsets[1:])
@@ -859,29 +890,46 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
                 if r.unchanged:
                     reuse[r.shown] = {**prev.files[r.shown], "size": r.size,  # type: ignore
                                       "mtime_ns": r.mtime_ns}
-    facts = LinkFacts()
-    for nf in files:
-        r = learned.get(nf.shown)
-        if nf.shown in reuse:
-            if prev is not None and nf.shown in prev.links:
-                facts.update(LinkFacts.from_json(prev.links[nf.shown][0]))
-        elif r is not None:
-            facts.update(r.facts)
+    # Linking reads facts from every file. When the files read bring the facts they had
+    # (and new or removed files bring none), the facts are those of the previous build.
+    same = prev is not None
+    if prev is not None:
+        present = {nf.shown for nf in files}
+        for s in [s for s in prev.files if s not in present] + [s for s, _, _ in work]:
+            r = learned.get(s)
+            if r is not None and r.unchanged:
+                continue
+            new = r.facts if r is not None and r.error is None else LinkFacts()
+            if not new.same(prev.link(s)[0]):
+                same = False
+                break
+    if prev is not None and same:
+        facts = prev.merged
+    else:
+        facts = LinkFacts()
+        for nf in files:
+            r = learned.get(nf.shown)
+            if nf.shown in reuse:
+                if prev is not None:
+                    facts.update(prev.link(nf.shown)[0])
+            elif r is not None:
+                facts.update(r.facts)
     todo: Work = [(s, loc, None) for s, loc, _ in work
                   if not learned[s].unchanged and learned[s].error is None]
-    if prev is not None and reuse:
+    if prev is not None and reuse and not same:
         # a reused file whose passages look up a fact that changed (a flag table edited
         # elsewhere) is linked again
-        changed = facts.changed(prev.facts())
+        changed = facts.changed(prev.merged)
         if changed:
             for nf in files:
-                looks_up = prev.links.get(nf.shown, [[], []])[1]
-                if nf.shown in reuse and changed.intersection(map(tuple, looks_up)):
-                    del reuse[nf.shown]
-                    r = learned[nf.shown] = _Learned(nf.shown, **{
-                        k: prev.files[nf.shown][k] for k in ("sha256", "size", "mtime_ns")})
-                    r.facts = LinkFacts.from_json(prev.links[nf.shown][0])
-                    r.lookups = [tuple(k) for k in looks_up]  # type: ignore[misc]
+                if nf.shown not in reuse:
+                    continue
+                old_facts, looks_up = prev.link(nf.shown)
+                if changed.intersection(looks_up):
+                    rec = reuse.pop(nf.shown)
+                    r = learned[nf.shown] = _Learned(nf.shown, rec["sha256"], rec["size"],
+                                                     rec["mtime_ns"])
+                    r.facts, r.lookups = old_facts, looks_up
                     todo.append((nf.shown, nf.location, None))
     counted: dict[str, _Counted] = {}
     if todo:
@@ -903,8 +951,18 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
             else:
                 report.parsed += 1
             asm.add(r, counted.pop(nf.shown, None))
+    asm.flush()
     if not asm.rows:
         raise NotesNotFound(f"nothing to index in {corpus}: no readable Markdown notes found")
+    words: dict[str, int] | None = None
+    if state is not None:
+        # the dictionary slice questions need; then the tokenizer goes, before the last phase
+        tok = state.tok
+        words = tok.dictionary_for(t for t in asm.vocab if _has_cjk(t))
+        common = tok.dictionary_for(tok.lexicon.zh_words | tok.lexicon.stop_zh)
+        common.update(tok.common_words())
+        total, settings = tok.total, tok.settings
+        state = tok = None  # type: ignore[assignment]
     counts_m, terms = asm.counts_matrix()
     tfidf = import_sklearn().TfidfTransformer(  # type: ignore[attr-defined]
         sublinear_tf=True, smooth_idf=True, norm="l2")
@@ -913,21 +971,25 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
 
     offsets = asm.write_passages(out / "passages.jsonl")
     (out / "vocab.json").write_text(json.dumps(terms, ensure_ascii=False), "utf-8")
-    if state is None and previous is not None and prev is not None and terms == prev.terms:
+    if words is None and previous is not None and prev is not None and terms == prev.terms:
         shutil.copyfile(previous.root / "words.json", out / "words.json")  # the same terms
         settings = previous.manifest["tokenizer"]
     else:
-        tok = state.tok if state is not None else Tokenizer.full()
-        words = tok.dictionary_for(t for t in terms if _has_cjk(t))
-        words.update(tok.dictionary_for(tok.lexicon.zh_words | tok.lexicon.stop_zh))
-        words.update(tok.common_words())
-        (out / "words.json").write_text(json.dumps({"total": tok.total, "words": words},
+        if words is None:
+            tok = Tokenizer.full()
+            words = tok.dictionary_for(t for t in asm.vocab if _has_cjk(t))
+            common = tok.dictionary_for(tok.lexicon.zh_words | tok.lexicon.stop_zh)
+            common.update(tok.common_words())
+            total, settings = tok.total, tok.settings
+        kept = {t: words[t] for t in terms if t in words}
+        kept.update(common)
+        (out / "words.json").write_text(json.dumps({"total": total, "words": kept},
                                                    ensure_ascii=False), "utf-8")
-        settings = tok.settings
     np.savez(out / "postings.npz", indptr=weights.indptr.astype(np.int64),
              docs=weights.indices.astype(np.int32), weights=weights.data.astype(np.float32),
              idf=tfidf.idf_.astype(np.float32), offsets=offsets)
-    links = json.dumps({"files": asm.links}, ensure_ascii=False).encode("utf-8")
+    links = json.dumps({"files": asm.links, "merged": facts.to_json()},
+                       ensure_ascii=False).encode("utf-8")
     np.savez(out / "counts.npz", data=counts_m.data, indices=counts_m.indices,
              indptr=counts_m.indptr.astype(np.int64),
              shape=np.asarray(counts_m.shape, dtype=np.int64),
@@ -936,7 +998,7 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
         "format": FORMAT, "tokenizer": settings, "parser": PARSER_VERSION,
         "corpus": str(corpus.resolve()), "created": time.time(), "files": asm.files,
         "unreadable": asm.unreadable, "passages": asm.rows, "terms": len(terms),
-        "checksums": {name: _sha((out / name).read_bytes()) for name in _FILES},
+        "checksums": {name: _sha_file(out / name) for name in _FILES},
     }
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
     report.passages, report.terms = asm.rows, len(terms)
