@@ -61,12 +61,25 @@ def _group_postings(index: Index, g: Group) -> tuple[np.ndarray, np.ndarray, np.
     vals = np.concatenate(vals_parts)
     shares = np.concatenate(share_parts)
     if len(docs_parts) > 1:
-        order = np.lexsort((-vals, docs))
-        docs, vals, shares = docs[order], vals[order], shares[order]
-        first = np.concatenate(([True], docs[1:] != docs[:-1]))
-        docs, vals, shares = docs[first], vals[first], shares[first]  # the group's best term
+        # the group's best term a doc (the first one on ties), in arrays over all passages:
+        # on a large index, cheaper than sorting the postings
+        seen = np.zeros(index.n, bool)
+        best = np.zeros(index.n, vals.dtype)
+        best_share = np.zeros(index.n, shares.dtype)
+        for d, v, s in zip(docs_parts, vals_parts, share_parts, strict=True):
+            take = ~seen[d] | (v > best[d])
+            d = d[take]
+            best[d], best_share[d], seen[d] = v[take], s[take], True
+        docs = np.flatnonzero(seen).astype(docs.dtype)
+        vals, shares = best[docs], best_share[docs]
     # how rare the concept is: its own terms count; words inside it and related words do not
-    df = len(np.unique(np.concatenate(own_parts))) if own_parts else len(docs)
+    if len(own_parts) > 1:
+        own = np.zeros(index.n, bool)
+        for d in own_parts:
+            own[d] = True
+        df = int(own.sum())
+    else:
+        df = len(own_parts[0]) if own_parts else len(docs)
     idf = math.log((1 + index.n) / (1 + df)) + 1
     return docs, vals, shares, idf
 
