@@ -9,13 +9,13 @@ whether a flag takes a value, and which flags and subcommands are real.
 from __future__ import annotations
 
 import re
-import shlex
 import threading
 import weakref
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from qa import shell
 from qa.model import ExplainedPart, Explanation, FlagEntry, Passage
 from qa.notes import command_family
 
@@ -30,13 +30,10 @@ FLAG_WORDS = frozenset({"参数", "选项", "参数项", "flag", "option", "para
 SUBCOMMAND_CUTOFF = 75.0
 # Programs whose options are words after one dash (`find -name`): never split into letters.
 _SINGLE_DASH_WORDS = frozenset({"find", "java", "javac", "go", "gcc", "g++", "clang", "openssl"})
-_OPERATORS = ("&&", "||", "|&", ";;", "|", ";", "&")
 _FLAG = re.compile(r"--?[A-Za-z0-9]")
-_REDIRECT = re.compile(r"\d*(?:>>?|<|&>)")
 _ASSIGNMENT = re.compile(r"[A-Za-z_]\w*=")
 _NAME_OK = re.compile(r"[a-z][\w.+-]*$")
 _CLAUSE = re.compile(r"[^，。,;；]+")
-_SUB_OPEN, _SUB_CLOSE = "\ue000", "\ue001"  # stand for a `$(...)` while a line is split into words
 
 
 # --- fuzzy flag names --------------------------------------------------------------------------
@@ -325,89 +322,25 @@ def _split(line: str) -> list[str | list[str]]:
     `$(...)` and backquotes stay inside their word; a comment ends the line.
     """
     out: list[str | list[str]] = []
-    subs: list[str] = []
-    buf: list[str] = []
-    quote = ""
-
-    def flush() -> None:
-        text = "".join(buf)
-        if text.strip():
-            out.append([_restore(w, subs) for w in _words(text, quote)])
-        buf.clear()
-
-    line = line.replace("\\\n", " ")
-    i = 0
-    while i < len(line):
-        c = line[i]
-        if quote == "'":
-            quote = "" if c == "'" else quote
-        elif c == "\\":
-            buf.append(line[i:i + 2])
-            i += 2
-            continue
-        elif c == "`" or line.startswith("$(", i):
-            end = _closing(line, i)
-            subs.append(line[i:end + 1])
-            buf.append(f"{_SUB_OPEN}{len(subs) - 1}{_SUB_CLOSE}")
-            i = end + 1
-            continue
-        elif quote:
-            quote = "" if c == quote else quote
-        elif c in "'\"":
-            quote = c
-        elif c == "#" and (not buf or buf[-1][-1:].isspace()):
-            break
-        else:
-            op = next((o for o in _OPERATORS if line.startswith(o, i)), None)
-            redirect = c == "&" and (line[i - 1:i] in "<>" and i > 0 or line[i + 1:i + 2] == ">")
-            if op and not redirect:
-                flush()
-                out.append(op)
-                i += len(op)
-                continue
-        buf.append(c)
-        i += 1
-    flush()
+    for command in shell.split_commands(line.replace("\\\n", " "), script=False):
+        if command.text.strip():
+            out.append([command.restore(w) for w in _words(command.text, command.open_quote)])
+        if command.operator:
+            out.append(command.operator)
     return out
-
-
-def _closing(line: str, start: int) -> int:
-    """Where the substitution opened at `start` closes (the last index when it never does)."""
-    if line[start] == "`":
-        end = line.find("`", start + 1)
-        return end if end >= 0 else len(line) - 1
-    depth, quote = 0, ""
-    for j in range(start + 1, len(line)):
-        c = line[j]
-        if quote:
-            quote = "" if c == quote else quote
-        elif c in "'\"":
-            quote = c
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                return j
-    return len(line) - 1
 
 
 def _words(text: str, open_quote: str) -> list[str]:
     """Shell words; a quote left open (common in notes) is closed at the end of the command."""
-    try:
-        words = shlex.split(text + open_quote)
-    except ValueError:
-        return text.split()
-    return words[:-1] if open_quote and words and not words[-1] else words
-
-
-def _restore(word: str, subs: list[str]) -> str:
-    return re.sub(f"{_SUB_OPEN}(\\d+){_SUB_CLOSE}", lambda m: subs[int(m.group(1))], word)
+    found = shell.words(text, (open_quote,))
+    return found[:-1] if open_quote and found and not found[-1] else found
 
 
 def _substitution(word: str) -> str | None:
     """The command inside a word that is one whole `$(...)` or backquoted substitution."""
-    if word.startswith("$(") and word.endswith(")") and _closing(word, 0) == len(word) - 1:
+    # one that never closes runs to the end of the word
+    if word.startswith("$(") and word.endswith(")") \
+            and shell.closing(word, 0) in (None, len(word) - 1):
         return word[2:-1]
     if len(word) > 1 and word[0] == word[-1] == "`" and "`" not in word[1:-1]:
         return word[1:-1]
@@ -479,7 +412,7 @@ def _explain_options(words: list[str], family: str | None, program: str, table: 
             parts.append(ExplainedPart(w, "argument"))
             parts += [ExplainedPart(x, "argument") for x in words[i:]]
             break
-        if _REDIRECT.match(w):
+        if shell.REDIRECT.match(w):
             parts.append(ExplainedPart(w, "operator"))
             continue
         if not _FLAG.match(w):

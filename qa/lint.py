@@ -13,7 +13,6 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
-import shlex
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from functools import cache, lru_cache
@@ -23,6 +22,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from qa import shell
 from qa.model import FlagEntry, Passage
 
 __all__ = [
@@ -58,7 +58,6 @@ SCORE_CUTOFF = 75.0
 _SUBSTITUTION = "$(…)"
 # Stand-ins for a real value: <hub-user>, {{image}}, [OPTIONS], CONTAINER_NAME, 容器ID.
 _PLACEHOLDER = re.compile(r"<[^<>]+>|\{\{.*\}\}|\[.*\]|^[A-Z][A-Z0-9_]*$|[^\x00-\x7f]")
-_REDIRECT = re.compile(r"\d*(?:>>?|<|&>)(?:&\d+)?")
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 # Accepted by every command of both tools unless the command gives the letter another meaning.
 _HELP: dict[str, Any] = {"short": "-h", "long": "--help", "value": False, "status": "current"}
@@ -145,90 +144,19 @@ def check_command(line: str) -> tuple[Finding, ...]:
     programs, and empty lines, give ``()``.
     """
     findings: list[Finding] = []
-    for text, substitutions in _split(line.replace("\\\n", " ")):
-        findings += _check_words(_words(text))
-        for inner in substitutions:
-            findings += check_command(inner)
+    for command in shell.split_commands(line.replace("\\\n", " "), script=True):
+        findings += _check_words(_words(command))
+        for substitution in command.substitutions:
+            findings += check_command(substitution.body)
     return tuple(findings)
 
 
-# --- shell-like splitting -------------------------------------------------------------------------
+# --- the words of each command --------------------------------------------------------------------
 
 
-def _split(line: str) -> list[tuple[str, list[str]]]:
-    """Cut ``line`` into commands at ``| || && ; &`` and line ends outside quotes, minus comments.
-
-    Each command comes with the bodies of the substitutions lifted out of it.
-    """
-    commands: list[tuple[str, list[str]]] = []
-    text: list[str] = []
-    substitutions: list[str] = []
-    quote = ""
-    i = 0
-    while i < len(line):
-        c, following = line[i], line[i + 1 : i + 2]
-        before = text[-1][-1:] if text else ""
-        if quote == "'":
-            quote = "" if c == "'" else quote
-            text.append(c)
-        elif c == "\\":
-            text.append(line[i : i + 2])
-            i += 1
-        elif c == "`" or (c == "$" and following == "("):
-            end = _closing(line, i)
-            substitutions.append(line[i + (1 if c == "`" else 2) : end])
-            text.append(_SUBSTITUTION)
-            i = end
-        elif quote:
-            quote = "" if c == quote else quote
-            text.append(c)
-        elif c in "'\"":
-            quote = c
-            text.append(c)
-        elif c == "#" and (not before.strip() or not following.strip()):
-            # a comment: at a word's start, or glued to one as in `docker pull alpine# 获取镜像`
-            end = line.find("\n", i)
-            i = len(line) if end < 0 else end
-            continue
-        elif c in "|;\n" or (c == "&" and before not in ("<", ">") and following != ">"):
-            commands.append(("".join(text), substitutions))
-            text, substitutions = [], []
-            if line[i : i + 2] in ("||", "&&", "|&", ";;"):
-                i += 1
-        else:
-            text.append(c)
-        i += 1
-    commands.append(("".join(text), substitutions))
-    return commands
-
-
-def _closing(line: str, start: int) -> int:
-    """Index of what closes the substitution opened at ``start`` (``len(line)`` if nothing does)."""
-    if line[start] == "`":
-        end = line.find("`", start + 1)
-        return end if end >= 0 else len(line)
-    depth, quote = 0, ""
-    for j in range(start + 1, len(line)):
-        c = line[j]
-        if quote:
-            quote = "" if c == quote else quote
-        elif c in "'\"":
-            quote = c
-        elif c in "()":
-            depth += 1 if c == "(" else -1
-            if depth == 0:
-                return j
-    return len(line)
-
-
-def _words(text: str) -> list[str]:
+def _words(command: shell.SimpleCommand) -> list[str]:
     """Shell words of a command; notes often lose a closing quote: close it, or split on spaces."""
-    for closer in ("", '"', "'"):
-        try:
-            return shlex.split(text + closer)
-        except ValueError:
-            continue
-    return text.split()
+    return shell.words(command.restore(command.text, _SUBSTITUTION), ("", '"', "'"))
 
 
 def _program_at(words: list[str]) -> int:
@@ -269,7 +197,7 @@ def _without_redirections(words: list[str]) -> list[str]:
         if target_next:
             target_next = False
             continue
-        match = None if _PLACEHOLDER.search(word) else _REDIRECT.match(word)
+        match = None if _PLACEHOLDER.search(word) else shell.REDIRECT.match(word)
         if match is None:
             kept.append(word)
         else:
@@ -551,8 +479,8 @@ class _Network:
 
     def run(self, command: str, line: int) -> tuple[Finding, ...]:
         findings: list[Finding] = []
-        for text, _ in _split(command):
-            words = _without_redirections(_words(text))
+        for simple in shell.split_commands(command, script=True):
+            words = _without_redirections(_words(simple))
             findings += self._ip(words[_program_at(words) :], "", line)
         return tuple(findings)
 
