@@ -555,7 +555,7 @@ class _Tokenising:
     def terms(self, text: str) -> list[str]:
         t = self.memo.get(text)
         if t is None:
-            if len(self.memo) >= 50_000:
+            if len(self.memo) >= 20_000:
                 self.memo.clear()
             t = self.memo[text] = self.tok.terms(text)
         return t
@@ -666,7 +666,14 @@ def _in_chunks(fn: Callable[[Work], Any], work: Work, state: _Tokenising, jobs: 
                 progress(len(c))
             meanwhile()
             return
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        import gc
+
+        gc.freeze()  # the collector would otherwise write to, and so copy, every shared page
+        try:
+            pool = multiprocessing.get_context("fork").Pool(jobs)
+        finally:
+            gc.unfreeze()
+        with pool:
             results = pool.imap(fn, chunks)
             meanwhile()
             for c, result in zip(chunks, results, strict=True):
@@ -963,13 +970,15 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
         common.update(tok.common_words())
         total, settings = tok.total, tok.settings
         state = tok = None  # type: ignore[assignment]
+    learned.clear()
+    offsets = asm.write_passages(out / "passages.jsonl")
+    asm.blobs = []
     counts_m, terms = asm.counts_matrix()
     tfidf = import_sklearn().TfidfTransformer(  # type: ignore[attr-defined]
         sublinear_tf=True, smooth_idf=True, norm="l2")
     weights = tfidf.fit_transform(counts_m).tocsc()
     weights.sort_indices()
 
-    offsets = asm.write_passages(out / "passages.jsonl")
     (out / "vocab.json").write_text(json.dumps(terms, ensure_ascii=False), "utf-8")
     if words is None and previous is not None and prev is not None and terms == prev.terms:
         shutil.copyfile(previous.root / "words.json", out / "words.json")  # the same terms
