@@ -452,7 +452,11 @@ class IndexStore:
     def lock(self) -> Iterator[None]:
         import fcntl
 
-        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)  # user-only
+        # user-only, and so are the folders made on the way (mkdir(parents=True) would give
+        # them the umask's permissions: a world-writable parent lets others swap the index)
+        for folder in [*reversed(self.folder.parents), self.folder]:
+            if not folder.is_dir():
+                folder.mkdir(mode=0o700, exist_ok=True)
         fd = os.open(self.folder / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
         with open(fd, "r+b") as fh:
             fcntl.flock(fh, fcntl.LOCK_EX)
@@ -601,6 +605,26 @@ class _Tokenising:
         return _Chunk(f"{self.name}.{os.getpid()}", new, out, np.frombuffer(ids, np.int32))
 
 
+def _tokenizer_for(todo: Work, facts: LinkFacts, few: bool) -> Tokenizer:
+    """The full tokenizer; for a few files, one whose dictionary holds only the words made of
+    the characters those files (and the flag descriptions linked into them) use: it segments
+    them exactly as the full one does (a word of other characters cannot match), and it is
+    ready in a fraction of the time."""
+    from qa.tokenize import Tokenizer, full_dictionary, normalize
+
+    if not few:
+        return Tokenizer.full()
+    words, total = full_dictionary()
+    chars: set[str] = set()
+    for _, location, _ in todo:
+        with contextlib.suppress(OSError, ValueError):
+            with open(location, "rb") as fh:
+                chars.update(normalize(decode(fh.read())))
+    for f in facts.table.values():
+        chars.update(normalize(f.description))
+    return Tokenizer({w: n for w, n in words.items() if chars.issuperset(w)}, total)
+
+
 def _sha_file(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as f:
@@ -694,6 +718,7 @@ class _Previous:
             meta = json.loads(z["links"].tobytes().decode("utf-8"))
         self.links: dict[str, str] = meta["files"]  # shown -> JSON [facts, lookups]
         self.merged = LinkFacts.from_json(meta["merged"])
+        self.common: dict[str, int] = meta["common"]  # the words every words.json has
         self.raw = (index.root / "passages.jsonl").read_bytes()
         if _sha(self.raw) != index.manifest["checksums"]["passages.jsonl"]:
             raise ValueError("passages.jsonl is not the one recorded")
@@ -887,11 +912,23 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
         done += n
 
     learned: dict[str, _Learned] = {}
-    if work:
+    importer = None
+    if len(work) < PARALLEL_FILES:
+        # no worker will be forked (unless many files must be linked again, see below): the
+        # slow import goes on beside the reading
+        import threading
+
+        importer = threading.Thread(target=import_sklearn, daemon=True)
+        importer.start()
+        state = _Tokenising(Tokenizer({}, 1), "main")  # the real one once the facts are known
+    elif work:
         tok = Tokenizer.full()
         tok.terms("预热")  # fill the segmenter once, before any worker is forked
         state = _Tokenising(tok, "main")
-        for batch in _in_chunks(_learn_chunk, work, state, jobs, tick, import_sklearn):
+    if work:
+        assert state is not None
+        for batch in _in_chunks(_learn_chunk, work, state, jobs, tick,
+                                import_sklearn if importer is None else lambda: None):
             for r in batch:
                 learned[r.shown] = r
                 if r.unchanged:
@@ -939,6 +976,14 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
                     r.facts, r.lookups = old_facts, looks_up
                     todo.append((nf.shown, nf.location, None))
     counted: dict[str, _Counted] = {}
+    if importer is not None and len(todo) >= PARALLEL_FILES:
+        importer.join()  # no thread may be importing while workers are forked
+    partial = False
+    if importer is not None:  # the placeholder tokenizer of the first pass
+        state = None
+        if todo:
+            partial = len(todo) < PARALLEL_FILES and prev is not None
+            state = _Tokenising(_tokenizer_for(todo, facts, partial), "main")
     if todo:
         if state is None:
             state = _Tokenising(Tokenizer.full(), "main")
@@ -962,18 +1007,27 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
     if not asm.rows:
         raise NotesNotFound(f"nothing to index in {corpus}: no readable Markdown notes found")
     words: dict[str, int] | None = None
+    common: dict[str, int] | None = prev.common if prev is not None else None
     if state is not None:
         # the dictionary slice questions need; then the tokenizer goes, before the last phase
         tok = state.tok
-        words = tok.dictionary_for(t for t in asm.vocab if _has_cjk(t))
-        common = tok.dictionary_for(tok.lexicon.zh_words | tok.lexicon.stop_zh)
-        common.update(tok.common_words())
+        if partial:  # words of the previous build, and what the new text brings
+            assert previous is not None
+            words = {t: n for t, n in previous.words.items() if t in previous.vocab}
+            words.update(tok.dictionary_for(t for t in asm.vocab if _has_cjk(t)
+                                            and t not in previous.vocab))
+        else:
+            words = tok.dictionary_for(t for t in asm.vocab if _has_cjk(t))
+            common = tok.dictionary_for(tok.lexicon.zh_words | tok.lexicon.stop_zh)
+            common.update(tok.common_words())
         total, settings = tok.total, tok.settings
         state = tok = None  # type: ignore[assignment]
     learned.clear()
     offsets = asm.write_passages(out / "passages.jsonl")
     asm.blobs = []
     counts_m, terms = asm.counts_matrix()
+    if importer is not None:
+        importer.join()
     tfidf = import_sklearn().TfidfTransformer(  # type: ignore[attr-defined]
         sublinear_tf=True, smooth_idf=True, norm="l2")
     weights = tfidf.fit_transform(counts_m).tocsc()
@@ -984,7 +1038,7 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
         shutil.copyfile(previous.root / "words.json", out / "words.json")  # the same terms
         settings = previous.manifest["tokenizer"]
     else:
-        if words is None:
+        if words is None or common is None:
             tok = Tokenizer.full()
             words = tok.dictionary_for(t for t in asm.vocab if _has_cjk(t))
             common = tok.dictionary_for(tok.lexicon.zh_words | tok.lexicon.stop_zh)
@@ -997,7 +1051,7 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
     np.savez(out / "postings.npz", indptr=weights.indptr.astype(np.int64),
              docs=weights.indices.astype(np.int32), weights=weights.data.astype(np.float32),
              idf=tfidf.idf_.astype(np.float32), offsets=offsets)
-    links = json.dumps({"files": asm.links, "merged": facts.to_json()},
+    links = json.dumps({"files": asm.links, "merged": facts.to_json(), "common": common},
                        ensure_ascii=False).encode("utf-8")
     np.savez(out / "counts.npz", data=counts_m.data, indices=counts_m.indices,
              indptr=counts_m.indptr.astype(np.int64),

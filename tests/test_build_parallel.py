@@ -71,8 +71,14 @@ def test_two_workers_build_the_index_one_process_builds(
     assert _contents(tmp_path / "serial") == _contents(tmp_path / "parallel")
 
 
+@pytest.mark.parametrize("workers", [True, False], ids=["workers", "in-process"])
 def test_reindex_after_edits_equals_a_fresh_build(
-        notes: Path, tmp_path: Path, forced_parallel: None) -> None:
+        notes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: bool) -> None:
+    """In-process, a few changed files are segmented with a dictionary cut to their
+    characters: the same index all the same."""
+    if workers:
+        monkeypatch.setattr(index_module, "PARALLEL_FILES", 1)
+        monkeypatch.setattr(index_module, "CHUNK_FILES", 3)
     index = tmp_path / "index"
     _build(notes, index, jobs=2)
     edited = notes / "shapes" / "headings.md"
