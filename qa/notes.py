@@ -51,7 +51,7 @@ _FLAG_LINE = re.compile(
     r"(?:\s{2,}|\t+|\s+(?=[\u3400-\u9fff]))(?P<desc>\S(?:.*\S)?)\s*$")
 _COMMENT = re.compile(r"(?:^|\s+|(?<=[\w)\]\"'])(?=#\s*[^\s!/]))#(?![!{])\s*(?P<c>.*)$")
 _INTRO_END = re.compile(r"[：:]\s*$")
-_DESC_THEN_CMD = re.compile(r"^(?P<desc>[^`：:]{1,60}?)\s*[：:]\s*(?P<cmd>\S.*)$")
+_DESC_THEN_CMD = re.compile(r"^(?P<desc>[^`：:]{0,59}?[^`：:\s])\s*[：:]\s*(?P<cmd>\S.*)$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # A table cell listing flags (`-p, --publish`, `-v /a:/b`): a value never swallows a separator
 # run that is followed by the next flag name (that ambiguity was exponential).
@@ -86,7 +86,7 @@ class Document:
 
 
 _CONTROL_BYTES = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
-_ASCII_OR_CJK = re.compile("[\x00-\x7f\u3000-\u9fff\uff00-\uffef]")
+_ASCII_TEXT = re.compile("[\t\n\r -~]")
 
 
 def decode(data: bytes) -> str:
@@ -97,7 +97,8 @@ def decode(data: bytes) -> str:
             text = data.decode("utf-16")
         except UnicodeDecodeError:
             raise ValueError("not UTF-16 text") from None
-        if text and len(_ASCII_OR_CJK.findall(text)) * 2 <= len(text):  # bytes that look like a BOM
+        # Markdown has ASCII (newlines, marks, commands); bytes that only look like a BOM don't
+        if text and len(_ASCII_TEXT.findall(text)) * 8 < len(text):
             raise ValueError("not UTF-16 text")
     elif b"\x00" in data[:8192]:
         raise ValueError("binary file")
