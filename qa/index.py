@@ -1013,12 +1013,13 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
         tok = state.tok
         if partial:  # words of the previous build, and what the new text brings
             assert previous is not None
-            words = {t: n for t, n in previous.words.items() if t in previous.vocab}
+            words = {t: n for t, n in previous.words.items()
+                     if t in previous.vocab and _has_cjk(t)}
             words.update(tok.dictionary_for(t for t in asm.vocab if _has_cjk(t)
                                             and t not in previous.vocab))
         else:
             words = tok.dictionary_for(t for t in asm.vocab if _has_cjk(t))
-            common = tok.dictionary_for(tok.lexicon.zh_words | tok.lexicon.stop_zh)
+            common = tok.dictionary_for(sorted(tok.lexicon.zh_words | tok.lexicon.stop_zh))
             common.update(tok.common_words())
         total, settings = tok.total, tok.settings
         state = tok = None  # type: ignore[assignment]
@@ -1041,7 +1042,7 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
         if words is None or common is None:
             tok = Tokenizer.full()
             words = tok.dictionary_for(t for t in asm.vocab if _has_cjk(t))
-            common = tok.dictionary_for(tok.lexicon.zh_words | tok.lexicon.stop_zh)
+            common = tok.dictionary_for(sorted(tok.lexicon.zh_words | tok.lexicon.stop_zh))
             common.update(tok.common_words())
             total, settings = tok.total, tok.settings
         kept = {t: words[t] for t in terms if t in words}
