@@ -25,7 +25,7 @@ import shutil
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
@@ -1018,9 +1018,7 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
             words.update(tok.dictionary_for(t for t in asm.vocab if _has_cjk(t)
                                             and t not in previous.vocab))
         else:
-            words = tok.dictionary_for(t for t in asm.vocab if _has_cjk(t))
-            common = tok.dictionary_for(sorted(tok.lexicon.zh_words | tok.lexicon.stop_zh))
-            common.update(tok.common_words())
+            words, common = _dictionary_slices(tok, asm.vocab)
         total, settings = tok.total, tok.settings
         state = tok = None  # type: ignore[assignment]
     learned.clear()
@@ -1041,9 +1039,7 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
     else:
         if words is None or common is None:
             tok = Tokenizer.full()
-            words = tok.dictionary_for(t for t in asm.vocab if _has_cjk(t))
-            common = tok.dictionary_for(sorted(tok.lexicon.zh_words | tok.lexicon.stop_zh))
-            common.update(tok.common_words())
+            words, common = _dictionary_slices(tok, asm.vocab)
             total, settings = tok.total, tok.settings
         kept = {t: words[t] for t in terms if t in words}
         kept.update(common)
@@ -1076,6 +1072,16 @@ def _same_rules(manifest: dict[str, Any]) -> bool:
 
     return manifest.get("parser") == PARSER_VERSION and \
         manifest.get("tokenizer", {}).get("version") == TOKENIZER_VERSION
+
+
+def _dictionary_slices(tok: Tokenizer, terms: Iterable[str]) -> tuple[dict[str, int],
+                                                                     dict[str, int]]:
+    """What words.json keeps of the dictionary: the Chinese terms' words, and the words every
+    question may need (the lexicon's, the most common ones)."""
+    words = tok.dictionary_for(t for t in terms if _has_cjk(t))
+    common = tok.dictionary_for(sorted(tok.lexicon.zh_words | tok.lexicon.stop_zh))
+    common.update(tok.common_words())
+    return words, common
 
 
 def _has_cjk(t: str) -> bool:
