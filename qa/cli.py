@@ -206,8 +206,10 @@ def cmd_index(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO)
     out.write(f"indexed {report.files} files ({report.parsed} read, {report.reused} unchanged): "
               f"{report.passages} passages, {report.terms} terms in {report.seconds:.2f}s\n"
               f"index: {a.index_dir}\n")
+    from qa.render import safe
+
     for path, why in report.skipped:
-        err.write(f"qa: skipped {path}: {why}\n")
+        err.write(f"qa: skipped {safe(path)}: {safe(why)}\n")
     return OK
 
 

@@ -50,7 +50,7 @@ class Query:
 
 def detect_lang(text: str) -> str:
     """zh, en or mix, from the share of Chinese characters and Latin words outside code."""
-    prose = re.sub(r"(?<![A-Za-z0-9_-])--?[A-Za-z0-9-]+|\$\([^)]*\)|`[^`]*`", " ", text)
+    prose = re.sub(r"(?<![A-Za-z0-9_-])--?[A-Za-z0-9-]+|\$\([^)]{0,400}\)|`[^`]{0,400}`", " ", text)
     cjk = len(_CJK.findall(prose))
     latin = [w for w in _LATIN_WORD.findall(prose) if w.lower() not in ("docker",)]
     if cjk and len(latin) >= 2 or cjk and latin and cjk < 4:

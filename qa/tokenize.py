@@ -21,22 +21,28 @@ from typing import Any
 from qa.lexicon import Lexicon, load_lexicon, stem
 
 _CJK_RUN = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+"
+# Every alternative reads a bounded stretch before it can fail, so scanning stays linear on
+# any input (a megabyte of `-` or of `$(`): a substitution is at most 400 characters, a code
+# token starts within 8 characters of punctuation.
 _SCAN = re.compile(
-    r"(?P<sub>\$\((?:[^()]|\([^()]*\))*\))"
+    r"(?P<sub>\$\((?:[^()\n]|\([^()\n]{0,200}\)){0,200}\))"
     r"|(?P<flag>(?<![A-Za-z0-9_./:=~-])(?:--[A-Za-z0-9][A-Za-z0-9-]*|-[A-Za-z]{1,3}(?![A-Za-z0-9_])))"
-    r"|(?P<code>[A-Za-z0-9_~./:@<>=+%-]*[A-Za-z0-9_][A-Za-z0-9_~./:@<>=+%-]*)"
+    r"|(?P<code>[~./:@<>=+%-]{0,8}[A-Za-z0-9_][A-Za-z0-9_~./:@<>=+%-]*)"
     rf"|(?P<cjk>{_CJK_RUN})")
 _PARTS = re.compile(r"[a-z][a-z0-9]*|[0-9]+[a-z][a-z0-9]*|[0-9]+")
+# a pasted colour code (ESC [ 1 m) or terminal title (ESC ] ... BEL) is not part of a question
+_ESCAPES = re.compile(r"\x1b\[[0-9;?]{0,32}[ -/]{0,4}[@-~]|\x1b\][^\x07\x1b]{0,512}(?:\x07|\x1b\\)?"
+                      r"|\x1b[@-Z\\-_]")
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\x00-\x08\x0b-\x1f\x7f]")
 DIRECTION_MARKERS = frozenset({"从", "到"})  # 从X 到Y: which way a copy or move goes
-TOKENIZER_VERSION = 18
+TOKENIZER_VERSION = 19
 COMMON_WORDS = 50000
 DEFAULT_WORD_FREQ = 300  # frequency given to lexicon words jieba's dictionary lacks
 
 
 def normalize(text: str) -> str:
-    """NFKC (full-width -> ASCII) and no invisible or control characters."""
-    return _INVISIBLE.sub(" ", unicodedata.normalize("NFKC", text))
+    """NFKC (full-width -> ASCII); no terminal escape sequences, invisible or control characters."""
+    return _INVISIBLE.sub(" ", _ESCAPES.sub(" ", unicodedata.normalize("NFKC", text)))
 
 
 @dataclass(frozen=True)

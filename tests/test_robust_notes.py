@@ -263,8 +263,6 @@ def test_parsing_and_tokenising_pathological_long_lines_finishes() -> None:
     assert linear_check(PATHOLOGICAL, MEGABYTE, MEGABYTE // 10) == list(PATHOLOGICAL)
 
 
-@pytest.mark.xfail(run=False, reason="qa/tokenize.py _SCAN: the `code` alternative rescans a run "
-                   "of punctuation from every position (quadratic: hours at 1 MB)")
 def test_tokenising_a_long_run_of_punctuation_finishes() -> None:
     shapes = {"dashes": ("", "-", ""), "dots": ("", ".", ""), "equals": ("", "=", ""),
               "mixed": ("", "-./", "")}

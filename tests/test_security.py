@@ -347,8 +347,6 @@ def test_repl_replies_show_no_control_characters(evil: tuple[Path, Path]) -> Non
         assert going_on and shown(reply) == set(), line
 
 
-@pytest.mark.xfail(strict=True, reason="qa/cli.py cmd_index writes skipped file names as they are: "
-                   "`qa: skipped {path}` needs safe(path) and safe(why)")
 def test_qa_index_names_skipped_files_without_their_escapes(tmp_path: Path) -> None:
     notes = tmp_path / "notes"
     notes.mkdir()
