@@ -503,6 +503,7 @@ class IndexStore:
 # links, tokenises and counts. The main process then weighs terms (scikit-learn) and writes.
 CHUNK_FILES = 64  # files a worker takes at a time
 PARALLEL_FILES = 300  # fewer files than this to parse: no worker processes (they cost ~0.2 s)
+GUESS_FILES = 1000  # files whose link facts are learned first, to link the rest with
 _STATE: _Tokenising | None = None  # what forked workers inherit
 _POOLS = itertools.count()
 
@@ -544,6 +545,7 @@ class _Chunk:
     new_terms: list[str]
     files: list[_Counted]
     ids: Any  # np.int32
+    learned: list[_Learned]
 
 
 class _Tokenising:
@@ -574,6 +576,7 @@ class _Tokenising:
         return out
 
     def count(self, work: Work) -> _Chunk:
+        """Passages linked, as JSON lines, and their term counts; and what `learn` learns."""
         from array import array
         from collections import Counter
 
@@ -583,8 +586,12 @@ class _Tokenising:
         ids = array("i")
         vocab = self.vocab
         out = []
-        for shown, location, _ in work:
-            _, passages = _read_and_parse(shown, location, None)
+        learned: list[_Learned] = []
+        for shown, location, known_sha in work:
+            r, passages = _read_and_parse(shown, location, known_sha)
+            r.facts.add(passages)
+            r.lookups = list(dict.fromkeys(k for p in passages for k in link_keys(p)))
+            learned.append(r)
             lines, lengths, counts = [], array("i"), array("f")
             for p in passages:
                 p = self.facts.apply(p)
@@ -602,7 +609,8 @@ class _Tokenising:
                                                                    len(lines)),
                                 np.frombuffer(lengths, np.int32), None,
                                 np.frombuffer(counts, np.float32)))
-        return _Chunk(f"{self.name}.{os.getpid()}", new, out, np.frombuffer(ids, np.int32))
+        return _Chunk(f"{self.name}.{os.getpid()}", new, out, np.frombuffer(ids, np.int32),
+                      learned)
 
 
 def _tokenizer_for(todo: Work, facts: LinkFacts, few: bool) -> Tokenizer:
@@ -904,14 +912,18 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
     state: _Tokenising | None = None
     done = 0
 
-    def tick(n: int) -> None:
+    def tick(n: int) -> None:  # the pass that tokenises the files read
         nonlocal done
         if progress:
-            for k in range(done, done + n):
-                progress(k, 2 * len(work))
+            for k in range(done, min(done + n, len(work))):
+                progress(k, len(work))
         done += n
 
+    def quiet(n: int) -> None:  # passes that are quick or redo a few files
+        pass
+
     learned: dict[str, _Learned] = {}
+    counted: dict[str, _Counted] = {}
     importer = None
     if len(work) < PARALLEL_FILES:
         # no worker will be forked (unless many files must be linked again, see below): the
@@ -921,19 +933,29 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
         importer = threading.Thread(target=import_sklearn, daemon=True)
         importer.start()
         state = _Tokenising(Tokenizer({}, 1), "main")  # the real one once the facts are known
+        for batch in _in_chunks(_learn_chunk, work, state, jobs, quiet):
+            learned.update((x.shown, x) for x in batch)
     elif work:
+        # Many files: one pass links them with facts guessed beforehand (the previous
+        # build's, or those of the first files: the first entry of a flag wins, so later
+        # files seldom change them), tokenises and learns each file's facts; the files that
+        # look up a fact the guess got wrong are done again.
         tok = Tokenizer.full()
         tok.terms("预热")  # fill the segmenter once, before any worker is forked
         state = _Tokenising(tok, "main")
-    if work:
-        assert state is not None
-        for batch in _in_chunks(_learn_chunk, work, state, jobs, tick,
-                                import_sklearn if importer is None else lambda: None):
-            for r in batch:
-                learned[r.shown] = r
-                if r.unchanged:
-                    reuse[r.shown] = {**prev.files[r.shown], "size": r.size,  # type: ignore
-                                      "mtime_ns": r.mtime_ns}
+        guess = prev.merged if prev is not None else LinkFacts()
+        if prev is None:
+            for x in state.learn(work[:GUESS_FILES]):
+                guess.update(x.facts)
+        state.facts = guess
+        for chunk in _in_chunks(_count_chunk, work, state, jobs, tick, import_sklearn):
+            asm.split(chunk)
+            counted.update((c.shown, c) for c in chunk.files)
+            learned.update((x.shown, x) for x in chunk.learned)
+    for x in learned.values():
+        if x.unchanged:
+            reuse[x.shown] = {**prev.files[x.shown], "size": x.size,  # type: ignore[union-attr]
+                              "mtime_ns": x.mtime_ns}
     # Linking reads facts from every file. When the files read bring the facts they had
     # (and new or removed files bring none), the facts are those of the previous build.
     same = prev is not None
@@ -958,8 +980,15 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
                     facts.update(prev.link(nf.shown)[0])
             elif r is not None:
                 facts.update(r.facts)
-    todo: Work = [(s, loc, None) for s, loc, _ in work
-                  if not learned[s].unchanged and learned[s].error is None]
+    if counted:  # done in one pass: again only what looks up a fact guessed wrong
+        wrong = facts.changed(state.facts)  # type: ignore[union-attr]
+        flip = bool(facts.table) != bool(state.facts.table)  # type: ignore[union-attr]
+        todo: Work = [(s, loc, None) for s, loc, _ in work
+                      if (x := learned[s]).error is None and not x.unchanged
+                      and (flip and x.lookups or wrong.intersection(x.lookups))]
+    else:
+        todo = [(s, loc, None) for s, loc, _ in work
+                if not learned[s].unchanged and learned[s].error is None]
     if prev is not None and reuse and not same:
         # a reused file whose passages look up a fact that changed (a flag table edited
         # elsewhere) is linked again
@@ -975,7 +1004,6 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
                                                      rec["mtime_ns"])
                     r.facts, r.lookups = old_facts, looks_up
                     todo.append((nf.shown, nf.location, None))
-    counted: dict[str, _Counted] = {}
     if importer is not None and len(todo) >= PARALLEL_FILES:
         importer.join()  # no thread may be importing while workers are forked
     partial = False
@@ -988,9 +1016,10 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
         if state is None:
             state = _Tokenising(Tokenizer.full(), "main")
         state.facts = facts
-        for chunk in _in_chunks(_count_chunk, todo, state, jobs, tick):
+        for chunk in _in_chunks(_count_chunk, todo, state, jobs, tick if importer else quiet):
             asm.split(chunk)
             counted.update((c.shown, c) for c in chunk.files)
+            learned.update((x.shown, x) for x in chunk.learned)
 
     for nf in files:
         if nf.shown in reuse:
