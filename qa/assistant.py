@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 PACKAGE = Path(__file__).resolve().parent
 FRESHNESS_SECONDS = 1.0
+MAX_QUESTION = 2000  # characters of a question that are analysed
 ALWAYS_CHECK_FILES = 200  # up to this many notes files, staleness costs well under a millisecond
 
 
@@ -171,7 +172,9 @@ class Assistant:
         from qa.search import MIN_COVERAGE, answerable, rank
 
         eng = self.engine()
-        q = eng.analyzer.analyze(question)
+        # a question is a sentence: what follows the first few thousand characters of a
+        # pasted page cannot change the answer, only delay it
+        q = eng.analyzer.analyze(question[:MAX_QUESTION])
         hits = rank(eng.index, q, limit=max(top, 1) * 3)
         found = answerable(hits)
         did_you_mean = tuple(fixed for typed, fixed in q.corrections if typed.startswith("-"))

@@ -73,7 +73,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 9  # bump when the passages made of the same notes change
+PARSER_VERSION = 10  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -239,6 +239,8 @@ class _Parser:
     def _emit(self, kind: str, text: str, line: int, end: int, command: str | None = None,
               description: str = "", context: str = "",
               flags: tuple[FlagEntry, ...] = ()) -> None:
+        if not text.strip():
+            return  # an empty fence or a lone `:` is nothing to answer with
         self.out.append(Passage(kind, text.strip(), command, description.strip(), self.section,
                                 Source(self.path, line, end), context.strip(), flags))
 
