@@ -22,6 +22,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import tempfile
 import time
 import zipfile
@@ -106,14 +107,39 @@ def find_notes(corpus: Path) -> tuple[list[NoteFile], list[tuple[str, str]]]:
                 is_dir = entry.is_dir()
             except OSError:
                 is_dir = False
-            inner = f"{shown}/{name}" if shown else name
+            inner = f"{shown}/{_shown_name(name)}" if shown else _shown_name(name)
             if is_dir:
                 if name != "node_modules":
                     below.append((entry.path, inner))
             elif name.lower().endswith(NOTE_SUFFIXES):
-                out.append(NoteFile(entry.path, inner))
+                why = _not_regular(entry)
+                if why:
+                    skipped.append((inner, why))
+                else:
+                    out.append(NoteFile(entry.path, inner))
         stack.extend(reversed(below))
     return out, skipped
+
+
+def _not_regular(entry: os.DirEntry[str]) -> str:
+    """Why a file cannot be a note ('' when it can): only regular files are read (reading a
+    FIFO or a link to /dev/zero named `x.md` never ends)."""
+    try:
+        mode = entry.stat().st_mode
+    except OSError as e:
+        return e.strerror or "unreadable"  # a dangling link, say
+    return "" if stat.S_ISREG(mode) else "not a regular file"
+
+
+def _shown_name(name: str) -> str:
+    """A file name as sources show it: text, even when its bytes are not UTF-8 (a GBK name)."""
+    raw = os.fsencode(name)
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", "replace")
 
 
 def _sha(data: bytes) -> str:
@@ -469,10 +495,12 @@ class IndexStore:
               progress: Callable[[int, int], None] | None = None) -> BuildReport:
         """Build (or refresh) the index under the folder lock, then make it current atomically."""
         with self.lock():
-            try:
-                previous = previous or self.load()
-            except IndexUnusable:
-                previous = None
+            current = self.current()
+            if previous is None or current is None or previous.root != current:
+                try:  # another builder may have made a newer one while we waited for the lock
+                    previous = self.load()
+                except IndexUnusable:
+                    previous = None
             tmp = Path(tempfile.mkdtemp(prefix="build-", dir=self.folder))
             try:
                 report = _build_into(tmp, self.corpus, previous, jobs, progress)
@@ -887,7 +915,7 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
     if previous is not None and _same_rules(previous.manifest):
         try:
             prev = _Previous(previous)
-        except (OSError, ValueError, KeyError, TypeError):
+        except _READ_ERRORS:
             prev = None  # an index of an older layout, or damaged: build from scratch
     asm = _Assembly(prev)
 

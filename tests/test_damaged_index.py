@@ -129,16 +129,11 @@ def test_each_damaged_index_file_is_found_out_and_rebuilt(
         (reloaded.root / "manifest.json").read_text("utf-8"))["passages"]
 
 
-COUNTS_CRASH = pytest.mark.xfail(strict=True, reason=(
-    "qa/index.py _build_into: a damaged counts.npz of the previous build raises BadZipFile or "
-    "EOFError out of _Previous (only OSError, ValueError, KeyError, TypeError are caught); "
-    "verify it against the manifest's checksum or catch qa.index._READ_ERRORS"))
-
 
 @pytest.mark.parametrize("how", [
-    pytest.param(truncated, marks=COUNTS_CRASH),
-    pytest.param(garbage, marks=COUNTS_CRASH),
-    pytest.param(empty, marks=COUNTS_CRASH),
+    truncated,
+    garbage,
+    empty,
     missing,
 ], ids=lambda f: getattr(f, "__name__", ""))
 def test_qa_index_over_a_damaged_counts_file_builds_afresh(

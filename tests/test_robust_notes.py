@@ -171,9 +171,6 @@ def test_nothing_usable_left_is_exit_2_in_one_line(tmp_path: Path) -> None:
     assert code == 2 and out == "" and len(err.splitlines()) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="qa/index.py: a file name that is not UTF-8 reaches the "
-                   "passages as lone surrogates; _Tokenising.count cannot encode them and the "
-                   "whole build fails (make NoteFile.shown text: decode the name's bytes)")
 def test_a_notes_file_named_in_gbk_is_indexed(tmp_path: Path, one_tokenizer: Tokenizer) -> None:
     notes = tmp_path / "notes"
     notes.mkdir()
@@ -190,8 +187,6 @@ def test_a_notes_file_named_in_gbk_is_indexed(tmp_path: Path, one_tokenizer: Tok
     answer["source"]["path"].encode("utf-8")  # printable, storable, no lone surrogates
 
 
-@pytest.mark.xfail(strict=True, reason="qa/index.py find_notes lists a FIFO named *.md: reading "
-                   "it blocks `qa index` forever (keep regular files only)")
 def test_a_fifo_among_the_notes_is_not_read(tmp_path: Path) -> None:
     (tmp_path / "good.md").write_text(NOTES, "utf-8")
     os.mkfifo(tmp_path / "pipe.md")
@@ -199,8 +194,6 @@ def test_a_fifo_among_the_notes_is_not_read(tmp_path: Path) -> None:
     assert [f.shown for f in files] == [f"{tmp_path.name}/good.md"]
 
 
-@pytest.mark.xfail(strict=True, reason="qa/index.py find_notes lists a symlink to a device: "
-                   "reading /dev/zero never ends (keep regular files only)")
 def test_a_link_to_a_device_among_the_notes_is_not_read(tmp_path: Path) -> None:
     (tmp_path / "good.md").write_text(NOTES, "utf-8")
     (tmp_path / "zero.md").symlink_to("/dev/zero")
