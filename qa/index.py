@@ -234,11 +234,11 @@ class LinkFacts:
     def same(self, other: LinkFacts) -> bool:
         return self.table == other.table and self.examples == other.examples
 
-    def changed(self, other: LinkFacts) -> set[tuple[str | None, str]]:
-        """The keys whose fact differs between the two."""
-        out = {k for k in self.table.keys() | other.table.keys()
-               if self.table.get(k) != other.table.get(k)}
-        return out | {k for k in self.examples.keys() | other.examples.keys()
+    def changed(self, other: LinkFacts) -> set[Key]:
+        """The facts that differ between the two (as `link_keys` names them)."""
+        out: set[Key] = {("table", *k) for k in self.table.keys() | other.table.keys()
+                         if self.table.get(k) != other.table.get(k)}
+        return out | {("example", *k) for k in self.examples.keys() | other.examples.keys()
                       if self.examples.get(k) != other.examples.get(k)}
 
     def apply(self, p: Passage) -> Passage:
@@ -281,14 +281,17 @@ class LinkFacts:
         return facts
 
 
-def link_keys(p: Passage) -> list[tuple[str | None, str]]:
+Key = tuple[str, str | None, str]  # ("table" | "example", command family, flag name)
+
+
+def link_keys(p: Passage) -> list[Key]:
     """The facts `LinkFacts.apply` looks up for this passage (none: linking leaves it alone)."""
     if p.kind == "flag" and p.command is None and p.flags:
         f = p.flags[0]
-        return [(f.command, n) for n in f.names]
+        return [("example", f.command, n) for n in f.names]
     if p.kind == "command" and p.command:
         family = command_family(p.command)
-        return [(family, n) for n in dict.fromkeys(flags_in(p.command))]
+        return [("table", family, n) for n in dict.fromkeys(flags_in(p.command))]
     return []
 
 
@@ -531,7 +534,7 @@ class IndexStore:
 # links, tokenises and counts. The main process then weighs terms (scikit-learn) and writes.
 CHUNK_FILES = 64  # files a worker takes at a time
 PARALLEL_FILES = 300  # fewer files than this to parse: no worker processes (they cost ~0.2 s)
-GUESS_FILES = 1000  # files whose link facts are learned first, to link the rest with
+LINKS_LAYOUT = 2  # of the link facts kept in counts.npz for the next build
 _STATE: _Tokenising | None = None  # what forked workers inherit
 _POOLS = itertools.count()
 
@@ -549,7 +552,7 @@ class _Learned:
     error: str | None = None
     unchanged: bool = False  # the content of the previous build: reuse that
     facts: LinkFacts = field(default_factory=LinkFacts)
-    lookups: list[tuple[str | None, str]] = field(default_factory=list)
+    lookups: list[Key] = field(default_factory=list)
 
 
 @dataclass
@@ -752,6 +755,8 @@ class _Previous:
         with np.load(index.root / "counts.npz", allow_pickle=False) as z:
             self.data, self.indices, self.indptr = z["data"], z["indices"], z["indptr"]
             meta = json.loads(z["links"].tobytes().decode("utf-8"))
+        if meta.get("layout") != LINKS_LAYOUT:
+            raise ValueError("link facts of another layout")
         self.links: dict[str, str] = meta["files"]  # shown -> JSON [facts, lookups]
         self.merged = LinkFacts.from_json(meta["merged"])
         self.common: dict[str, int] = meta["common"]  # the words every words.json has
@@ -762,12 +767,12 @@ class _Previous:
         self.terms = index.terms
         self.files: dict[str, dict[str, Any]] = index.manifest["files"]
 
-    def link(self, shown: str) -> tuple[LinkFacts, list[tuple[str | None, str]]]:
+    def link(self, shown: str) -> tuple[LinkFacts, list[Key]]:
         """A file's link facts and the facts its passages look up, as that build saw them."""
         if shown not in self.links:
             return LinkFacts(), []
         facts, lookups = json.loads(self.links[shown])
-        return LinkFacts.from_json(facts), [(k[0], k[1]) for k in lookups]
+        return LinkFacts.from_json(facts), [(k[0], k[1], k[2]) for k in lookups]
 
 
 class _Assembly:
@@ -964,19 +969,21 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
         for batch in _in_chunks(_learn_chunk, work, state, jobs, quiet):
             learned.update((x.shown, x) for x in batch)
     elif work:
-        # Many files: one pass links them with facts guessed beforehand (the previous
-        # build's, or those of the first files: the first entry of a flag wins, so later
-        # files seldom change them), tokenises and learns each file's facts; the files that
-        # look up a fact the guess got wrong are done again.
+        # Many files: one pass links them with the facts of the previous build, tokenises
+        # them and learns each file's facts; the files that look up a fact that changed are
+        # done again. With no previous build, a first pass learns the facts (the first
+        # entry of a flag in file order wins, so no guess from a part of the files holds).
         tok = Tokenizer.full()
         tok.terms("预热")  # fill the segmenter once, before any worker is forked
         state = _Tokenising(tok, "main")
         guess = prev.merged if prev is not None else LinkFacts()
         if prev is None:
-            for x in state.learn(work[:GUESS_FILES]):
-                guess.update(x.facts)
+            for batch in _in_chunks(_learn_chunk, work, state, jobs, quiet, import_sklearn):
+                for x in batch:
+                    guess.update(x.facts)
         state.facts = guess
-        for chunk in _in_chunks(_count_chunk, work, state, jobs, tick, import_sklearn):
+        for chunk in _in_chunks(_count_chunk, work, state, jobs, tick,
+                                import_sklearn if prev is not None else lambda: None):
             asm.split(chunk)
             counted.update((c.shown, c) for c in chunk.files)
             learned.update((x.shown, x) for x in chunk.learned)
@@ -1105,7 +1112,8 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
     np.savez(out / "postings.npz", indptr=weights.indptr.astype(np.int64),
              docs=weights.indices.astype(np.int32), weights=weights.data.astype(np.float32),
              idf=tfidf.idf_.astype(np.float32), offsets=offsets)
-    links = json.dumps({"files": asm.links, "merged": facts.to_json(), "common": common},
+    links = json.dumps({"layout": LINKS_LAYOUT, "files": asm.links, "merged": facts.to_json(),
+                        "common": common},
                        ensure_ascii=False).encode("utf-8")
     np.savez(out / "counts.npz", data=counts_m.data, indices=counts_m.indices,
              indptr=counts_m.indptr.astype(np.int64),

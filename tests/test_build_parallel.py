@@ -56,11 +56,9 @@ def _contents(index: Path) -> dict[str, object]:
 
 @pytest.fixture
 def forced_parallel(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Worker processes even for a small collection, several chunks per worker, and link
-    facts guessed from the first two files only (the files they get wrong are done again)."""
+    """Worker processes even for a small collection, and several chunks per worker."""
     monkeypatch.setattr(index_module, "PARALLEL_FILES", 1)
     monkeypatch.setattr(index_module, "CHUNK_FILES", 3)
-    monkeypatch.setattr(index_module, "GUESS_FILES", 2)
 
 
 def test_two_workers_build_the_index_one_process_builds(
@@ -81,7 +79,6 @@ def test_reindex_after_edits_equals_a_fresh_build(
     if workers:
         monkeypatch.setattr(index_module, "PARALLEL_FILES", 1)
         monkeypatch.setattr(index_module, "CHUNK_FILES", 3)
-        monkeypatch.setattr(index_module, "GUESS_FILES", 2)
     index = tmp_path / "index"
     _build(notes, index, jobs=2)
     edited = notes / "shapes" / "headings.md"
