@@ -60,7 +60,7 @@ _FLAG_CELL = re.compile(rf"\s*(?:{_FLAG_NAME}(?![\w-])"
                         rf"(?:\s(?!{_FLAG_NAME}){_CELL_VALUE}+|{_CELL_VALUE}*)(?:[,/\s]+|$))+")
 _PROSE_FLAG = re.compile(
     rf"(?<![\w-])(?P<flag>{_FLAG_NAME})\s*(?:[（(][^）)]{{0,8}}[）)]\s*)?(?:参数\s*)?(?:[，,]\s*)?"
-    r"(?:是|表示|为|用于|用来|指|意思是|代表)\s*(?P<desc>[^，。,;；\n]{2,60})")
+    r"(?:是|表示|为|用于|用来|指|意思是|代表|可以)\s*(?P<desc>[^，。,;；\n]{2,60})")
 _SHELL_LANGS = ("bash", "sh", "shell", "console", "zsh", "shell-session", "fish", "powershell")
 _SHELL_COMMENT = re.compile(r"^\s*#+\s*(\S.*)$")
 _DOCKERFILE_LINE = re.compile(
@@ -73,7 +73,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 10  # bump when the passages made of the same notes change
+PARSER_VERSION = 11  # bump when the passages made of the same notes change
 
 
 @dataclass

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from qa.lexicon import Lexicon, stem
 from qa.notes import family_in_text
-from qa.tokenize import Tokenizer, Unit, direction_pairs, normalize
+from qa.tokenize import DIRECTION_MARKERS, Tokenizer, Unit, direction_pairs, normalize
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
@@ -157,6 +157,9 @@ class QueryAnalyzer:
         pairs = [Group(t, frozenset({t}), "pair")
                  for t in direction_pairs([g.terms for g in groups])
                  if t in self.vocab or "~" + t in self.vocab]
+        # from/to/从/到 say which way (the pairs above), not what the question is about
+        groups = [g for g in groups if not (g.terms & DIRECTION_MARKERS and g.kind in ("word", "zh")
+                                            and (g.kind == "word" or g.label in DIRECTION_MARKERS))]
         return Query(text=question, lang=detect_lang(text), groups=tuple(groups),
                      pairs=tuple(pairs), flags=tuple(dict.fromkeys(flags)),
                      family=_family(text), corrections=tuple(corrections))
