@@ -54,6 +54,8 @@ _READ_ERRORS = (OSError, ValueError, KeyError, TypeError, AttributeError, IndexE
 class NoteFile:
     location: str  # on disk
     shown: str  # as sources show it
+    size: int = -1  # as the walk found it (-1: not known)
+    mtime_ns: int = -1
 
     @property
     def path(self) -> Path:
@@ -112,27 +114,32 @@ def find_notes(corpus: Path) -> tuple[list[NoteFile], list[tuple[str, str]]]:
                 if name != "node_modules":
                     below.append((entry.path, inner))
             elif name.lower().endswith(NOTE_SUFFIXES):
-                why = _not_regular(entry)
-                if why:
-                    skipped.append((inner, why))
+                try:
+                    st = entry.stat()
+                except OSError as e:
+                    skipped.append((inner, e.strerror or "unreadable"))  # a dangling link, say
+                    continue
+                if not stat.S_ISREG(st.st_mode):
+                    # reading a FIFO or a link to /dev/zero named `x.md` never ends
+                    skipped.append((inner, "not a regular file"))
                 else:
-                    out.append(NoteFile(entry.path, inner))
+                    out.append(NoteFile(entry.path, inner, st.st_size, st.st_mtime_ns))
         stack.extend(reversed(below))
     return out, skipped
 
 
-def _not_regular(entry: os.DirEntry[str]) -> str:
-    """Why a file cannot be a note ('' when it can): only regular files are read (reading a
-    FIFO or a link to /dev/zero named `x.md` never ends)."""
-    try:
-        mode = entry.stat().st_mode
-    except OSError as e:
-        return e.strerror or "unreadable"  # a dangling link, say
-    return "" if stat.S_ISREG(mode) else "not a regular file"
+def _stat(nf: NoteFile) -> tuple[int, int]:
+    """Size and mtime of a notes file: as the walk found them, or asked now."""
+    if nf.size >= 0:
+        return nf.size, nf.mtime_ns
+    st = os.stat(nf.location)
+    return st.st_size, st.st_mtime_ns
 
 
 def _shown_name(name: str) -> str:
     """A file name as sources show it: text, even when its bytes are not UTF-8 (a GBK name)."""
+    if name.isascii():
+        return name
     raw = os.fsencode(name)
     for encoding in ("utf-8", "gb18030"):
         try:
@@ -462,12 +469,12 @@ class IndexStore:
             if rec is None:
                 return True
             try:
-                st = os.stat(nf.location)
+                size, mtime_ns = _stat(nf)
             except OSError:
                 if rec["sha256"]:
                     return True
                 continue  # unreadable then, unreadable now
-            if st.st_size == rec["size"] and st.st_mtime_ns == rec["mtime_ns"]:
+            if size == rec["size"] and mtime_ns == rec["mtime_ns"]:
                 continue
             try:
                 with open(nf.location, "rb") as fh:
@@ -934,8 +941,8 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
             rec = None
         if rec is not None:
             try:
-                st = os.stat(nf.location)
-                if st.st_size == rec["size"] and st.st_mtime_ns == rec["mtime_ns"]:
+                size, mtime_ns = _stat(nf)
+                if size == rec["size"] and mtime_ns == rec["mtime_ns"]:
                     reuse[nf.shown] = rec
                     continue
             except OSError:
