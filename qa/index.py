@@ -220,6 +220,7 @@ class LinkFacts:
     def __init__(self) -> None:
         self.table: dict[tuple[str | None, str], FlagEntry] = {}
         self.examples: dict[tuple[str | None, str], str] = {}
+        self.owners: dict[Key, str] = {}  # the file each fact comes from (merged facts)
 
     def add(self, passages: list[Passage]) -> LinkFacts:
         for p in passages:
@@ -232,14 +233,36 @@ class LinkFacts:
                     self.examples.setdefault((family, name), p.command)
         return self
 
-    def update(self, other: LinkFacts) -> None:
+    def update(self, other: LinkFacts, owner: str = "") -> None:
         for k, v in other.table.items():
-            self.table.setdefault(k, v)
+            if self.table.setdefault(k, v) is v and owner:
+                self.owners.setdefault(("table", *k), owner)
         for k, c in other.examples.items():
-            self.examples.setdefault(k, c)
+            if self.examples.setdefault(k, c) is c and owner:
+                self.owners.setdefault(("example", *k), owner)
 
-    def same(self, other: LinkFacts) -> bool:
-        return self.table == other.table and self.examples == other.examples
+    def replace(self, shown: str, old: LinkFacts, new: LinkFacts, order: dict[str, int]) -> bool:
+        """Update merged facts for one file whose facts went from `old` to `new`; False when
+        that cannot be done without merging all files again (it owned a fact it lost)."""
+        for kind, before, after in (("table", old.table, new.table),
+                                    ("example", old.examples, new.examples)):
+            mine: dict[Any, Any] = self.table if kind == "table" else self.examples
+            for k, v in before.items():
+                if after.get(k) != v and self.owners.get((kind, k[0], k[1])) == shown:
+                    return False
+            for k, v in after.items():
+                key: Key = (kind, k[0], k[1])
+                owner = self.owners.get(key)
+                if owner is None or owner != shown and order.get(owner, -1) > order[shown]:
+                    mine[k] = v  # the first file with this fact now
+                    self.owners[key] = shown
+        return True
+
+    def copy(self) -> LinkFacts:
+        out = LinkFacts()
+        out.table, out.examples, out.owners = (dict(self.table), dict(self.examples),
+                                               dict(self.owners))
+        return out
 
     def changed(self, other: LinkFacts) -> set[Key]:
         """The facts that differ between the two (as `link_keys` names them)."""
@@ -541,7 +564,7 @@ class IndexStore:
 # links, tokenises and counts. The main process then weighs terms (scikit-learn) and writes.
 CHUNK_FILES = 64  # files a worker takes at a time
 PARALLEL_FILES = 300  # fewer files than this to parse: no worker processes (they cost ~0.2 s)
-LINKS_LAYOUT = 2  # of the link facts kept in counts.npz for the next build
+LINKS_LAYOUT = 3  # of the link facts kept in counts.npz for the next build
 _STATE: _Tokenising | None = None  # what forked workers inherit
 _POOLS = itertools.count()
 
@@ -766,6 +789,7 @@ class _Previous:
             raise ValueError("link facts of another layout")
         self.links: dict[str, str] = meta["files"]  # shown -> JSON [facts, lookups]
         self.merged = LinkFacts.from_json(meta["merged"])
+        self.merged.owners = {(k[0], k[1], k[2]): k[3] for k in meta["owners"]}
         self.common: dict[str, int] = meta["common"]  # the words every words.json has
         self.raw = (index.root / "passages.jsonl").read_bytes()
         if _sha(self.raw) != index.manifest["checksums"]["passages.jsonl"]:
@@ -998,30 +1022,30 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
         if x.unchanged:
             reuse[x.shown] = {**prev.files[x.shown], "size": x.size,  # type: ignore[union-attr]
                               "mtime_ns": x.mtime_ns}
-    # Linking reads facts from every file. When the files read bring the facts they had
-    # (and new or removed files bring none), the facts are those of the previous build.
-    same = prev is not None
+    # Linking reads facts from every file (the first file with a fact wins): the previous
+    # build's facts, updated for the files read and removed; merged again if need be.
+    facts = None
     if prev is not None:
-        present = {nf.shown for nf in files}
-        for s in [s for s in prev.files if s not in present] + [s for s, _, _ in work]:
+        order = {nf.shown: i for i, nf in enumerate(files)}
+        facts = prev.merged.copy()
+        gone = [s for s in prev.files if s not in order]
+        for s in gone + sorted((s for s, _, _ in work), key=order.__getitem__):
             r = learned.get(s)
             if r is not None and r.unchanged:
                 continue
             new = r.facts if r is not None and r.error is None else LinkFacts()
-            if not new.same(prev.link(s)[0]):
-                same = False
+            if not facts.replace(s, prev.link(s)[0], new, order):
+                facts = None
                 break
-    if prev is not None and same:
-        facts = prev.merged
-    else:
+    if facts is None:
         facts = LinkFacts()
         for nf in files:
             r = learned.get(nf.shown)
             if nf.shown in reuse:
                 if prev is not None:
-                    facts.update(prev.link(nf.shown)[0])
+                    facts.update(prev.link(nf.shown)[0], nf.shown)
             elif r is not None:
-                facts.update(r.facts)
+                facts.update(r.facts, nf.shown)
     if counted:  # done in one pass: again only what looks up a fact guessed wrong
         wrong = facts.changed(state.facts)  # type: ignore[union-attr]
         flip = bool(facts.table) != bool(state.facts.table)  # type: ignore[union-attr]
@@ -1031,14 +1055,16 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
     else:
         todo = [(s, loc, None) for s, loc, _ in work
                 if not learned[s].unchanged and learned[s].error is None]
-    if prev is not None and reuse and not same:
+    if prev is not None and reuse:
         # a reused file whose passages look up a fact that changed (a flag table edited
         # elsewhere) is linked again
         changed = facts.changed(prev.merged)
         if changed:
+            marks = [json.dumps(list(k), ensure_ascii=False) for k in changed]
             for nf in files:
-                if nf.shown not in reuse:
-                    continue
+                text = prev.links.get(nf.shown)
+                if nf.shown not in reuse or not text or not any(m in text for m in marks):
+                    continue  # (a file looking a fact up names it in its JSON)
                 old_facts, looks_up = prev.link(nf.shown)
                 if changed.intersection(looks_up):
                     rec = reuse.pop(nf.shown)
@@ -1120,6 +1146,7 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
              docs=weights.indices.astype(np.int32), weights=weights.data.astype(np.float32),
              idf=tfidf.idf_.astype(np.float32), offsets=offsets)
     links = json.dumps({"layout": LINKS_LAYOUT, "files": asm.links, "merged": facts.to_json(),
+                        "owners": [[*k, o] for k, o in facts.owners.items()],
                         "common": common},
                        ensure_ascii=False).encode("utf-8")
     np.savez(out / "counts.npz", data=counts_m.data, indices=counts_m.indices,
