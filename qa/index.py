@@ -792,7 +792,7 @@ class _Previous:
         self.merged.owners = {(k[0], k[1], k[2]): k[3] for k in meta["owners"]}
         self.common: dict[str, int] = meta["common"]  # the words every words.json has
         self.raw = (index.root / "passages.jsonl").read_bytes()
-        if _sha(self.raw) != index.manifest["checksums"]["passages.jsonl"]:
+        if len(self.raw) != int(index.offsets[-1]):  # (its checksum was checked on loading)
             raise ValueError("passages.jsonl is not the one recorded")
         self.offsets = index.offsets
         self.terms = index.terms
@@ -919,18 +919,21 @@ class _Assembly:
         m.sort_indices()
         return m, [terms[c] for c in order]
 
-    def write_passages(self, path: Path) -> Any:
-        """passages.jsonl; returns the byte offset of each passage (and of the end)."""
+    def write_passages(self, path: Path) -> tuple[Any, str]:
+        """passages.jsonl; returns the byte offset of each passage (and of the end), and the
+        file's checksum."""
         import numpy as np
 
         self.flush()
         lengths = np.concatenate(self.line_lengths) if self.line_lengths else np.zeros(0, np.int64)
         offsets = np.zeros(len(lengths) + 1, np.int64)
         np.cumsum(lengths, out=offsets[1:])
+        digest = hashlib.sha256()
         with path.open("wb") as f:
             for blob in self.blobs:
                 f.write(blob)
-        return offsets
+                digest.update(blob)
+        return offsets, digest.hexdigest()
 
 
 def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
@@ -1119,7 +1122,7 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
         total, settings = tok.total, tok.settings
         state = tok = None  # type: ignore[assignment]
     learned.clear()
-    offsets = asm.write_passages(out / "passages.jsonl")
+    offsets, passages_sha = asm.write_passages(out / "passages.jsonl")
     asm.blobs = []
     counts_m, terms = asm.counts_matrix()
     if importer is not None:
@@ -1157,7 +1160,8 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
         "format": FORMAT, "tokenizer": settings, "parser": PARSER_VERSION,
         "corpus": str(corpus.resolve()), "created": time.time(), "files": asm.files,
         "unreadable": asm.unreadable, "passages": asm.rows, "terms": len(terms),
-        "checksums": {name: _sha_file(out / name) for name in _FILES},
+        "checksums": {name: passages_sha if name == "passages.jsonl" else _sha_file(out / name)
+                      for name in _FILES},
     }
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
     report.passages, report.terms = asm.rows, len(terms)

@@ -125,11 +125,9 @@ class Tokenizer:
                 jieba = _import_jieba()
                 tk = jieba.Tokenizer()
                 # Fill the prefix dictionary ourselves: no dictionary cache is read or written.
-                freq: dict[str, int] = {}
-                for word, n in self.words.items():
-                    freq[word] = n
-                    for i in range(1, len(word)):
-                        freq.setdefault(word[:i], 0)
+                # (every prefix 0, then the words themselves: a prefix that is a word keeps n)
+                freq = dict.fromkeys({w[:i] for w in self.words for i in range(1, len(w))}, 0)
+                freq.update(self.words)
                 tk.FREQ, tk.total, tk.initialized = freq, self.total, True
                 self._jieba = tk
             return self._jieba
