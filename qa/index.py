@@ -595,6 +595,7 @@ class _Counted:
     lengths: Any = None  # distinct terms of each passage, their columns and counts (numpy)
     columns: Any = None
     counts: Any = None
+    spooled: tuple[int, int] | None = None  # where `lines` went (see _Assembly.keep)
 
 
 @dataclass
@@ -814,7 +815,8 @@ class _Assembly:
         self.vocab: dict[str, int] = {}  # term -> column (as they come; sorted at the end)
         self.maps: dict[str, list[int]] = {}  # worker -> the column of each of its term ids
         self.prev_columns: Any = None
-        self.blobs: list[bytes] = []  # passages.jsonl, a file at a time
+        self.blobs: list[Any] = []  # passages.jsonl a file at a time: bytes, or (at, size)
+        self.spool: Any = None  # passages of the files read, on disk until written in order
         self.line_lengths: list[Any] = []
         self.lengths: list[Any] = []
         self.columns: list[Any] = []
@@ -844,6 +846,14 @@ class _Assembly:
             r.columns = columns[a:b]
             a = b
 
+    def keep(self, counted: _Counted, folder: Path) -> None:
+        """Put a file's passages aside on disk (the main process stays small)."""
+        if self.spool is None:
+            self.spool = open(folder / "passages.spool", "w+b")  # noqa: SIM115 (closed below)
+        at = self.spool.seek(0, os.SEEK_END)
+        self.spool.write(counted.lines)
+        counted.spooled, counted.lines = (at, len(counted.lines)), b""
+
     def add(self, learned: _Learned, counted: _Counted | None) -> None:
         self.flush()
         rec: dict[str, Any] = {"sha256": learned.sha256, "size": learned.size,
@@ -852,7 +862,7 @@ class _Assembly:
         if counted is None:
             self.unreadable.append(learned.shown)
             return
-        self.blobs.append(counted.lines)
+        self.blobs.append(counted.spooled or counted.lines)
         self.line_lengths.append(counted.line_lengths)
         self.lengths.append(counted.lengths)
         self.columns.append(counted.columns)
@@ -887,7 +897,7 @@ class _Assembly:
         if self.prev_columns is None:
             self.prev_columns = self.columns_of(prev.terms)
         o, p = prev.offsets, prev.indptr
-        self.blobs.append(prev.raw[o[a]:o[b]])
+        self.blobs.append(memoryview(prev.raw)[o[a]:o[b]])
         self.line_lengths.append(o[a + 1:b + 1] - o[a:b])
         self.lengths.append((p[a + 1:b + 1] - p[a:b]).astype("int32"))
         self.columns.append(self.prev_columns[prev.indices[p[a]:p[b]]])
@@ -931,8 +941,15 @@ class _Assembly:
         digest = hashlib.sha256()
         with path.open("wb") as f:
             for blob in self.blobs:
+                if isinstance(blob, tuple):
+                    self.spool.flush()
+                    blob = os.pread(self.spool.fileno(), blob[1], blob[0])
                 f.write(blob)
                 digest.update(blob)
+        if self.spool is not None:
+            self.spool.close()
+            os.unlink(self.spool.name)
+            self.spool = None
         return offsets, digest.hexdigest()
 
 
@@ -1019,7 +1036,9 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
         for chunk in _in_chunks(_count_chunk, work, state, jobs, tick,
                                 import_sklearn if prev is not None else lambda: None):
             asm.split(chunk)
-            counted.update((c.shown, c) for c in chunk.files)
+            for c in chunk.files:
+                asm.keep(c, out)
+                counted[c.shown] = c
             learned.update((x.shown, x) for x in chunk.learned)
     for x in learned.values():
         if x.unchanged:
@@ -1089,7 +1108,9 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
         state.facts = facts
         for chunk in _in_chunks(_count_chunk, todo, state, jobs, tick if importer else quiet):
             asm.split(chunk)
-            counted.update((c.shown, c) for c in chunk.files)
+            for c in chunk.files:
+                asm.keep(c, out)
+                counted[c.shown] = c
             learned.update((x.shown, x) for x in chunk.learned)
 
     for nf in files:
