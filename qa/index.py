@@ -583,6 +583,14 @@ class _Learned:
     unchanged: bool = False  # the content of the previous build: reuse that
     facts: LinkFacts = field(default_factory=LinkFacts)
     lookups: list[Key] = field(default_factory=list)
+    links: str | None = None  # facts and lookups as JSON text, once they are no longer needed
+
+    def compact(self) -> None:
+        if self.links is None:
+            has = self.facts.table or self.facts.examples or self.lookups
+            self.links = json.dumps([self.facts.to_json(), self.lookups],
+                                    ensure_ascii=False) if has else ""
+            self.facts, self.lookups = LinkFacts(), []
 
 
 @dataclass
@@ -870,9 +878,9 @@ class _Assembly:
         start = self.rows
         self.rows += len(counted.lengths)
         rec["rows"] = [start, self.rows]
-        if learned.facts.table or learned.facts.examples or learned.lookups:
-            self.links[learned.shown] = json.dumps([learned.facts.to_json(), learned.lookups],
-                                                   ensure_ascii=False)
+        learned.compact()
+        if learned.links:
+            self.links[learned.shown] = learned.links
 
     def add_reused(self, shown: str, rec: dict[str, Any]) -> None:
         a, b = rec["rows"]
@@ -1008,6 +1016,7 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
 
     learned: dict[str, _Learned] = {}
     counted: dict[str, _Counted] = {}
+    known: LinkFacts | None = None  # the merged link facts, when learned in a first pass
     importer = None
     if len(work) < PARALLEL_FILES:
         # no worker will be forked (unless many files must be linked again, see below): the
@@ -1031,7 +1040,8 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
         if prev is None:
             for batch in _in_chunks(_learn_chunk, work, state, jobs, quiet, import_sklearn):
                 for x in batch:
-                    guess.update(x.facts)
+                    guess.update(x.facts, x.shown)
+            known = guess  # all of it: what the files bring is kept as JSON text from now on
         state.facts = guess
         for chunk in _in_chunks(_count_chunk, work, state, jobs, tick,
                                 import_sklearn if prev is not None else lambda: None):
@@ -1039,14 +1049,17 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
             for c in chunk.files:
                 asm.keep(c, out)
                 counted[c.shown] = c
-            learned.update((x.shown, x) for x in chunk.learned)
+            for x in chunk.learned:
+                if known is not None:
+                    x.compact()
+                learned[x.shown] = x
     for x in learned.values():
         if x.unchanged:
             reuse[x.shown] = {**prev.files[x.shown], "size": x.size,  # type: ignore[union-attr]
                               "mtime_ns": x.mtime_ns}
     # Linking reads facts from every file (the first file with a fact wins): the previous
     # build's facts, updated for the files read and removed; merged again if need be.
-    facts = None
+    facts = known
     if prev is not None:
         order = {nf.shown: i for i, nf in enumerate(files)}
         facts = prev.merged.copy()
