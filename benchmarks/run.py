@@ -25,6 +25,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -183,7 +184,7 @@ def shipped(out: Path, repeat: int) -> list[tuple[str, str, str, str, str]]:
     ]
 
 
-def scale(out: Path, files: int, repeat: int) -> dict[str, float]:
+def scale(out: Path, files: int, repeat: int) -> dict[str, Any]:
     corpus = write_corpus(out, files, 18.0, 7)
     index = out / f"index-{files}"
     shutil.rmtree(index, ignore_errors=True)
