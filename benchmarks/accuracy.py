@@ -83,11 +83,11 @@ def run(verbose: bool) -> None:
             for path in files:
                 cases = load_cases(path)
                 b = evaluate(cases, baseline.ask)
-                q = evaluate(cases, lambda text: qa.ask(text, top=5).to_dict())
+                q = evaluate(cases, lambda text, qa=qa: qa.ask(text, top=5).to_dict())
                 print(f"{label[:12] + ': ' + path.stem:28s} {len(cases):4d}   "
                       f"{_fmt(b.summary):>28s}   {_fmt(q.summary):>24s}")
                 if verbose:
-                    for rb, rq in zip(b.rows, q.rows):
+                    for rb, rq in zip(b.rows, q.rows, strict=True):
                         if not (rb.ok1 and rq.ok1):
                             print(f"    {'B' if rb.ok1 else '-'}{'Q' if rq.ok1 else '-'} "
                                   f"{rb.case['q']}")
