@@ -1,4 +1,4 @@
-"""Score question sets (JSON Lines: id, q, lang, field, expect) with the rules of the shared scorer."""
+"""Score question sets (JSON Lines: id, q, lang, field, expect) by the shared scorer's rules."""
 
 from __future__ import annotations
 
@@ -82,7 +82,8 @@ def load_cases(path: Path) -> list[dict[str, Any]]:
                 raise ValueError
         except ValueError:
             raise QAError(f"{path}:{no}: not a question line "
-                          '(want {"q": ..., "field": command|text|flag|none, "expect": [...]})') from None
+                          '(want {"q": ..., "field": command|text|flag|none, '
+                          '"expect": [...]})') from None
         cases.append(c)
     return cases
 
@@ -102,7 +103,8 @@ def evaluate(cases: Iterable[dict[str, Any]], ask: Callable[[str], dict[str, Any
             ok1 = found and bool(ranks) and ranks[0] == 0
             ok3 = found and bool(ranks) and ranks[0] < 3
             rr = 1.0 / (ranks[0] + 1) if found and ranks else 0.0
-        top = (answers[0].get("command") or (answers[0].get("passage") or "")[:80]) if answers else None
+        first = answers[0] if answers else {}
+        top = (first.get("command") or (first.get("passage") or "")[:80]) if answers else None
         plen = len(answers[0].get("passage") or "") if answers else 0
         rows.append(CaseResult(case, found, ok1, ok3, rr, top, plen))
     return summarize(rows)

@@ -130,7 +130,7 @@ def _gb18030(data: bytes) -> str:
 
 
 def command_family(command: str) -> str | None:
-    """`docker run -d nginx` -> `docker run`; `docker network create x` -> `docker network create`."""
+    """`docker run -d nginx` -> `docker run`; `docker network create x` -> the three words."""
     words = re.findall(r"[^\s|;&]+", command)
     while words and words[0] in ("sudo", "$"):
         words.pop(0)
@@ -227,7 +227,8 @@ class _Parser:
     # --- sections -----------------------------------------------------------------------
     @property
     def section(self) -> str:
-        names = [self.title] if self.title and (not self.headings or self.headings[0][0] > 1) else []
+        top_is_title = not self.headings or self.headings[0][0] > 1
+        names = [self.title] if self.title and top_is_title else []
         return " > ".join(names + [h for _, h in self.headings])
 
     def _heading(self, level: int, text: str) -> None:
@@ -381,7 +382,7 @@ class _Parser:
         if not shell and lang.lower() not in ("", "dockerfile", "docker", "text", "txt"):
             return False
         lines = [(t, n) for t, n in _join_continuations(body) if t.strip()]
-        items: list[tuple[str, int, str]] = []  # (line, number, kind) with kind '#', 'command', 'code'
+        items: list[tuple[str, int, str]] = []  # (line, number, kind: '#', 'command' or 'code')
         for t, n in lines:
             if _SHELL_COMMENT.match(t) and (shell or not lang):
                 items.append((t, n, "#"))
@@ -406,7 +407,8 @@ class _Parser:
             cmd, comment = _strip_comment(t) if kind == "command" else (t.strip(), "")
             description, context, text, start = comment or described, lead, t.strip(), n
             if not description and intro and len(runnable) == 1:
-                description, context, text, start = intro[0], "", f"{intro[0]}\n{t.strip()}", intro[1]
+                description, context, start = intro[0], "", intro[1]
+                text = f"{intro[0]}\n{t.strip()}"
             cmd = _clean_command(cmd)
             if not cmd:
                 continue
@@ -507,7 +509,8 @@ class _Parser:
                 j = i
                 body = []
                 while j < n and (lines[j].startswith(("    ", "\t")) or not lines[j].strip()):
-                    body.append((lines[j][4:] if lines[j].startswith("    ") else lines[j][1:], j + 1))
+                    raw = lines[j]
+                    body.append((raw[4:] if raw.startswith("    ") else raw[1:], j + 1))
                     j += 1
                 while body and not body[-1][0].strip():
                     body.pop()

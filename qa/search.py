@@ -37,7 +37,8 @@ class Hit:
 
 def _group_postings(index: Index, g: Group) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """Docs matching any term of the group, the best tf/|doc| a doc, how fully (1, or the
-    group's partial share for a word inside the question's word) and the group's idf (its terms united)."""
+    group's partial share for a word inside the question's word) and the group's idf (its
+    terms united)."""
     import numpy as np
 
     docs_parts, vals_parts, share_parts, own_parts = [], [], [], []

@@ -69,8 +69,9 @@ def _import_jieba() -> Any:
             finally:
                 if not had:
                     del sys.modules["pkg_resources"]
-        import jieba
         import logging
+
+        import jieba
 
         jieba.setLogLevel(logging.WARNING)
         return jieba
@@ -96,7 +97,8 @@ class Tokenizer:
     """Text -> index terms. Build it with `Tokenizer.full()` (indexing) or from the words kept
     in an index (`Tokenizer(words, total)`, questions): both segment the notes' words alike."""
 
-    def __init__(self, words: Mapping[str, int], total: int, lexicon: Lexicon | None = None) -> None:
+    def __init__(self, words: Mapping[str, int], total: int,
+                 lexicon: Lexicon | None = None) -> None:
         self.lexicon = lexicon or load_lexicon()
         self.words = dict(words)
         for w in self.lexicon.zh_words | self.lexicon.stop_zh:
@@ -236,9 +238,9 @@ class Tokenizer:
 
 
 def direction_pairs(seq: list[tuple[str, ...]] | list[frozenset[str]]) -> list[str]:
-    """`从 容器` -> `从>容器`: the word after a direction marker, marked (one rule for both sides)."""
+    """`从 容器` -> `从>容器`: the word after a direction marker, marked (one rule, both sides)."""
     out: list[str] = []
-    for here, nxt in zip(seq, seq[1:]):
+    for here, nxt in zip(seq, seq[1:], strict=False):
         for marker in DIRECTION_MARKERS.intersection(here):
             out += [f"{marker}>{f}" for f in nxt if f not in DIRECTION_MARKERS]
     return out

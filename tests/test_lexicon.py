@@ -30,7 +30,8 @@ def test_each_concept_has_nonempty_clean_en_and_zh(lexicon):
     for i, concept in enumerate(lexicon["concepts"]):
         for key in ("en", "zh"):
             terms = concept.get(key)
-            assert isinstance(terms, list) and terms, f"concept #{i} has empty/missing {key!r}: {concept}"
+            assert isinstance(terms, list) and terms, \
+                f"concept #{i} has empty/missing {key!r}: {concept}"
             for term in terms:
                 assert _is_clean_string(term), f"concept #{i} has bad {key} term {term!r}"
         if "cmd" in concept:
