@@ -58,7 +58,6 @@ SCORE_CUTOFF = 75.0
 _SUBSTITUTION = "$(…)"
 # Stand-ins for a real value: <hub-user>, {{image}}, [OPTIONS], CONTAINER_NAME, 容器ID.
 _PLACEHOLDER = re.compile(r"<[^<>]+>|\{\{.*\}\}|\[.*\]|^[A-Z][A-Z0-9_]*$|[^\x00-\x7f]")
-_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 # Accepted by every command of both tools unless the command gives the letter another meaning.
 _HELP: dict[str, Any] = {"short": "-h", "long": "--help", "value": False, "status": "current"}
 # A flag of a docker-machine driver (`create --virtualbox-memory 2048`); assumed to take a value.
@@ -159,24 +158,9 @@ def _words(command: shell.SimpleCommand) -> list[str]:
     return shell.words(command.restore(command.text, _SUBSTITUTION), ("", '"', "'"))
 
 
-def _program_at(words: list[str]) -> int:
-    """Index of the program word, past ``sudo [-u root]``, a ``$`` prompt and ``VAR=value``."""
-    i = 0
-    while i < len(words):
-        if words[i] == "sudo":
-            i += 1
-            while i < len(words) and words[i].startswith("-"):
-                i += 1
-        elif words[i] == "$" or _ASSIGNMENT.match(words[i]):
-            i += 1
-        else:
-            break
-    return i
-
-
 def _check_words(words: list[str]) -> list[Finding]:
     words = _without_redirections(words)
-    i = _program_at(words)
+    i = shell.program_at(words)
     if i == len(words):
         return []
     program = words[i].rsplit("/", 1)[-1]
@@ -481,7 +465,7 @@ class _Network:
         findings: list[Finding] = []
         for simple in shell.split_commands(command, script=True):
             words = _without_redirections(_words(simple))
-            findings += self._ip(words[_program_at(words) :], "", line)
+            findings += self._ip(words[shell.program_at(words) :], "", line)
         return tuple(findings)
 
     def _ip(self, words: list[str], namespace: str, line: int) -> list[Finding]:

@@ -12,6 +12,8 @@ import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+# `VAR=value` before a program: part of the command line, not the program.
+ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 # Longest first, so that `&&` is not read as two `&`.
 OPERATORS = ("&&", "||", "|&", ";;", "|", ";", "&")
 # A redirection word: `>`, `2>>`, `<`, `&>`, `2>&1`.
@@ -142,3 +144,22 @@ def words(text: str, closers: Iterable[str]) -> list[str]:
         except ValueError:
             continue
     return text.split()
+
+
+def program_at(words: list[str]) -> int:
+    """Index of the program word, past ``sudo [-u root]``, a ``$`` prompt and ``VAR=value``."""
+    i = 0
+    while i < len(words):
+        if words[i] == "sudo":
+            i += 1
+            while i < len(words) and words[i].startswith("-"):
+                i += 2 if words[i] in _SUDO_VALUED and i + 1 < len(words) else 1
+        elif words[i] == "$" or ASSIGNMENT.match(words[i]):
+            i += 1
+        else:
+            break
+    return i
+
+
+# sudo's options that take a value (`sudo -u root docker ps`: root is not the program)
+_SUDO_VALUED = frozenset(("-u", "-g", "-p", "-C", "-D", "-r", "-t", "-U", "-R", "-T"))

@@ -322,6 +322,7 @@ def test_only_run_has_detach_and_sig_proxy() -> None:
             [("unknown-subcommand", "exe", "exec"), ("unknown-flag", "--memroy", "--memory")],
         ),
         ("sudo docker psx", [("unknown-subcommand", "psx", "ps")]),
+        ("sudo -u root docker psx", [("unknown-subcommand", "psx", "ps")]),
         ("docker rm -f `docker psx -q`", [("unknown-subcommand", "psx", "ps")]),
         ('docker rm "$(docker ps -aZ)"', [("unknown-flag", "-Z", None)]),
         ("docker compose up --detatch", [("unknown-flag", "--detatch", "--detach")]),
