@@ -31,9 +31,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
+from qa import glossary
 from qa.errors import IndexUnusable, NotesNotFound
 from qa.model import FlagEntry, Passage
-from qa.notes import PARSER_VERSION, command_family, decode, parse_text
+from qa.notes import DOCKERFILE, PARSER_VERSION, command_family, decode, parse_text
 
 if TYPE_CHECKING:
     import numpy as np
@@ -169,7 +170,8 @@ def indexed_text(p: Passage) -> list[tuple[str, int, bool]]:
         quoted = " ".join(m.group(0) for m in _QUOTED.finditer(p.command or ""))
         command = _QUOTED.sub(" ", p.command or "")
         return [(p.description, 2, False), (command, 2, False), (p.context, 1, True),
-                (p.section, 1, True), (flags, 1, True), (quoted, 1, True)]
+                (p.section, 1, True), (flags, 1, True), (quoted, 1, True),
+                (glossary.describe(command), 1, True)]
     if p.kind == "flag":
         # the words of a long flag's name are English for what it does (--publish-all)
         words = " ".join(f.long.lstrip("-").replace("-", " ") for f in p.flags if f.long)
@@ -177,7 +179,8 @@ def indexed_text(p: Passage) -> list[tuple[str, int, bool]]:
                 (p.section, 1, True)]
     if p.kind == "code":
         return [(p.description, 2, False), (p.text, 1, False), (p.context, 1, True),
-                (p.section, 1, True)]
+                (p.section, 1, True), (glossary.describe(
+                    p.command or "", dockerfile=p.description == DOCKERFILE), 1, True)]
     return [(p.text, 2, False), (p.section, 1, True)]
 
 
@@ -685,7 +688,8 @@ class _Tokenising:
 
 def _tokenizer_for(todo: Work, facts: LinkFacts, few: bool) -> Tokenizer:
     """The full tokenizer; for a few files, one whose dictionary holds only the words made of
-    the characters those files (and the flag descriptions linked into them) use: it segments
+    the characters those files (and the flag descriptions linked into them, and the
+    glossary) use: it segments
     them exactly as the full one does (a word of other characters cannot match), and it is
     ready in a fraction of the time."""
     from qa.tokenize import Tokenizer, full_dictionary, normalize
@@ -700,6 +704,7 @@ def _tokenizer_for(todo: Work, facts: LinkFacts, few: bool) -> Tokenizer:
                 chars.update(normalize(decode(fh.read())))
     for f in facts.table.values():
         chars.update(normalize(f.description))
+    chars.update(normalize(glossary.all_words()))  # what bare commands are indexed with
     return Tokenizer({w: n for w, n in words.items() if chars.issuperset(w)}, total)
 
 
@@ -1192,6 +1197,7 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
              links=np.frombuffer(links, dtype=np.uint8))
     manifest = {
         "format": FORMAT, "tokenizer": settings, "parser": PARSER_VERSION,
+        "glossary": glossary.digest(),
         "corpus": str(corpus.resolve()), "created": time.time(), "files": asm.files,
         "unreadable": asm.unreadable, "passages": asm.rows, "terms": len(terms),
         "checksums": {name: passages_sha if name == "passages.jsonl" else _sha_file(out / name)
@@ -1208,6 +1214,7 @@ def _same_rules(manifest: dict[str, Any]) -> bool:
     from qa.tokenize import TOKENIZER_VERSION
 
     return manifest.get("parser") == PARSER_VERSION and \
+        manifest.get("glossary") == glossary.digest() and \
         manifest.get("tokenizer", {}).get("version") == TOKENIZER_VERSION
 
 

@@ -1,0 +1,117 @@
+"""What well-known commands do (data in `qa/data/commands.json`), in the words people ask with.
+
+Notes often keep a bare command line (`docker build -t me/app .`, `ip netns add test1`) with no
+word of what it does. The glossary gives such a line the words of its command (`docker build`:
+build an image from a Dockerfile, 构建镜像) and of the flags that change what it does
+(`tar -x`: extract), indexed as background: they count less than the notes' own words.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from qa import shell
+
+MAX_SUBCOMMANDS = 3
+_SHORT_RUN = re.compile(r"-([A-Za-z]{2,})")
+_FLAG = re.compile(r"--?[A-Za-z]")
+
+
+@dataclass(frozen=True)
+class _Glossary:
+    words: dict[str, str]  # key -> its words, English and Chinese
+    subcommands: dict[str, list[str]]  # `docker` -> [`ps`, `run`, …]: the words that follow
+    digest: str  # changes whenever the data does
+
+
+@lru_cache(maxsize=1)
+def _data() -> _Glossary:
+    raw = resources.files("qa.data").joinpath("commands.json").read_bytes()
+    entries = json.loads(raw)["commands"]
+    words = {" ".join(k.split()): f"{v['en']} {v['zh']}" for k, v in entries.items()}
+    subcommands: dict[str, list[str]] = {}
+    for key in words:
+        *head, last = key.split()
+        if head and not last.startswith("-"):
+            subcommands.setdefault(" ".join(head), []).append(last)
+    return _Glossary(words, subcommands, hashlib.sha256(raw).hexdigest()[:16])
+
+
+def digest() -> str:
+    """Changes whenever the glossary does: an index built with another glossary is rebuilt."""
+    return _data().digest
+
+
+def all_words() -> str:
+    """Every word the glossary may add to a passage."""
+    return " ".join(_data().words.values())
+
+
+def describe(command: str, *, dockerfile: bool = False) -> str:
+    """The glossary's words for every command of a line (`$(...)` inside it included), or for
+    a Dockerfile instruction (`dockerfile cmd` for `CMD ["python", "app.py"]`)."""
+    if dockerfile:
+        instruction = command.split(maxsplit=1)[:1]
+        return _data().words.get(f"dockerfile {instruction[0].lower()}", "") if instruction else ""
+    out: list[str] = []
+    _describe(command, out, depth=0)
+    return " ".join(dict.fromkeys(out))
+
+
+def _describe(line: str, out: list[str], depth: int) -> None:
+    for simple in shell.split_commands(line.replace("\\\n", " "), script=True):
+        words = shell.words(simple.restore(simple.text, " "), ("", '"', "'"))
+        words = words[shell.program_at(words):]
+        if words:
+            _describe_words(words, out, nested=True)
+        if depth < 2:
+            for sub in simple.substitutions:
+                _describe(sub.body, out, depth + 1)
+
+
+def _describe_words(words: list[str], out: list[str], nested: bool) -> None:
+    g = _data()
+    words = _spelled(words, g)
+    commands = command_keys(words)
+    out += [g.words[k] for k in commands if k in g.words][:1]
+    for flag in dict.fromkeys(w.split("=")[0] for w in words[1:] if _FLAG.match(w)):
+        # `find -name` is one flag when the glossary knows it so; `ls -la` is -l and -a
+        whole = [f"{c} {flag}" for c in commands if f"{c} {flag}" in g.words][:1]
+        run = _SHORT_RUN.fullmatch(flag)
+        for f in whole or ([f"-{c}" for c in run.group(1)] if run else [flag]):
+            out += [g.words[k] for k in (whole or [f"{c} {f}" for c in commands])
+                    if k in g.words][:1]
+    if nested:
+        # a command run by another (`ip netns exec test1 ip a`, `docker exec web ip a`)
+        inner = next((j for j in range(2, len(words)) if words[j] in g.subcommands), None)
+        if inner is not None:
+            _describe_words(words[inner:], out, nested=False)
+
+
+def _spelled(words: list[str], g: _Glossary) -> list[str]:
+    """The words with a misspelt subcommand put right (`docker exe` -> `docker exec`): notes
+    keep typos, and what the command is for is still known."""
+    program = words[0].rsplit("/", 1)[-1].lower()
+    known = g.subcommands.get(program)
+    if not known or len(words) < 2 or words[1] in known or len(words[1]) < 3 \
+            or not words[1].isalpha():
+        return words
+    close = difflib.get_close_matches(words[1], known, n=1, cutoff=0.8)
+    return [words[0], close[0], *words[2:]] if close else words
+
+
+def command_keys(words: list[str]) -> list[str]:
+    """Keys a command may match, the most specific first: `docker network create x` ->
+    `docker network create x`, `docker network create`, `docker network`, `docker`."""
+    path = [words[0].rsplit("/", 1)[-1].lower()]
+    for w in words[1:1 + MAX_SUBCOMMANDS]:
+        if not re.fullmatch(r"[a-z][a-z0-9-]*", w):
+            break
+        path.append(w)
+    return [" ".join(path[:n]) for n in range(len(path), 0, -1)]

@@ -1,0 +1,89 @@
+"""The command glossary: a bare command line in the notes is found by what the command does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa import Assistant, glossary
+
+BARE_NOTES = """# 杂记
+
+docker build -t me/app .
+docker ps -a
+docker exe -it web bash
+ip netns add blue
+ip netns exec blue ip a
+tar -xzvf site.tar.gz -C /srv
+"""
+
+
+def words_of(key: str) -> str:
+    return glossary._data().words[key]
+
+
+def test_a_command_is_described_with_its_flags_and_the_commands_inside_it() -> None:
+    text = glossary.describe("docker rm -f $(docker ps -aq)")
+    for key in ("docker rm", "docker rm -f", "docker ps", "docker ps -a", "docker ps -q"):
+        assert words_of(key) in text
+
+
+def test_the_most_specific_command_wins() -> None:
+    text = glossary.describe("docker network create -d bridge my-bridge")
+    assert words_of("docker network create") in text
+    assert words_of("docker network") not in text
+
+
+def test_a_command_run_by_another_is_described_too() -> None:
+    text = glossary.describe("ip netns exec blue ip a")
+    assert words_of("ip netns exec") in text and words_of("ip a") in text
+
+
+def test_a_misspelt_subcommand_is_still_known() -> None:
+    assert words_of("docker exec") in glossary.describe("sudo docker exe -it web bash")
+
+
+def test_unknown_commands_and_prose_get_nothing() -> None:
+    assert glossary.describe("frobnicate --hard") == ""
+    assert glossary.describe("") == ""
+
+
+def test_dockerfile_instructions_are_described() -> None:
+    assert glossary.describe('CMD ["python", "app.py"]', dockerfile=True) == words_of(
+        "dockerfile cmd")
+    assert glossary.describe("NOTANINSTRUCTION x", dockerfile=True) == ""
+
+
+@pytest.fixture
+def bare(tmp_path: Path) -> Assistant:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "bare.md").write_text(BARE_NOTES, "utf-8")
+    return Assistant(notes, tmp_path / "index")
+
+
+@pytest.mark.parametrize(("question", "command"), [
+    ("用Dockerfile构建镜像", "docker build -t me/app ."),
+    ("how do I build an image", "docker build -t me/app ."),
+    ("list all containers including stopped ones", "docker ps -a"),
+    ("进入容器", "docker exe -it web bash"),
+    ("create a network namespace", "ip netns add blue"),
+    ("命名空间里查看ip地址", "ip netns exec blue ip a"),
+    ("解压到指定目录", "tar -xzvf site.tar.gz -C /srv"),
+])
+def test_bare_command_lines_answer_what_they_do(bare: Assistant, question: str,
+                                                command: str) -> None:
+    r = bare.ask(question)
+    assert r.found and r.answers[0].command == command
+
+
+def test_an_index_made_with_another_glossary_is_rebuilt(bare: Assistant,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    bare.ask("docker ps")
+    first = bare.last_build
+    assert first is not None
+    monkeypatch.setattr(glossary, "digest", lambda: "another")
+    fresh = Assistant(bare.corpus, bare.index_dir)
+    fresh.ask("docker ps")
+    assert fresh.last_build is not None and fresh.last_build is not first
