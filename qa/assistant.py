@@ -176,7 +176,7 @@ class Assistant:
         # pasted page cannot change the answer, only delay it
         q = eng.analyzer.analyze(question[:MAX_QUESTION])
         hits = rank(eng.index, q, limit=max(top, 1) * 3)
-        found = answerable(hits)
+        found = answerable(eng.index, q, hits)
         did_you_mean = tuple(fixed for typed, fixed in q.corrections if typed.startswith("-"))
         if not found:
             nearest = tuple(dict.fromkeys(

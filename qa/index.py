@@ -157,51 +157,65 @@ def _sha(data: bytes) -> str:
 # --- indexed text of a passage -------------------------------------------------------------
 _QUOTED = re.compile(r'"[^"]*"' + r"|'[^']*'")
 BACKGROUND = "~"  # prefix of terms from a passage's surroundings (context, section)
+GLOSSARY = "^"  # prefix of terms from what the glossary says a passage's command does
+OWN = ""  # the passage's own words
+FIELDS = (OWN, BACKGROUND, GLOSSARY)
 
 
-def indexed_text(p: Passage) -> list[tuple[str, int, bool]]:
-    """The fields of a passage that are indexed: (text, repetitions, background?).
+def bare(term: str) -> str:
+    """A term without the prefix of the field it was found in."""
+    return term[1:] if term[:1] in (BACKGROUND, GLOSSARY) else term
+
+
+def in_vocab(vocab: dict[str, int], term: str) -> bool:
+    """Do the notes use this word, in any field?"""
+    return any(f + term in vocab for f in FIELDS)
+
+
+def indexed_text(p: Passage) -> list[tuple[str, int, str]]:
+    """The fields of a passage that are indexed: (text, repetitions, prefix of its terms).
 
     Background fields (the sentence introducing a group of commands, the section, what a
-    command's flags do) are indexed under their own terms, so a match there counts less."""
+    command's flags do) and the glossary's words are indexed under terms of their own, so a
+    match there counts less than one in the passage's own words."""
     if p.kind == "command":
         flags = " ".join(f.description for f in p.flags)
         # quoted arguments ("centos with git") are data the command carries, not what it does
         quoted = " ".join(m.group(0) for m in _QUOTED.finditer(p.command or ""))
         command = _QUOTED.sub(" ", p.command or "")
-        return [(p.description, 2, False), (command, 2, False), (p.context, 1, True),
-                (p.section, 1, True), (flags, 1, True), (quoted, 1, True),
-                (glossary.describe(command), 1, True)]
+        return [(p.description, 2, OWN), (command, 2, OWN), (p.context, 1, BACKGROUND),
+                (p.section, 1, BACKGROUND), (flags, 1, BACKGROUND), (quoted, 1, BACKGROUND),
+                (glossary.describe(command), 1, GLOSSARY)]
     if p.kind == "flag":
         # the words of a long flag's name are English for what it does (--publish-all)
         words = " ".join(f.long.lstrip("-").replace("-", " ") for f in p.flags if f.long)
-        return [(p.text, 2, False), (words, 1, False), (p.context, 1, True),
-                (p.section, 1, True)]
+        return [(p.text, 2, OWN), (words, 1, OWN), (p.context, 1, BACKGROUND),
+                (p.section, 1, BACKGROUND)]
     if p.kind == "code":
-        return [(p.description, 2, False), (p.text, 1, False), (p.context, 1, True),
-                (p.section, 1, True), (glossary.describe(
-                    p.command or "", dockerfile=p.description == DOCKERFILE), 1, True)]
-    return [(p.text, 2, False), (p.section, 1, True)]
+        return [(p.description, 2, OWN), (p.text, 1, OWN), (p.context, 1, BACKGROUND),
+                (p.section, 1, BACKGROUND), (glossary.describe(
+                    p.command or "", dockerfile=p.description == DOCKERFILE), 1, GLOSSARY)]
+    return [(p.text, 2, OWN), (p.section, 1, BACKGROUND)]
 
 
 class _Terms(Protocol):
     def terms(self, text: str) -> list[str]: ...
 
 
-def field_terms(text: str, weight: int, background: bool, tok: _Terms) -> list[str]:
+def field_terms(text: str, weight: int, prefix: str, tok: _Terms) -> list[str]:
     """The terms one field of a passage adds (see `indexed_text`)."""
     if not text:
         return []
     terms = tok.terms(text)
-    if background:
-        terms = [BACKGROUND + t for t in terms]
+    if prefix:
+        terms = [prefix + t for t in terms]
     return terms * weight
 
 
 def passage_terms(p: Passage, tok: _Terms) -> list[str]:
     out: list[str] = []
-    for text, weight, background in indexed_text(p):
-        out += field_terms(text, weight, background, tok)
+    for text, weight, prefix in indexed_text(p):
+        out += field_terms(text, weight, prefix, tok)
     return out
 
 
@@ -1153,8 +1167,8 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
         if partial:  # words of the previous build, and what the new text brings
             assert previous is not None
             words = {t: n for t, n in previous.words.items()
-                     if t in previous.vocab and _has_cjk(t)}
-            words.update(tok.dictionary_for(t for t in asm.vocab if _has_cjk(t)
+                     if in_vocab(previous.vocab, t) and _has_cjk(t)}
+            words.update(tok.dictionary_for(bare(t) for t in asm.vocab if _has_cjk(t)
                                             and t not in previous.vocab))
         else:
             words, common = _dictionary_slices(tok, asm.vocab)
@@ -1222,7 +1236,7 @@ def _dictionary_slices(tok: Tokenizer, terms: Iterable[str]) -> tuple[dict[str, 
                                                                      dict[str, int]]:
     """What words.json keeps of the dictionary: the Chinese terms' words, and the words every
     question may need (the lexicon's, the most common ones)."""
-    words = tok.dictionary_for(t for t in terms if _has_cjk(t))
+    words = tok.dictionary_for(bare(t) for t in terms if _has_cjk(t))
     common = tok.dictionary_for(sorted(tok.lexicon.zh_words | tok.lexicon.stop_zh))
     common.update(tok.common_words())
     return words, common

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from qa.index import in_vocab
 from qa.lexicon import Lexicon, stem
 from qa.notes import family_in_text
 from qa.tokenize import DIRECTION_MARKERS, Tokenizer, Unit, direction_pairs, normalize
@@ -156,7 +157,7 @@ class QueryAnalyzer:
                               if is_flag_word(g.label) else g for g in groups])
         pairs = [Group(t, frozenset({t}), "pair")
                  for t in direction_pairs([g.terms for g in groups])
-                 if t in self.vocab or "~" + t in self.vocab]
+                 if in_vocab(self.vocab, t)]
         # from/to/从/到 say which way (the pairs above), not what the question is about
         groups = [g for g in groups if not (g.terms & DIRECTION_MARKERS and g.kind in ("word", "zh")
                                             and (g.kind == "word" or g.label in DIRECTION_MARKERS))]
@@ -188,10 +189,13 @@ class QueryAnalyzer:
         w = u.forms[0]
         if w not in self.vocab and len(w) >= 4:
             from rapidfuzz import fuzz, process
+            from rapidfuzz.distance import OSA
 
-            # a typo keeps its first letter (contianer -> container, not react -> create)
-            best = process.extractOne(w, [k for k in self._english_known if k[0] == w[0]],
-                                      scorer=fuzz.ratio, score_cutoff=85)
+            # a typo keeps its first letter (contianer -> container, not react -> create);
+            # two letters swapped is one typo (nignx -> nginx)
+            same_start = [k for k in self._english_known if k[0] == w[0]]
+            best = process.extractOne(w, same_start, scorer=fuzz.ratio, score_cutoff=85) \
+                or process.extractOne(w, same_start, scorer=OSA.distance, score_cutoff=1)
             if best:
                 fixed = best[0]
                 corrections.append((u.surface, fixed))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from qa.index import BACKGROUND
+from qa.index import BACKGROUND, FIELDS, GLOSSARY, in_vocab
 from qa.model import Passage
 from qa.query import Group, Query
 
@@ -25,6 +25,7 @@ NAME_BOOST = 0.3  # a flag entry whose name is the question's words (`--env-file
 CHAR_WEIGHT = 0.5  # weight of the character-overlap tie-breaker
 RELATED_SHARE = 0.25  # a related word (所有 for 批量) rather than a synonym
 BACKGROUND_SHARE = 0.5  # a match in a passage's surroundings rather than in the passage
+GLOSSARY_SHARE = 1.0
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,8 @@ def _group_postings(index: Index, g: Group) -> tuple[np.ndarray, np.ndarray, np.
 
     docs_parts, vals_parts, share_parts, own_parts = [], [], [], []
     for t in g.terms:
-        for term, field_share in ((t, 1.0), (BACKGROUND + t, BACKGROUND_SHARE)):
+        for term, field_share in ((t, 1.0), (BACKGROUND + t, BACKGROUND_SHARE),
+                                  (GLOSSARY + t, GLOSSARY_SHARE)):
             post = index.postings(term)
             if post is None:
                 continue
@@ -152,7 +154,7 @@ def _char_overlap(question: str, p: Passage) -> float:
 
 def known(index: Index, term: str) -> bool:
     """Do the notes use this term (in a passage or around one)?"""
-    return term in index.vocab or BACKGROUND + term in index.vocab
+    return in_vocab(index.vocab, term)
 
 
 def _combine(cos: Any, cov: Any) -> Any:
@@ -180,6 +182,26 @@ def _flag_factor(p: Passage, q: Query) -> float:
     return OTHER_FAMILY
 
 
-def answerable(hits: list[Hit]) -> bool:
-    """Abstain unless the best passage matches most of what the question asks."""
-    return bool(hits) and hits[0].coverage >= MIN_COVERAGE
+def answerable(index: Index, q: Query, hits: list[Hit]) -> bool:
+    """Abstain unless the best passage matches most of what the question asks, and speaks of
+    every name the question gives in Latin letters amid Chinese (postgres, nginx): a question
+    about a tool the answer never mentions is not one the notes answer."""
+    return bool(hits) and hits[0].coverage >= MIN_COVERAGE and not _missed_name(index, q, hits[0])
+
+
+def _missed_name(index: Index, q: Query, best: Hit) -> bool:
+    if q.lang == "en":
+        return False  # an English question's words are not names more than other words
+    names = [next(iter(g.terms)) for g in q.groups if g.kind == "word" and len(g.terms) == 1]
+    if not names:  # (a Latin word the lexicon does not know)
+        return False
+    p = index.passage(best.doc)
+    # a word of the passage's own or a part of one (mysql of mysqldump)
+    said = " ".join((p.text, p.command or "", p.context, p.section)).lower()
+    return any(name not in said and not any(best.doc in _docs(index, f + name) for f in FIELDS)
+               for name in names)
+
+
+def _docs(index: Index, term: str) -> Any:
+    post = index.postings(term)
+    return () if post is None else post[0]

@@ -15,15 +15,15 @@ from qa import Assistant
 from qa.evaluate import EvalReport, evaluate, load_cases
 
 FLOORS: dict[str, dict[str, float]] = {
-    "docker-zh.jsonl": {"top1": 0.62, "hit3": 0.77, "mrr": 0.70},
-    "docker-en.jsonl": {"top1": 0.62, "hit3": 0.78, "mrr": 0.71},
-    "docker-mix.jsonl": {"top1": 0.68, "hit3": 0.84, "mrr": 0.77},
-    "docker-flags.jsonl": {"top1": 0.93, "hit3": 0.96, "mrr": 0.94},
+    "docker-zh.jsonl": {"top1": 0.64, "hit3": 0.82, "mrr": 0.70},
+    "docker-en.jsonl": {"top1": 0.70, "hit3": 0.84, "mrr": 0.71},
+    "docker-mix.jsonl": {"top1": 0.80, "hit3": 0.87, "mrr": 0.77},
+    "docker-flags.jsonl": {"top1": 0.94, "hit3": 0.97, "mrr": 0.94},
     "docker-oos.jsonl": {"oos_abstain": 0.83},
-    "linux-zh.jsonl": {"top1": 0.65, "hit3": 0.80, "mrr": 0.72, "oos_abstain": 0.82},
-    "linux-en.jsonl": {"top1": 0.61, "hit3": 0.75, "mrr": 0.67, "oos_abstain": 0.98},
-    "ops-zh.jsonl": {"top1": 0.40, "hit3": 0.50, "mrr": 0.45, "oos_abstain": 0.68},
-    "ops-en.jsonl": {"top1": 0.41, "hit3": 0.57, "mrr": 0.48, "oos_abstain": 0.98},
+    "linux-zh.jsonl": {"top1": 0.65, "hit3": 0.81, "mrr": 0.72, "oos_abstain": 0.82},
+    "linux-en.jsonl": {"top1": 0.69, "hit3": 0.85, "mrr": 0.67, "oos_abstain": 0.98},
+    "ops-zh.jsonl": {"top1": 0.52, "hit3": 0.60, "mrr": 0.45, "oos_abstain": 0.88},
+    "ops-en.jsonl": {"top1": 0.51, "hit3": 0.63, "mrr": 0.48, "oos_abstain": 0.80},
 }
 
 _REPORTS: dict[str, EvalReport] = {}

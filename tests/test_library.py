@@ -102,6 +102,19 @@ def test_out_of_scope_questions_are_not_answered(shipped: Assistant, question: s
     assert not r.found and answered == [], answered
 
 
+def test_a_tool_the_notes_never_mention_is_not_answered_from_another(tmp_path: Path) -> None:
+    """The notes dump MySQL; asked about postgres (named in Latin letters amid Chinese), they do
+    not know, though 数据库/导出/备份 all match the MySQL line."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "db.md").write_text("# 数据库\n\n导出备份所有数据库：\n"
+                                 "mysqldump -u root -p --all-databases > all.sql\n", "utf-8")
+    a = Assistant(notes, tmp_path / "index")
+    assert a.ask("mysql 数据库怎么导出备份").found
+    assert not a.ask("postgres 数据库怎么导出备份").found
+    assert a.ask("how do I back up every database").found
+
+
 def test_threads_asking_at_once_get_the_same_answers(shipped_index: Path,
                                                      shipped: Assistant) -> None:
     questions = ["如何删除所有容器", "how do I list images", "端口映射", "--memroy",
