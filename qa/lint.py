@@ -609,6 +609,7 @@ def _free_address(address: Address, used: set[Any]) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def _assigns_address(command: str) -> bool:
     network = _Network()
     network.run(command, 0)

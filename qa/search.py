@@ -145,11 +145,19 @@ def _chars(text: str) -> frozenset[str]:
 
 def _char_overlap(question: str, p: Passage) -> float:
     """Share of the question's Chinese characters and character pairs found in the passage's
-    own words: a tie-breaker that sees 解开/解压 or 多大/大小 as related, as words cannot."""
+    own words, or for a bare command in what it does: a tie-breaker that sees 解开/解压 or
+    多大/大小 as related, as words cannot."""
     q = _chars(question)
     if not q:
         return 0.0
-    return len(q & _chars(p.description or p.text)) / len(q)
+    return len(q & _chars(p.description or _does(p.kind, p.command) or p.text)) / len(q)
+
+
+@lru_cache(maxsize=65536)
+def _does(kind: str, command: str | None) -> str:
+    from qa.glossary import describe
+
+    return describe(command) if kind == "command" and command else ""
 
 
 def known(index: Index, term: str) -> bool:
