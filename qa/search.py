@@ -26,6 +26,7 @@ CHAR_WEIGHT = 0.5  # weight of the character-overlap tie-breaker
 RELATED_SHARE = 0.25  # a related word (所有 for 批量) rather than a synonym
 BACKGROUND_SHARE = 0.5  # a match in a passage's surroundings rather than in the passage
 GLOSSARY_SHARE = 1.0
+SYNONYMS_TOO = 0.25  # what a passage's further words of a concept add to its best one
 
 
 @dataclass(frozen=True)
@@ -69,12 +70,16 @@ def _group_postings(index: Index, g: Group) -> tuple[np.ndarray, np.ndarray, np.
         seen = np.zeros(index.n, bool)
         best = np.zeros(index.n, vals.dtype)
         best_share = np.zeros(index.n, shares.dtype)
+        total = np.zeros(index.n, vals.dtype)
         for d, v, s in zip(docs_parts, vals_parts, share_parts, strict=True):
+            total[d] += v
             take = ~seen[d] | (v > best[d])
             d = d[take]
             best[d], best_share[d], seen[d] = v[take], s[take], True
         docs = np.flatnonzero(seen).astype(docs.dtype)
-        vals, shares = best[docs], best_share[docs]
+        # more of the concept's words in a passage say it more surely, a little
+        vals = best[docs] + SYNONYMS_TOO * (total[docs] - best[docs])
+        shares = best_share[docs]
     # how rare the concept is: its own terms count; words inside it and related words do not
     if len(own_parts) > 1:
         own = np.zeros(index.n, bool)
