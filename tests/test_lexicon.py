@@ -111,6 +111,23 @@ def test_rel_does_not_repeat_the_concepts_own_terms(lexicon):
         assert not clash, f"concept #{i}: rel terms that are its own terms {clash}"
 
 
+# A related word earns a passage credit; an opposite one must not (compress is not extract).
+OPPOSITES = [("compress", "extract"), ("压缩", "解压"), ("import", "export"), ("导入", "导出"),
+             ("mount", "unmount"), ("挂载", "卸载"), ("enable", "disable"), ("启用", "禁用"),
+             ("pause", "unpause"), ("暂停", "恢复"), ("attach", "detach"), ("login", "logout"),
+             ("登录", "登出"), ("encrypt", "decrypt"), ("加密", "解密"), ("push", "pull"),
+             ("上传", "下载"), ("install", "uninstall"), ("安装", "卸载"), ("start", "stop")]
+
+
+def test_rel_never_holds_an_opposite(lexicon):
+    for i, concept in enumerate(lexicon["concepts"]):
+        own = set(concept["en"]) | set(concept["zh"]) | set(concept.get("cmd", []))
+        rel = set(concept.get("rel", []))
+        for a, b in OPPOSITES:
+            assert not (a in own and b in rel or b in own and a in rel), \
+                f"concept #{i} {concept['en'][0]}: an opposite among its related words"
+
+
 def test_rel_terms_are_not_stopwords(lexicon):
     stop = set(lexicon["stop_en"]) | set(lexicon["stop_zh"])
     for i, concept in enumerate(lexicon["concepts"]):
