@@ -31,6 +31,7 @@ SETS = {
     "shipped notes": (ROOT / "corpus", ["docker-zh", "docker-en", "docker-mix", "docker-flags",
                                         "docker-oos"]),
     "linux-zh collection": (ROOT / "tests/corpora/linux-zh", ["linux-zh", "linux-en"]),
+    "ops-zh collection": (ROOT / "tests/corpora/ops-zh", ["ops-zh", "ops-en"]),
 }
 DEV = Path("../shared/eval/dev.jsonl")
 
