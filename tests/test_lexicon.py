@@ -116,7 +116,8 @@ OPPOSITES = [("compress", "extract"), ("压缩", "解压"), ("import", "export")
              ("mount", "unmount"), ("挂载", "卸载"), ("enable", "disable"), ("启用", "禁用"),
              ("pause", "unpause"), ("暂停", "恢复"), ("attach", "detach"), ("login", "logout"),
              ("登录", "登出"), ("encrypt", "decrypt"), ("加密", "解密"), ("push", "pull"),
-             ("上传", "下载"), ("install", "uninstall"), ("安装", "卸载"), ("start", "stop")]
+             ("上传", "下载"), ("install", "uninstall"), ("安装", "卸载"), ("start", "stop"),
+             ("前台", "后台"), ("foreground", "background")]
 
 
 def test_rel_never_holds_an_opposite(lexicon):
