@@ -63,6 +63,11 @@ _PROSE_FLAG = re.compile(
     r"(?:是|表示|为|用于|用来|指|意思是|代表|可以)\s*(?P<desc>[^，。,;；\n]{2,60})")
 _SHELL_LANGS = ("bash", "sh", "shell", "console", "zsh", "shell-session", "fish", "powershell")
 _SHELL_COMMENT = re.compile(r"^\s*#+\s*(\S.*)$")
+_SQL_LANGS = ("sql", "mysql", "psql", "postgresql", "pgsql", "sqlite", "plsql", "tsql")
+# A prompt that starts a command in a session: `$ `, `mysql> `, `127.0.0.1:6379> `, `db=# `.
+_SESSION_PROMPT = re.compile(
+    r"^\s*(?:\$|(?:[A-Za-z][\w-]*|[\w.-]+:\d+)(?:\[[\w()]*\])?(?:=?>|=#))\s+(?=\S)")
+_CONTINUED_PROMPT = re.compile(r"^\s*(?:->|\.\.\.>|[\w-]*-[>#])\s")  # `    -> ` (mysql)
 _DOCKERFILE_LINE = re.compile(
     r"^\s*(?:FROM|RUN|CMD|ENTRYPOINT|COPY|ADD|WORKDIR|EXPOSE|ENV|LABEL|ARG|VOLUME|USER|"
     r"HEALTHCHECK|ONBUILD|STOPSIGNAL|SHELL|MAINTAINER)\s+\S")
@@ -73,7 +78,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 11  # bump when the passages made of the same notes change
+PARSER_VERSION = 12  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -376,35 +381,34 @@ class _Parser:
                    intro[0] if intro else "")
 
     def _line_wise(self, body: list[tuple[str, int]], lang: str) -> bool:
-        """A block of commands (shell comments describing them) or Dockerfile instructions:
-        one passage a line. Returns False when the block is something else (code, output)."""
-        shell = lang.lower() in _SHELL_LANGS
-        if not shell and lang.lower() not in ("", "dockerfile", "docker", "text", "txt"):
+        """A block of commands (shell comments describing them), a session at a prompt
+        (`$ `, `mysql> `: the lines after a prompted line are its output), SQL statements or
+        Dockerfile instructions: one passage a command. Returns False when the block is
+        something else (code, output)."""
+        lang = lang.lower()
+        shell = lang in _SHELL_LANGS
+        items: list[_Item] | None
+        if lang in _SQL_LANGS:
+            items = _sql_statements(body)
+        elif shell or lang in ("", "dockerfile", "docker", "text", "txt"):
+            items = _block_items(body, shell, lang)
+        else:
             return False
-        lines = [(t, n) for t, n in _join_continuations(body) if t.strip()]
-        items: list[tuple[str, int, str]] = []  # (line, number, kind: '#', 'command' or 'code')
-        for t, n in lines:
-            if _SHELL_COMMENT.match(t) and (shell or not lang):
-                items.append((t, n, "#"))
-            elif looks_like_command(t) or shell and not _CJK.search(_strip_comment(t)[0]):
-                items.append((t, n, "command"))
-            elif _DOCKERFILE_LINE.match(t):
-                items.append((t, n, "code"))
-            else:
-                return False
-        if not any(kind != "#" for _, _, kind in items):
+        if not items or not any(kind != "#" for *_, kind in items):
             return False
         self._flush_commands()
         intro = self.intro
         self.intro = None
+        runnable = [i for i in items if i[4] != "#"]
         lead = intro[0] if intro else self._lead_in()
-        runnable = [i for i in items if i[2] != "#"]
         described: str = ""
-        for t, n, kind in items:
+        for t, cmd, n, end, kind in items:
             if kind == "#":
                 described = _SHELL_COMMENT.match(t).group(1).strip()  # type: ignore[union-attr]
                 continue
-            cmd, comment = _strip_comment(t) if kind == "command" else (t.strip(), "")
+            comment = ""
+            if kind == "command":
+                cmd, comment = _strip_comment(cmd)
             description, context, text, start = comment or described, lead, t.strip(), n
             if not description and intro and len(runnable) == 1:
                 description, context, start = intro[0], "", intro[1]
@@ -416,7 +420,7 @@ class _Parser:
                 description = DOCKERFILE
             if kind == "command":
                 self.last_family = command_family(cmd) or self.last_family
-            self._emit(kind, text, start, n, cmd, description, context,
+            self._emit(kind, text, start, end, cmd, description, context,
                        tuple(self._prose_flags(description)))
             described = ""
         return True
@@ -593,9 +597,9 @@ def family_in_text(text: str) -> str | None:
     return None
 
 
-def _join_continuations(body: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    """Shell lines ending in a backslash continue on the next line."""
-    out: list[tuple[str, int]] = []
+def _join_continuations(body: list[tuple[str, int]]) -> list[tuple[str, int, int]]:
+    """Shell lines ending in a backslash continue on the next line: (text, first, last line)."""
+    out: list[tuple[str, int, int]] = []
     carry = ""
     start = 0
     for text, no in body:
@@ -607,10 +611,70 @@ def _join_continuations(body: list[tuple[str, int]]) -> list[tuple[str, int]]:
             carry = text.rstrip()[:-1].rstrip()
             continue
         carry = ""
-        out.append((text, start))
+        out.append((text, start, no))
     if carry:
-        out.append((carry, start))
+        out.append((carry, start, body[-1][1]))
     return out
+
+
+# (shown text, command, first line, last line, kind: '#', 'command' or 'code')
+_Item = tuple[str, str, int, int, str]
+
+
+def _block_items(body: list[tuple[str, int]], shell: bool, lang: str) -> list[_Item] | None:
+    """The lines of a shell or plain block as items, None when a line is not a command. In a
+    session at a prompt, a prompted line is a command and the lines after it its output, which
+    no passage keeps (a command passage ends on its command's line)."""
+    lines = [(t, n, e) for t, n, e in _join_continuations(body) if t.strip()]
+    session = any(_SESSION_PROMPT.match(t) for t, _, _ in lines)
+    items: list[_Item] = []
+    for t, n, e in lines:
+        prompt = _SESSION_PROMPT.match(t) if session else None
+        if prompt:
+            items.append((t, t[prompt.end():], n, e, "command"))
+        elif session and _CONTINUED_PROMPT.match(t) and items and items[-1][4] == "command":
+            shown, cmd, start, _, kind = items[-1]
+            more = _CONTINUED_PROMPT.sub("", t).strip()
+            items[-1] = (f"{shown}\n{t.rstrip()}", f"{cmd} {more}", start, e, kind)
+        elif _SHELL_COMMENT.match(t) and (shell or not lang):
+            items.append((t, t, n, e, "#"))
+        elif session and items and items[-1][4] == "command":
+            continue  # output: what the command printed is no command (nor its answer)
+        elif looks_like_command(t) or shell and not session and not _CJK.search(
+                _strip_comment(t)[0]):
+            items.append((t, t, n, e, "command"))
+        elif _DOCKERFILE_LINE.match(t):
+            items.append((t, t, n, e, "code"))
+        else:
+            return None
+    return items
+
+
+def _sql_statements(body: list[tuple[str, int]]) -> list[_Item]:
+    """A SQL block: each statement (ending in `;` or `\\G`, maybe over several lines) is a
+    command; `-- ` lines describe the next one."""
+    items: list[_Item] = []
+    lines: list[tuple[str, int]] = []
+    for text, no in body:
+        t = _SESSION_PROMPT.sub("", _CONTINUED_PROMPT.sub("", text)).strip()
+        if not t:
+            continue
+        if t.startswith("--") and not lines:
+            items.append((f"# {t[2:].strip()}", t, no, no, "#"))
+            continue
+        lines.append((t, no))
+        if re.search(r"(?:;|\\G)\s*(?:--.*)?$", t):
+            items.append(_sql_item(lines))
+            lines = []
+    if lines:
+        items.append(_sql_item(lines))
+    return items
+
+
+def _sql_item(lines: list[tuple[str, int]]) -> _Item:
+    shown = "\n".join(t for t, _ in lines)
+    cmd = " ".join(re.sub(r"\s+--\s.*$", "", t) for t, _ in lines)
+    return shown, cmd, lines[0][1], lines[-1][1], "command"
 
 
 def _sentences(text: str) -> list[str]:

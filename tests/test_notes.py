@@ -64,6 +64,28 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
         ("command", 11, 11, "docker logs -f web", "持续输出日志", "运维笔记 > 容器 > 查看 > 日志"),
         ("command", 15, 15, "docker images", "列出镜像", "运维笔记 > 镜像"),
     ],
+    # a session at a prompt: the prompt is no part of the command, the output no command
+    "session-prompts.md": [
+        ("command", 3, 6, "sudo nginx -t", "检查 nginx 配置", "会话记录"),
+        ("command", 13, 13, "SHOW FULL PROCESSLIST;", "", "会话记录 > MySQL"),
+        ("command", 18, 18, "KILL 12;", "", "会话记录 > MySQL"),
+        ("command", 24, 24, "TTL session:1", "", "会话记录 > Redis"),
+    ],
+    # a SQL block: one command a statement, however many lines it takes
+    "sql-block.md": [
+        ("command", 7, 7, "CREATE USER 'ro'@'%' IDENTIFIED BY 'pw';", "新建一个只读用户",
+         "SQL > 建用户"),
+        ("command", 8, 8, "GRANT SELECT ON app.* TO 'ro'@'%';", "", "SQL > 建用户"),
+        ("command", 14, 15, "SELECT table_schema, SUM(data_length) AS size "
+         "FROM information_schema.tables GROUP BY table_schema;", "", "SQL > 查大小"),
+        ("command", 16, 16, "SHOW CREATE TABLE orders\\G", "", "SQL > 查大小"),
+    ],
+    # a line continued with `\` is one command, from its first line to its last
+    "continued-line.md": [
+        ("command", 4, 5, "openssl req -x509 -nodes -days 365 -keyout server.key -out server.crt",
+         "", "自签名证书"),
+        ("command", 6, 6, "openssl x509 -in server.crt -noout -enddate", "", "自签名证书"),
+    ],
     "mixed-prose.md": [
         ("prose", 3, 3, None, "", "Docker 与 namespace"),
         ("prose", 5, 5, None, "", "Docker 与 namespace"),
@@ -117,6 +139,13 @@ def test_trailing_comment_is_not_part_of_the_command() -> None:
 def test_one_command_with_its_description_shows_both() -> None:
     p = _at(fixture_passages("description-colon.md"), "command", 3)
     assert p.text == "将容器挂载到宿主的指定目录上\ndocker run -it -v /opt/data:/data centos"
+
+
+def test_output_of_a_session_is_in_no_passage() -> None:
+    texts = "\n".join(p.text for p in fixture_passages("session-prompts.md"))
+    for output in ("syntax is ok", "| Id | User |", "(integer) 1742"):
+        assert output not in texts
+    assert "mysql> KILL 12;" in texts  # the line as written, prompt and all
 
 
 def test_sentence_introducing_several_commands_is_their_context() -> None:
