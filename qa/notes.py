@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from qa.model import FlagEntry, Passage, Source
@@ -53,6 +53,12 @@ _COMMENT = re.compile(r"(?:^|\s+|(?<=[\w)\]\"'])(?=#\s*[^\s!/]))#(?![!{])\s*(?P<
 _INTRO_END = re.compile(r"[：:]\s*$")
 _DESC_THEN_CMD = re.compile(r"^(?P<desc>[^`：:]{0,59}?[^`：:\s])\s*[：:]\s*(?P<cmd>\S.*)$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+_CLAUSE_END = re.compile(r"[。！？!?；;]")
+_HTML_TAGS = re.compile(r"^\s*(?:</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>\s*)+$")
+_SUMMARY = re.compile(r"^\s*(?:<details[^<>]*>\s*)?<summary>([^<>]*)</summary>\s*$")
+_HEADING_NUMBER = re.compile(r"^(?:\d+(?:\.\d+)*[.、)]?|[一二三四五六七八九十]+[、.])\s*")
+_HEADING_COMMANDS = 3  # a heading over at most this many commands is about each of them
 # A table cell listing flags (`-p, --publish`, `-v /a:/b`): a value never swallows a separator
 # run that is followed by the next flag name (that ambiguity was exponential).
 _CELL_VALUE = rf"(?:[^\s,/]|[,/]+(?![,/\s]|{_FLAG_NAME}))"
@@ -228,6 +234,11 @@ class _Parser:
         self.paragraph: list[tuple[str, int]] = []
         self.last_family: str | None = None
         self.table_family: str | None = None
+        self.heading_no = 0  # which heading passages stand under (0: none yet)
+        self.heading_of: list[tuple[int, bool]] = []  # for each passage: heading, right under it?
+        self.under_heading = False  # nothing but blank lines since the last heading
+        self.direct = False  # emitting the block that comes right after a heading
+        self.heading_text: dict[int, str] = {}
 
     # --- sections -----------------------------------------------------------------------
     @property
@@ -240,6 +251,9 @@ class _Parser:
         while self.headings and self.headings[-1][0] >= level:
             self.headings.pop()
         self.headings.append((level, text))
+        self.heading_no += 1
+        self.heading_text[self.heading_no] = text
+        self.under_heading = True
 
     # --- emitting -----------------------------------------------------------------------
     def _emit(self, kind: str, text: str, line: int, end: int, command: str | None = None,
@@ -247,6 +261,7 @@ class _Parser:
               flags: tuple[FlagEntry, ...] = ()) -> None:
         if not text.strip():
             return  # an empty fence or a lone `:` is nothing to answer with
+        self.heading_of.append((self.heading_no, self.direct))
         self.out.append(Passage(kind, text.strip(), command, description.strip(), self.section,
                                 Source(self.path, line, end), context.strip(), flags))
 
@@ -303,7 +318,8 @@ class _Parser:
             if intro and not comment and len(group) == 1:
                 description, text, start = intro[0], f"{intro[0]}\n{raw.strip()}", intro[1]
             elif intro:
-                context = intro[0]
+                context = self._intro_context(intro)
+                intro = (intro[0], 0)  # its first sentences are told once
             kind = "code" if _DOCKERFILE_LINE.match(cmd) else "command"
             if kind == "code" and not description:
                 description = DOCKERFILE  # what an instruction line is, said in words
@@ -311,6 +327,15 @@ class _Parser:
                 self.last_family = command_family(cmd) or self.last_family
             self._emit(kind, text, start, no, cmd, description, context,
                        tuple(self._prose_flags(description)))
+
+    def _intro_context(self, intro: tuple[str, int]) -> str:
+        """An introducing line made the context of several commands: its sentences before the
+        last (`一般是后台在跑，等它跑完就行。还报错的话：`) are prose of their own, once."""
+        text, no = intro
+        ends = [m.end() for m in _CLAUSE_END.finditer(_masked(text))]
+        if no and ends and ends[-1] < len(text):
+            self._emit_prose(text[:ends[-1]], no, no)
+        return text
 
     def _lead_in(self) -> str:
         """The paragraph just before a run of commands, in the same section: their context."""
@@ -348,6 +373,14 @@ class _Parser:
     def _code_block(self, body: list[tuple[str, int]], lang: str) -> None:
         """A fenced or indented block: flag table, commands, or one code passage."""
         self._flush_paragraph()
+        self._flush_commands()
+        self.direct, self.under_heading = self.under_heading, False
+        try:
+            self._block(body, lang)
+        finally:
+            self.direct = False
+
+    def _block(self, body: list[tuple[str, int]], lang: str) -> None:
         family = None
         usage: tuple[str, str, int] | None = None  # `Usage: docker run [OPTIONS] IMAGE`
         for text, no in body:
@@ -400,7 +433,8 @@ class _Parser:
         intro = self.intro
         self.intro = None
         runnable = [i for i in items if i[4] != "#"]
-        lead = intro[0] if intro else self._lead_in()
+        lead = self._lead_in() if not intro else intro[0] if len(runnable) == 1 \
+            else self._intro_context(intro)
         described: str = ""
         for t, cmd, n, end, kind in items:
             if kind == "#":
@@ -508,6 +542,10 @@ class _Parser:
                 self._heading(len(heading.group(1)), heading.group(2))
                 i += 1
                 continue
+            after_html = self._html(i) if stripped.startswith("<") else i
+            if after_html != i:
+                i = after_html
+                continue
             if line.startswith(("    ", "\t")) and not self.paragraph and not self.pending \
                     and (i == 0 or not lines[i - 1].strip()) and not _LIST.match(line):
                 j = i
@@ -527,6 +565,7 @@ class _Parser:
                 j = i
                 while j < n and _TABLE_ROW.match(lines[j]):
                     j += 1
+                self.under_heading = False
                 self._md_table([(lines[k], k + 1) for k in range(i, j)])
                 i = j
                 continue
@@ -534,9 +573,47 @@ class _Parser:
             i += 1
         self._break()
         self._drop_intro()
+        self._heading_descriptions()
         return self.out
 
+    def _html(self, i: int) -> int:
+        """HTML in the notes: a comment (`<!-- … -->`, maybe over lines) or a line of tags is
+        nothing to answer with; `<summary>…</summary>` introduces what the block holds. Returns
+        the index of the next line to read (`i` when line `i` is not such HTML)."""
+        line = self.lines[i]
+        if line.lstrip().startswith("<!--"):
+            j = i
+            while j < len(self.lines) and "-->" not in self.lines[j]:
+                j += 1
+            self._flush_paragraph()
+            return j + 1
+        summary = _SUMMARY.match(line)
+        if summary:
+            self._break()
+            self._drop_intro()
+            if summary.group(1).strip():
+                self.intro = (summary.group(1).strip(), i + 1)
+            return i + 1
+        if _HTML_TAGS.match(line):
+            self._flush_paragraph()
+            return i + 1
+        return i
+
+    def _heading_descriptions(self) -> None:
+        """A command with no words of its own, in the block right under a heading or under a
+        heading over few commands, does what the heading says (`### 如何把最近三次提交合并成
+        一个？` over `git rebase -i HEAD~3`)."""
+        counts: dict[int, int] = {}
+        for p, (h, _) in zip(self.out, self.heading_of, strict=True):
+            if p.kind in ("command", "code"):
+                counts[h] = counts.get(h, 0) + 1
+        for k, (p, (h, direct)) in enumerate(zip(self.out, self.heading_of, strict=True)):
+            if h and p.kind in ("command", "code") and not p.description \
+                    and (direct or counts[h] <= _HEADING_COMMANDS):
+                self.out[k] = replace(p, description=_heading_words(self.heading_text[h]))
+
     def _line(self, line: str, no: int) -> None:
+        self.under_heading = False
         text = line.strip()
         item = _LIST.match(line)
         if item:
@@ -675,6 +752,22 @@ def _sql_item(lines: list[tuple[str, int]]) -> _Item:
     shown = "\n".join(t for t, _ in lines)
     cmd = " ".join(re.sub(r"\s+--\s.*$", "", t) for t, _ in lines)
     return shown, cmd, lines[0][1], lines[-1][1], "command"
+
+
+def _masked(text: str) -> str:
+    """The text with the inside of its code spans blanked (same length): punctuation there is
+    the command's, not the sentence's."""
+    return _CODE_SPAN.sub(lambda m: "`" + "x" * len(m.group(1)) + "`", text)
+
+
+def _unmark(text: str) -> str:
+    """Words of a Markdown line without its inline marks (code ticks, bold)."""
+    return re.sub(r"\*\*|__", "", text.replace("`", "")).strip()
+
+
+def _heading_words(heading: str) -> str:
+    """`1. 端口有没有在监听` -> `端口有没有在监听`."""
+    return _unmark(_HEADING_NUMBER.sub("", heading)) or heading
 
 
 def _sentences(text: str) -> list[str]:

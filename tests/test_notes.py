@@ -40,14 +40,15 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
     ],
     "indented-code.md": [
         ("prose", 3, 3, None, "", "缩进代码块"),
-        ("command", 5, 5, "df -h", "", "缩进代码块"),
-        ("command", 6, 6, "du -sh /var/log", "", "缩进代码块"),
+        # no words of their own: the heading over their block (two commands) says what they do
+        ("command", 5, 5, "df -h", "缩进代码块", "缩进代码块"),
+        ("command", 6, 6, "du -sh /var/log", "缩进代码块", "缩进代码块"),
         ("prose", 8, 8, None, "", "缩进代码块"),
     ],
     "unclosed-fence.md": [
         ("prose", 3, 3, None, "", "没有闭合的代码块"),
-        ("command", 8, 8, "docker image prune -a", "", "没有闭合的代码块"),
-        ("command", 9, 9, "docker container prune", "", "没有闭合的代码块"),
+        ("command", 8, 8, "docker image prune -a", "没有闭合的代码块", "没有闭合的代码块"),
+        ("command", 9, 9, "docker container prune", "没有闭合的代码块", "没有闭合的代码块"),
     ],
     "front-matter.md": [
         ("command", 8, 9, "docker run -d -p 8080:80 nginx", "用 docker 跑一个 nginx", "nginx 笔记"),
@@ -67,24 +68,58 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
     # a session at a prompt: the prompt is no part of the command, the output no command
     "session-prompts.md": [
         ("command", 3, 6, "sudo nginx -t", "检查 nginx 配置", "会话记录"),
-        ("command", 13, 13, "SHOW FULL PROCESSLIST;", "", "会话记录 > MySQL"),
-        ("command", 18, 18, "KILL 12;", "", "会话记录 > MySQL"),
-        ("command", 24, 24, "TTL session:1", "", "会话记录 > Redis"),
+        ("command", 13, 13, "SHOW FULL PROCESSLIST;", "MySQL", "会话记录 > MySQL"),
+        ("command", 18, 18, "KILL 12;", "MySQL", "会话记录 > MySQL"),
+        ("command", 24, 24, "TTL session:1", "Redis", "会话记录 > Redis"),
     ],
     # a SQL block: one command a statement, however many lines it takes
     "sql-block.md": [
         ("command", 7, 7, "CREATE USER 'ro'@'%' IDENTIFIED BY 'pw';", "新建一个只读用户",
          "SQL > 建用户"),
-        ("command", 8, 8, "GRANT SELECT ON app.* TO 'ro'@'%';", "", "SQL > 建用户"),
+        ("command", 8, 8, "GRANT SELECT ON app.* TO 'ro'@'%';", "建用户", "SQL > 建用户"),
         ("command", 14, 15, "SELECT table_schema, SUM(data_length) AS size "
-         "FROM information_schema.tables GROUP BY table_schema;", "", "SQL > 查大小"),
-        ("command", 16, 16, "SHOW CREATE TABLE orders\\G", "", "SQL > 查大小"),
+         "FROM information_schema.tables GROUP BY table_schema;", "查大小", "SQL > 查大小"),
+        ("command", 16, 16, "SHOW CREATE TABLE orders\\G", "查大小", "SQL > 查大小"),
     ],
     # a line continued with `\` is one command, from its first line to its last
     "continued-line.md": [
         ("command", 4, 5, "openssl req -x509 -nodes -days 365 -keyout server.key -out server.crt",
-         "", "自签名证书"),
-        ("command", 6, 6, "openssl x509 -in server.crt -noout -enddate", "", "自签名证书"),
+         "自签名证书", "自签名证书"),
+        ("command", 6, 6, "openssl x509 -in server.crt -noout -enddate", "自签名证书",
+         "自签名证书"),
+    ],
+    # a command with no words of its own is what the heading right over its block asks or says
+    # (numbering dropped); a section of many commands after a paragraph is no such heading
+    "question-headings.md": [
+        ("command", 6, 6, "git rebase -i HEAD~3", "如何把最近三次提交合并成一个？",
+         "Git 进阶 > 如何把最近三次提交合并成一个？"),
+        ("command", 12, 12, "pip list --outdated", "Check which packages are outdated",
+         "Git 进阶 > Check which packages are outdated"),
+        ("command", 18, 18, "sudo ss -tlnp", "端口有没有在监听", "Git 进阶 > 1. 端口有没有在监听"),
+        ("prose", 23, 23, None, "", "Git 进阶 > 杂项"),
+        ("command", 26, 26, "docker ps", "", "Git 进阶 > 杂项"),
+        ("command", 27, 27, "docker images", "", "Git 进阶 > 杂项"),
+        ("command", 28, 28, "docker volume ls", "", "Git 进阶 > 杂项"),
+        ("command", 29, 29, "docker network ls", "", "Git 进阶 > 杂项"),
+    ],
+    # an introducing line of two sentences before several commands: the first is prose, the
+    # whole their context
+    "intro-sentences.md": [
+        ("prose", 3, 3, None, "", "报错 Could not get lock"),
+        ("command", 6, 6, "ps aux | grep -i apt", "报错 Could not get lock",
+         "报错 Could not get lock"),
+        ("command", 7, 7, "sudo rm /var/lib/dpkg/lock-frontend", "报错 Could not get lock",
+         "报错 Could not get lock"),
+        ("command", 8, 8, "sudo dpkg --configure -a", "报错 Could not get lock",
+         "报错 Could not get lock"),
+    ],
+    # HTML comments and tags are no passages; a <summary> introduces what its block holds
+    "html.md": [
+        ("command", 10, 10,
+         "openssl pkcs12 -export -out cert.pfx -inkey privkey.pem -in fullchain.pem",
+         "pem -> pfx", "证书"),
+        ("command", 12, 12, "openssl pkcs12 -in cert.pfx -out cert.pem -nodes", "pfx -> pem",
+         "证书"),
     ],
     "mixed-prose.md": [
         ("prose", 3, 3, None, "", "Docker 与 namespace"),
@@ -146,6 +181,20 @@ def test_output_of_a_session_is_in_no_passage() -> None:
     for output in ("syntax is ok", "| Id | User |", "(integer) 1742"):
         assert output not in texts
     assert "mysql> KILL 12;" in texts  # the line as written, prompt and all
+
+
+def test_every_sentence_of_an_introducing_line_is_in_a_passage() -> None:
+    passages = fixture_passages("intro-sentences.md")
+    assert _at(passages, "prose", 3).text == "一般是后台的 unattended-upgrades 在跑，等它跑完就行。"
+    assert {p.context for p in passages if p.kind == "command"} == {
+        "一般是后台的 unattended-upgrades 在跑，等它跑完就行。确认没有 apt 进程了还报错"}
+
+
+def test_html_is_no_passage_and_a_summary_is_context() -> None:
+    passages = fixture_passages("html.md")
+    assert [p.kind for p in passages] == ["command", "command"]
+    assert all(p.context == "pem 转 pfx" for p in passages)
+    assert not any(word in p.text for p in passages for word in ("<", "整理", "注释"))
 
 
 def test_sentence_introducing_several_commands_is_their_context() -> None:
