@@ -23,6 +23,9 @@ history vim vi nano emacs code open xdg-open tmux screen systemd-analyze hostnam
 openssl gpg ssh-keygen ssh-copy-id nginx apachectl mysql mysqldump psql pg_dump redis-cli mongo
 sqlite3 virtualenv conda jupyter pytest ruff mypy black flake8 vagrant terraform ansible
 ansible-playbook aws gcloud az lsof strace ldd stat whereis
+nvm pm2 certbot tcpdump mtr traceroute iperf3 ufw firewall-cmd supervisorctl logrotate apt-mark
+apt-file sha256sum md5sum nmap jq dmesg sysctl modprobe pyenv pipx poetry mysqladmin pg_restore
+redis-server mongosh systemd-run htpasswd
 """.split())
 # Program names that are also everyday English words: a line starting with one is a command
 # only when it does not read like a sentence.
@@ -54,7 +57,19 @@ _INTRO_END = re.compile(r"[：:]\s*$")
 _DESC_THEN_CMD = re.compile(r"^(?P<desc>[^`：:]{0,59}?[^`：:\s])\s*[：:]\s*(?P<cmd>\S.*)$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
+_ONE_SPAN = re.compile(r"^`([^`]+)`\s*[。.；;]?$")
+# A list item led by its code: `` `npm ci`：严格按 lock 文件装 ``, `` `dpkg -L pkg` 列出文件 ``.
+_CODE_FIRST = re.compile(r"^`(?P<code>[^`]+)`\s*(?:[：:]\s*)?(?P<desc>[^`\s].*)$")
+_STATEMENT = re.compile(r"^[A-Z][A-Z_]{2,}(?:\s[^\u3400-\u9fff]*)?$")  # `FLUSHDB`, `KEYS *`
+_MAX_SPAN_LINE = 2000  # longer lines are not sentences naming commands
+# `**--user**: 装到用户目录`, `` `-y`：自动回答 yes ``: a definition of a flag.
+_DEF_FLAG = re.compile(
+    rf"^(?:\*\*|__|`)(?P<names>{_FLAG_NAME}(?:\s*[,/，]\s*{_FLAG_NAME})*)"
+    r"(?:[= ](?P<value>[^\s*`:：]+))?(?:(?:\*\*|__|`)\s*[:：]|[:：]\s*(?:\*\*|__|`))"
+    r"\s*(?P<desc>\S.*)$")
 _CLAUSE_END = re.compile(r"[。！？!?；;]")
+_PHRASE_END = re.compile(r"[。！？!?；;，,]")
+_WARNING = re.compile(r"不要|别|不能|禁止|千万|切勿|\b(?:[Dd]on't|[Dd]o not|[Nn]ever|[Aa]void)\b")
 _HTML_TAGS = re.compile(r"^\s*(?:</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>\s*)+$")
 _SUMMARY = re.compile(r"^\s*(?:<details[^<>]*>\s*)?<summary>([^<>]*)</summary>\s*$")
 _HEADING_NUMBER = re.compile(r"^(?:\d+(?:\.\d+)*[.、)]?|[一二三四五六七八九十]+[、.])\s*")
@@ -167,6 +182,8 @@ def looks_like_command(line: str) -> bool:
     first, second = words[0], words[1] if len(words) > 1 else ""
     if _CJK.search(second) and not second.startswith(("{{", "<", "$", "-", "/", ".")):
         return False  # `docker 是一个...`, `docker run的相关参数`
+    if second in ("/", "、", "or", "和", "或"):
+        return False  # `ufw / firewalld`: two tools named
     if first in _WORDLIKE:
         # `make sure the port is free.` is prose; `make install` is not
         code = _strip_comment(s)[0].split()
@@ -234,6 +251,9 @@ class _Parser:
         self.paragraph: list[tuple[str, int]] = []
         self.last_family: str | None = None
         self.table_family: str | None = None
+        self.parents: list[tuple[int, str]] = []  # (indent, words) of the list items we are in
+        # commands the pending paragraph names: (code, its sentence, its phrase, line)
+        self.inline: list[tuple[str, str, str, int]] = []
         self.heading_no = 0  # which heading passages stand under (0: none yet)
         self.heading_of: list[tuple[int, bool]] = []  # for each passage: heading, right under it?
         self.under_heading = False  # nothing but blank lines since the last heading
@@ -261,11 +281,21 @@ class _Parser:
               flags: tuple[FlagEntry, ...] = ()) -> None:
         if not text.strip():
             return  # an empty fence or a lone `:` is nothing to answer with
+        if self.parents and kind != "flag":  # `- 日常操作：` over this item
+            context = self.parent_text
+            if kind == "prose":
+                text = f"{context}\n{text.strip()}"
         self.heading_of.append((self.heading_no, self.direct))
         self.out.append(Passage(kind, text.strip(), command, description.strip(), self.section,
                                 Source(self.path, line, end), context.strip(), flags))
 
     def _flush_paragraph(self) -> None:
+        inline, self.inline = self.inline, []
+        for code, sentence, phrase, no in inline:
+            cmd = _clean_command(_strip_comment(code)[0])
+            description = _unmark(phrase)
+            self._emit("command", sentence, no, no, cmd, description,
+                       flags=tuple(self._prose_flags(description)))
         if not self.paragraph:
             return
         lines, self.paragraph = self.paragraph, []
@@ -291,6 +321,8 @@ class _Parser:
         """`-m参数是添加注释` -> a flag entry of the command the notes were just talking about."""
         for m in _PROSE_FLAG.finditer(text.replace("`", "")):
             name = m.group("flag")
+            if name.lstrip("-").isdigit() and f"`{name}`" not in text:
+                continue  # `返回 -1 表示…`: a number, not a flag
             family = self._family_using(name) or self.last_family
             long = name if name.startswith("--") else None
             yield FlagEntry(None if long else name, long, None, m.group("desc").strip(), family)
@@ -309,6 +341,7 @@ class _Parser:
         intro = self.intro
         self.intro = None
         lead = self._lead_in()
+        head = _intro_head(intro[0]) if intro else ""
         for raw, no in group:
             cmd, comment = _strip_comment(raw)
             cmd = _clean_command(cmd)
@@ -318,8 +351,9 @@ class _Parser:
             if intro and not comment and len(group) == 1:
                 description, text, start = intro[0], f"{intro[0]}\n{raw.strip()}", intro[1]
             elif intro:
-                context = self._intro_context(intro)
-                intro = (intro[0], 0)  # its first sentences are told once
+                context = intro[0]
+                if head:  # told once, with the first command
+                    text, start, head = f"{head}\n{text}", intro[1], ""
             kind = "code" if _DOCKERFILE_LINE.match(cmd) else "command"
             if kind == "code" and not description:
                 description = DOCKERFILE  # what an instruction line is, said in words
@@ -327,15 +361,6 @@ class _Parser:
                 self.last_family = command_family(cmd) or self.last_family
             self._emit(kind, text, start, no, cmd, description, context,
                        tuple(self._prose_flags(description)))
-
-    def _intro_context(self, intro: tuple[str, int]) -> str:
-        """An introducing line made the context of several commands: its sentences before the
-        last (`一般是后台在跑，等它跑完就行。还报错的话：`) are prose of their own, once."""
-        text, no = intro
-        ends = [m.end() for m in _CLAUSE_END.finditer(_masked(text))]
-        if no and ends and ends[-1] < len(text):
-            self._emit_prose(text[:ends[-1]], no, no)
-        return text
 
     def _lead_in(self) -> str:
         """The paragraph just before a run of commands, in the same section: their context."""
@@ -433,8 +458,8 @@ class _Parser:
         intro = self.intro
         self.intro = None
         runnable = [i for i in items if i[4] != "#"]
-        lead = self._lead_in() if not intro else intro[0] if len(runnable) == 1 \
-            else self._intro_context(intro)
+        lead = intro[0] if intro else self._lead_in()
+        head = _intro_head(intro[0]) if intro and len(runnable) > 1 else ""
         described: str = ""
         for t, cmd, n, end, kind in items:
             if kind == "#":
@@ -450,6 +475,8 @@ class _Parser:
             cmd = _clean_command(cmd)
             if not cmd:
                 continue
+            if head:  # told once, with the first command
+                text, start, head = f"{head}\n{text}", intro[1], ""  # type: ignore[index]
             if kind == "code" and not description:
                 description = DOCKERFILE
             if kind == "command":
@@ -539,6 +566,7 @@ class _Parser:
             if heading:
                 self._break()
                 self._drop_intro()
+                self.parents = []
                 self._heading(len(heading.group(1)), heading.group(2))
                 i += 1
                 continue
@@ -614,10 +642,22 @@ class _Parser:
 
     def _line(self, line: str, no: int) -> None:
         self.under_heading = False
-        text = line.strip()
         item = _LIST.match(line)
-        if item:
-            text = item.group(1).strip()
+        indent = len(line) - len(line.lstrip())
+        self._close_parents(indent, item is not None)
+        text = item.group(1).strip() if item else line.strip()
+        if item and self._has_children(no, indent):
+            # `- 日常操作：` over indented items: what it says is their context, not an answer
+            self._break()
+            self._drop_intro()
+            if _command_spans(text) or looks_like_command(text.strip("`")):
+                self._text_line(line, text, no, item)
+                self._break()
+            self.parents.append((indent, _unmark(re.sub(r"[：:]\s*$", "", text))))
+            return
+        self._text_line(line, text, no, item)
+
+    def _text_line(self, line: str, text: str, no: int, item: re.Match[str] | None) -> None:
         quote = _QUOTE.match(text)
         if quote:
             text = quote.group(1).strip()
@@ -639,18 +679,107 @@ class _Parser:
                 self._emit("flag", text, no, no, None, entry.description,
                            self.last_family or "", (entry,))
                 return
+        if self._definition(text, no):
+            return
         m = _DESC_THEN_CMD.match(text)
-        if m and looks_like_command(m.group("cmd").strip("`")):
+        cmd_part = m.group("cmd") if m else ""
+        one = _ONE_SPAN.match(cmd_part)
+        cmd_part = one.group(1) if one else "" if "`" in cmd_part else cmd_part
+        if m and looks_like_command(cmd_part):
             self._flush_commands()
             self._flush_paragraph()
-            cmd, comment = _strip_comment(m.group("cmd").strip("`"))
+            cmd, comment = _strip_comment(cmd_part)
             self.last_family = command_family(cmd) or self.last_family
             self._emit("command", text, no, no, _clean_command(cmd),
-                       comment or m.group("desc"), self.intro[0] if self.intro else "",
+                       comment or m.group("desc"), self._take_intro(),
                        tuple(self._prose_flags(comment)))
-            self.intro = None
             return
+        if item and self._item(text, no):
+            return
+        spans = _command_spans(text)
+        if spans:  # commands a sentence mentions: answers of their own, the sentence says why
+            self._flush_commands()
+            seen = {code for code, *_, n in self.inline if n == no}
+            for m in spans:
+                if m.group(1) not in seen and not _forbidden(text, m.start()):
+                    seen.add(m.group(1))
+                    self.inline.append((m.group(1), _clause(text, m.start()),
+                                        _clause(text, m.start(), _PHRASE_END), no))
         self._prose(text, no)
+
+    def _item(self, text: str, no: int) -> bool:
+        """A list item naming commands in inline code: one command passage each, described by
+        the item's words (`` `npm ci`：严格按 lock 文件装 ``, `1. 先用 `git reflog` 查看…`). An
+        item led by code that is no command (`` `daily`：每天轮转 ``) is a passage of its own."""
+        first = _CODE_FIRST.match(text)
+        spans = _command_spans(text)
+        if first and (not spans or spans[0].start() == 0) and len(spans) <= 1:
+            code = first.group("code")
+            if not (looks_like_command(code) or _STATEMENT.match(code)):
+                self._break()
+                self._prose(text, no)
+                self._flush_paragraph()
+                return True
+            found = [(code, _unmark(first.group("desc")))]
+        elif spans:
+            found = [(m.group(1), _unmark(_clause(text, m.start()))) for m in spans]
+        else:
+            return False
+        self._break()
+        context = self._take_intro()
+        for code, description in found:
+            cmd, comment = _strip_comment(code)
+            cmd = _clean_command(cmd)
+            if cmd:
+                self.last_family = command_family(cmd) or self.last_family
+                self._emit("command", text, no, no, cmd, comment or description, context,
+                           tuple(self._prose_flags(description)))
+        return True
+
+    def _definition(self, text: str, no: int) -> bool:
+        """`**--user**: 装到用户目录`, `- **-y**: 自动回答 yes`: a flag entry."""
+        m = _DEF_FLAG.match(text)
+        if not m:
+            return False
+        self._break()
+        names = re.findall(_FLAG_NAME, m.group("names"))
+        short = next((n for n in names if not n.startswith("--")), None)
+        long = next((n for n in names if n.startswith("--")), None)
+        family = family_in_text(self.intro[0]) if self.intro else None
+        for _, heading in reversed(self.headings):  # the nearest heading naming a program
+            family = family or family_in_text(heading)
+        family = family or self.last_family
+        entry = FlagEntry(short, long, m.group("value"), m.group("desc").strip(), family)
+        self._emit("flag", text, no, no, None, entry.description, family or "", (entry,))
+        return True
+
+    def _take_intro(self) -> str:
+        """The introducing line, as the context of the command that takes it."""
+        intro, self.intro = self.intro, None
+        return intro[0] if intro else ""
+
+    # --- nested lists -------------------------------------------------------------------
+    def _has_children(self, no: int, indent: int) -> bool:
+        """Is the list item at line `no` followed by more deeply indented items?"""
+        for j in range(no, len(self.lines)):
+            nxt = self.lines[j]
+            if nxt.strip():
+                return bool(_LIST.match(nxt)) and len(nxt) - len(nxt.lstrip()) > indent
+        return False
+
+    def _close_parents(self, indent: int, item: bool) -> None:
+        """A list item at the depth of a parent (or text at its depth) ends that parent."""
+        keep = len(self.parents)
+        while keep and (self.parents[keep - 1][0] >= indent if item
+                        else self.parents[keep - 1][0] >= indent - 1):
+            keep -= 1
+        if keep < len(self.parents):
+            self._break()
+            del self.parents[keep:]
+
+    @property
+    def parent_text(self) -> str:
+        return " > ".join(t for _, t in self.parents)
 
     def _front_matter(self) -> int:
         lines = self.lines
@@ -754,10 +883,43 @@ def _sql_item(lines: list[tuple[str, int]]) -> _Item:
     return shown, cmd, lines[0][1], lines[-1][1], "command"
 
 
+def _intro_head(intro: str) -> str:
+    """The sentences of an introducing line before its last (`一般是后台在跑，等它跑完就行。
+    还报错的话：` -> `一般是后台在跑，等它跑完就行。`): what the line says besides introducing
+    the commands. A group of commands shows them with its first command."""
+    ends = [m.end() for m in _CLAUSE_END.finditer(_masked(intro))]
+    return intro[:ends[-1]].strip() if ends and ends[-1] < len(intro) else ""
+
+
 def _masked(text: str) -> str:
     """The text with the inside of its code spans blanked (same length): punctuation there is
     the command's, not the sentence's."""
     return _CODE_SPAN.sub(lambda m: "`" + "x" * len(m.group(1)) + "`", text)
+
+
+def _command_spans(text: str) -> list[re.Match[str]]:
+    """The inline code spans of a line that are commands of two words or more."""
+    if len(text) > _MAX_SPAN_LINE or "`" not in text:
+        return []
+    return [m for m in _CODE_SPAN.finditer(text)
+            if len(m.group(1).split()) >= 2 and looks_like_command(m.group(1))]
+
+
+def _clause(text: str, at: int, ends: re.Pattern[str] = _CLAUSE_END) -> str:
+    """The clause (up to `。；！？`, or `ends`) of `text` around position `at`, with its
+    punctuation; the whole text when the clause has little but the command."""
+    masked = _masked(text)
+    start = max((m.end() for m in ends.finditer(masked, 0, at)), default=0)
+    end_m = ends.search(masked, at)
+    clause = text[start:end_m.end() if end_m else len(text)].strip().rstrip("，,；;")
+    words = _CODE_SPAN.sub("", clause).strip(" ，,、：:。；;")
+    return clause if len(words) >= 4 else text
+
+
+def _forbidden(text: str, at: int) -> bool:
+    """Does the clause before position `at` warn against what follows (`不要直接 `…``)?"""
+    clause = _clause(text[:at], at, _PHRASE_END)
+    return bool(_WARNING.search(clause))
 
 
 def _unmark(text: str) -> str:
