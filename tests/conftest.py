@@ -1,4 +1,5 @@
-"""Shared fixtures: the note shapes under tests/fixtures/, the shipped notes, the linux-zh notes.
+"""Shared fixtures: the note shapes under tests/fixtures/, the shipped notes, the linux-zh and
+ops-zh notes.
 
 Every test runs with QA_CORPUS/QA_INDEX unset and XDG_CACHE_HOME pointing into a temporary
 folder, so no test reads or writes the user's own index or cache.
@@ -24,6 +25,7 @@ FIXTURES = TESTS / "fixtures"
 SHIPPED = ROOT / "corpus"
 DOCKER_NOTES = SHIPPED / "2018-05-09-docker-notes-1.md"
 LINUX = TESTS / "corpora" / "linux-zh"
+OPS = TESTS / "corpora" / "ops-zh"
 EVAL = TESTS / "eval"
 
 # Notes in GBK: written as bytes by the `gbk_notes` fixture (an editor would re-encode them).
@@ -108,6 +110,15 @@ def shipped(shipped_index: Path) -> Assistant:
 def linux(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     """An Assistant on tests/corpora/linux-zh (tldr pages, a GBK file, a BOM+CRLF file)."""
     a = Assistant(corpus=LINUX, index=tmp_path_factory.mktemp("linux-index"))
+    a.warm_up()
+    return a
+
+
+@pytest.fixture(scope="session")
+def ops(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    """An Assistant on tests/corpora/ops-zh (question headings, nested lists, inline commands,
+    sessions at a prompt, SQL blocks, HTML)."""
+    a = Assistant(corpus=OPS, index=tmp_path_factory.mktemp("ops-index"))
     a.warm_up()
     return a
 
