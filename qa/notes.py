@@ -82,6 +82,9 @@ _FLAG_CELL = re.compile(rf"\s*(?:{_FLAG_NAME}(?![\w-])"
 _PROSE_FLAG = re.compile(
     rf"(?<![\w-])(?P<flag>{_FLAG_NAME})\s*(?:[（(][^）)]{{0,8}}[）)]\s*)?(?:参数\s*)?(?:[，,]\s*)?"
     r"(?:是|表示|为|用于|用来|指|意思是|代表|可以)\s*(?P<desc>[^，。,;；\n]{2,60})")
+# `` `-t` TCP，`-l` 只看监听 ``: flags in code, each followed by what it does.
+_CODE_FLAG_LIST = re.compile(  # not `` `--permanent` 的规则 ``: that is a mention
+    rf"`(?P<flag>{_FLAG_NAME})`\s*(?P<desc>[^`，,；;。\s的][^`，,；;。]{{0,40}})")
 _SHELL_LANGS = ("bash", "sh", "shell", "console", "zsh", "shell-session", "fish", "powershell")
 _SHELL_COMMENT = re.compile(r"^\s*#+\s*(\S.*)$")
 _SQL_LANGS = ("sql", "mysql", "psql", "postgresql", "pgsql", "sqlite", "plsql", "tsql")
@@ -99,7 +102,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 12  # bump when the passages made of the same notes change
+PARSER_VERSION = 13  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -318,14 +321,21 @@ class _Parser:
         self._emit("prose", text, line, end, flags=flags)
 
     def _prose_flags(self, text: str) -> Iterator[FlagEntry]:
-        """`-m参数是添加注释` -> a flag entry of the command the notes were just talking about."""
-        for m in _PROSE_FLAG.finditer(text.replace("`", "")):
-            name = m.group("flag")
+        """`-m参数是添加注释`, `` `-t` TCP，`-l` 只看监听 `` -> flag entries of the command the
+        notes were just talking about."""
+        found = [(m.group("flag"), m.group("desc")) for m in _PROSE_FLAG.finditer(
+            text.replace("`", ""))]
+        listed = list(_CODE_FLAG_LIST.finditer(text)) if "`-" in text else []
+        if len(listed) >= 2 or listed and listed[0].start() == 0:  # a list, not a mention
+            for m in listed:
+                if m.group("flag") not in {name for name, _ in found}:
+                    found.append((m.group("flag"), m.group("desc")))
+        for name, desc in found:
             if name.lstrip("-").isdigit() and f"`{name}`" not in text:
                 continue  # `返回 -1 表示…`: a number, not a flag
             family = self._family_using(name) or self.last_family
             long = name if name.startswith("--") else None
-            yield FlagEntry(None if long else name, long, None, m.group("desc").strip(), family)
+            yield FlagEntry(None if long else name, long, None, desc.strip(), family)
 
     def _family_using(self, flag: str) -> str | None:
         for p in reversed(self.out[-8:]):

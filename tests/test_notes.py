@@ -265,6 +265,12 @@ def test_negative_numbers_in_prose_are_not_flags() -> None:
     assert prose.flags == ()
 
 
+def test_flags_listed_in_code_in_a_sentence_are_flag_entries() -> None:
+    prose = _at(fixture_passages("definition-flags.md"), "prose", 17)
+    assert [(f.short, f.description, f.command) for f in prose.flags] == [
+        ("-t", "TCP", "ss"), ("-l", "只看监听", "ss"), ("-p", "显示进程", "ss")]
+
+
 def test_command_a_sentence_warns_against_is_no_answer() -> None:
     commands = [p.command for p in fixture_passages("inline-commands.md")]
     assert "chmod -R 777" not in commands
