@@ -72,7 +72,8 @@ _PHRASE_END = re.compile(r"[。！？!?；;，,]")
 _WARNING = re.compile(r"不要|别|不能|禁止|千万|切勿|\b(?:[Dd]on't|[Dd]o not|[Nn]ever|[Aa]void)\b")
 _HTML_TAGS = re.compile(r"^\s*(?:</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>\s*)+$")
 _SUMMARY = re.compile(r"^\s*(?:<details[^<>]*>\s*)?<summary>([^<>]*)</summary>\s*$")
-_HEADING_NUMBER = re.compile(r"^(?:\d+(?:\.\d+)*[.、)]?|[一二三四五六七八九十]+[、.])\s*")
+# `1. `, `2.2 `, `三、`: the numbering of a heading, not its words (`3306 端口` keeps its number)
+_HEADING_NUMBER = re.compile(r"^(?:\d+(?:\.\d+)+(?=\s)|\d+[.、)]|[一二三四五六七八九十]+[、.])\s*")
 _HEADING_COMMANDS = 3  # a heading over at most this many commands is about each of them
 # A table cell listing flags (`-p, --publish`, `-v /a:/b`): a value never swallows a separator
 # run that is followed by the next flag name (that ambiguity was exponential).
@@ -102,7 +103,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 13  # bump when the passages made of the same notes change
+PARSER_VERSION = 14  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -624,7 +625,7 @@ class _Parser:
             while j < len(self.lines) and "-->" not in self.lines[j]:
                 j += 1
             self._flush_paragraph()
-            return j + 1
+            return j + 1 if j < len(self.lines) else i + 1  # never closed: that line only
         summary = _SUMMARY.match(line)
         if summary:
             self._break()

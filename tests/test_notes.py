@@ -285,6 +285,16 @@ def test_html_is_no_passage_and_a_summary_is_context() -> None:
     assert not any(word in p.text for p in passages for word in ("<", "整理", "注释"))
 
 
+def test_an_unclosed_html_comment_hides_its_line_only() -> None:
+    passages = parse_text("# t\n\n<!-- 没有闭合\n\n正文一句。\n", "x.md").passages
+    assert [(p.kind, p.source.line, p.text) for p in passages] == [("prose", 5, "正文一句。")]
+
+
+def test_heading_numbers_are_dropped_but_numbers_that_are_words_stay() -> None:
+    text = "## 2.2 看日志\n\n```\njournalctl -f\n```\n\n## 3306 端口\n\n```\nss -tlnp\n```\n"
+    assert [p.description for p in parse_text(text, "x.md").passages] == ["看日志", "3306 端口"]
+
+
 def test_sentence_introducing_several_commands_is_their_context() -> None:
     passages = fixture_passages("description-colon.md")
     grouped = [p for p in passages if p.source.line in (13, 14)]
