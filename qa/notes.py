@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from qa.model import FlagEntry, Passage, Source
@@ -23,6 +23,9 @@ history vim vi nano emacs code open xdg-open tmux screen systemd-analyze hostnam
 openssl gpg ssh-keygen ssh-copy-id nginx apachectl mysql mysqldump psql pg_dump redis-cli mongo
 sqlite3 virtualenv conda jupyter pytest ruff mypy black flake8 vagrant terraform ansible
 ansible-playbook aws gcloud az lsof strace ldd stat whereis
+nvm pm2 certbot tcpdump mtr traceroute iperf3 ufw firewall-cmd supervisorctl logrotate apt-mark
+apt-file sha256sum md5sum nmap jq dmesg sysctl modprobe pyenv pipx poetry mysqladmin pg_restore
+redis-server mongosh systemd-run htpasswd
 """.split())
 # Program names that are also everyday English words: a line starting with one is a command
 # only when it does not read like a sentence.
@@ -53,6 +56,25 @@ _COMMENT = re.compile(r"(?:^|\s+|(?<=[\w)\]\"'])(?=#\s*[^\s!/]))#(?![!{])\s*(?P<
 _INTRO_END = re.compile(r"[：:]\s*$")
 _DESC_THEN_CMD = re.compile(r"^(?P<desc>[^`：:]{0,59}?[^`：:\s])\s*[：:]\s*(?P<cmd>\S.*)$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+_ONE_SPAN = re.compile(r"^`([^`]+)`\s*[。.；;]?$")
+# A list item led by its code: `` `npm ci`：严格按 lock 文件装 ``, `` `dpkg -L pkg` 列出文件 ``.
+_CODE_FIRST = re.compile(r"^`(?P<code>[^`]+)`\s*(?:[：:]\s*)?(?P<desc>[^`\s].*)$")
+_STATEMENT = re.compile(r"^[A-Z][A-Z_]{2,}(?:\s[^\u3400-\u9fff]*)?$")  # `FLUSHDB`, `KEYS *`
+_MAX_SPAN_LINE = 2000  # longer lines are not sentences naming commands
+# `**--user**: 装到用户目录`, `` `-y`：自动回答 yes ``: a definition of a flag.
+_DEF_FLAG = re.compile(
+    rf"^(?:\*\*|__|`)(?P<names>{_FLAG_NAME}(?:\s*[,/，]\s*{_FLAG_NAME})*)"
+    r"(?:[= ](?P<value>[^\s*`:：]+))?(?:(?:\*\*|__|`)\s*[:：]|[:：]\s*(?:\*\*|__|`))"
+    r"\s*(?P<desc>\S.*)$")
+_CLAUSE_END = re.compile(r"[。！？!?；;]")
+_PHRASE_END = re.compile(r"[。！？!?；;，,]")
+_WARNING = re.compile(r"不要|别|不能|禁止|千万|切勿|\b(?:[Dd]on't|[Dd]o not|[Nn]ever|[Aa]void)\b")
+_HTML_TAGS = re.compile(r"^\s*(?:</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>\s*)+$")
+_SUMMARY = re.compile(r"^\s*(?:<details[^<>]*>\s*)?<summary>([^<>]*)</summary>\s*$")
+# `1. `, `2.2 `, `三、`: the numbering of a heading, not its words (`3306 端口` keeps its number)
+_HEADING_NUMBER = re.compile(r"^(?:\d+(?:\.\d+)+(?=\s)|\d+[.、)]|[一二三四五六七八九十]+[、.])\s*")
+_HEADING_COMMANDS = 3  # a heading over at most this many commands is about each of them
 # A table cell listing flags (`-p, --publish`, `-v /a:/b`): a value never swallows a separator
 # run that is followed by the next flag name (that ambiguity was exponential).
 _CELL_VALUE = rf"(?:[^\s,/]|[,/]+(?![,/\s]|{_FLAG_NAME}))"
@@ -61,8 +83,16 @@ _FLAG_CELL = re.compile(rf"\s*(?:{_FLAG_NAME}(?![\w-])"
 _PROSE_FLAG = re.compile(
     rf"(?<![\w-])(?P<flag>{_FLAG_NAME})\s*(?:[（(][^）)]{{0,8}}[）)]\s*)?(?:参数\s*)?(?:[，,]\s*)?"
     r"(?:是|表示|为|用于|用来|指|意思是|代表|可以)\s*(?P<desc>[^，。,;；\n]{2,60})")
+# `` `-t` TCP，`-l` 只看监听 ``: flags in code, each followed by what it does.
+_CODE_FLAG_LIST = re.compile(  # not `` `--permanent` 的规则 ``: that is a mention
+    rf"`(?P<flag>{_FLAG_NAME})`\s*(?P<desc>[^`，,；;。\s的][^`，,；;。]{{0,40}})")
 _SHELL_LANGS = ("bash", "sh", "shell", "console", "zsh", "shell-session", "fish", "powershell")
 _SHELL_COMMENT = re.compile(r"^\s*#+\s*(\S.*)$")
+_SQL_LANGS = ("sql", "mysql", "psql", "postgresql", "pgsql", "sqlite", "plsql", "tsql")
+# A prompt that starts a command in a session: `$ `, `mysql> `, `127.0.0.1:6379> `, `db=# `.
+_SESSION_PROMPT = re.compile(
+    r"^\s*(?:\$|(?:[A-Za-z][\w-]*|[\w.-]+:\d+)(?:\[[\w()]*\])?(?:=?>|=#))\s+(?=\S)")
+_CONTINUED_PROMPT = re.compile(r"^\s*(?:->|\.\.\.>|[\w-]*-[>#])\s")  # `    -> ` (mysql)
 _DOCKERFILE_LINE = re.compile(
     r"^\s*(?:FROM|RUN|CMD|ENTRYPOINT|COPY|ADD|WORKDIR|EXPOSE|ENV|LABEL|ARG|VOLUME|USER|"
     r"HEALTHCHECK|ONBUILD|STOPSIGNAL|SHELL|MAINTAINER)\s+\S")
@@ -73,7 +103,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 11  # bump when the passages made of the same notes change
+PARSER_VERSION = 14  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -156,6 +186,8 @@ def looks_like_command(line: str) -> bool:
     first, second = words[0], words[1] if len(words) > 1 else ""
     if _CJK.search(second) and not second.startswith(("{{", "<", "$", "-", "/", ".")):
         return False  # `docker 是一个...`, `docker run的相关参数`
+    if second in ("/", "、", "or", "和", "或"):
+        return False  # `ufw / firewalld`: two tools named
     if first in _WORDLIKE:
         # `make sure the port is free.` is prose; `make install` is not
         code = _strip_comment(s)[0].split()
@@ -223,6 +255,14 @@ class _Parser:
         self.paragraph: list[tuple[str, int]] = []
         self.last_family: str | None = None
         self.table_family: str | None = None
+        self.parents: list[tuple[int, str]] = []  # (indent, words) of the list items we are in
+        # commands the pending paragraph names: (code, its sentence, its phrase, line)
+        self.inline: list[tuple[str, str, str, int]] = []
+        self.heading_no = 0  # which heading passages stand under (0: none yet)
+        self.heading_of: list[tuple[int, bool]] = []  # for each passage: heading, right under it?
+        self.under_heading = False  # nothing but blank lines since the last heading
+        self.direct = False  # emitting the block that comes right after a heading
+        self.heading_text: dict[int, str] = {}
 
     # --- sections -----------------------------------------------------------------------
     @property
@@ -235,6 +275,9 @@ class _Parser:
         while self.headings and self.headings[-1][0] >= level:
             self.headings.pop()
         self.headings.append((level, text))
+        self.heading_no += 1
+        self.heading_text[self.heading_no] = text
+        self.under_heading = True
 
     # --- emitting -----------------------------------------------------------------------
     def _emit(self, kind: str, text: str, line: int, end: int, command: str | None = None,
@@ -242,10 +285,21 @@ class _Parser:
               flags: tuple[FlagEntry, ...] = ()) -> None:
         if not text.strip():
             return  # an empty fence or a lone `:` is nothing to answer with
+        if self.parents and kind != "flag":  # `- 日常操作：` over this item
+            context = self.parent_text
+            if kind == "prose":
+                text = f"{context}\n{text.strip()}"
+        self.heading_of.append((self.heading_no, self.direct))
         self.out.append(Passage(kind, text.strip(), command, description.strip(), self.section,
                                 Source(self.path, line, end), context.strip(), flags))
 
     def _flush_paragraph(self) -> None:
+        inline, self.inline = self.inline, []
+        for code, sentence, phrase, no in inline:
+            cmd = _clean_command(_strip_comment(code)[0])
+            description = _unmark(phrase)
+            self._emit("command", sentence, no, no, cmd, description,
+                       flags=tuple(self._prose_flags(description)))
         if not self.paragraph:
             return
         lines, self.paragraph = self.paragraph, []
@@ -268,12 +322,21 @@ class _Parser:
         self._emit("prose", text, line, end, flags=flags)
 
     def _prose_flags(self, text: str) -> Iterator[FlagEntry]:
-        """`-m参数是添加注释` -> a flag entry of the command the notes were just talking about."""
-        for m in _PROSE_FLAG.finditer(text.replace("`", "")):
-            name = m.group("flag")
+        """`-m参数是添加注释`, `` `-t` TCP，`-l` 只看监听 `` -> flag entries of the command the
+        notes were just talking about."""
+        found = [(m.group("flag"), m.group("desc")) for m in _PROSE_FLAG.finditer(
+            text.replace("`", ""))]
+        listed = list(_CODE_FLAG_LIST.finditer(text)) if "`-" in text else []
+        if len(listed) >= 2 or listed and listed[0].start() == 0:  # a list, not a mention
+            for m in listed:
+                if m.group("flag") not in {name for name, _ in found}:
+                    found.append((m.group("flag"), m.group("desc")))
+        for name, desc in found:
+            if name.lstrip("-").isdigit() and f"`{name}`" not in text:
+                continue  # `返回 -1 表示…`: a number, not a flag
             family = self._family_using(name) or self.last_family
             long = name if name.startswith("--") else None
-            yield FlagEntry(None if long else name, long, None, m.group("desc").strip(), family)
+            yield FlagEntry(None if long else name, long, None, desc.strip(), family)
 
     def _family_using(self, flag: str) -> str | None:
         for p in reversed(self.out[-8:]):
@@ -289,6 +352,7 @@ class _Parser:
         intro = self.intro
         self.intro = None
         lead = self._lead_in()
+        head = _intro_head(intro[0]) if intro else ""
         for raw, no in group:
             cmd, comment = _strip_comment(raw)
             cmd = _clean_command(cmd)
@@ -299,6 +363,8 @@ class _Parser:
                 description, text, start = intro[0], f"{intro[0]}\n{raw.strip()}", intro[1]
             elif intro:
                 context = intro[0]
+                if head:  # told once, with the first command
+                    text, start, head = f"{head}\n{text}", intro[1], ""
             kind = "code" if _DOCKERFILE_LINE.match(cmd) else "command"
             if kind == "code" and not description:
                 description = DOCKERFILE  # what an instruction line is, said in words
@@ -343,6 +409,14 @@ class _Parser:
     def _code_block(self, body: list[tuple[str, int]], lang: str) -> None:
         """A fenced or indented block: flag table, commands, or one code passage."""
         self._flush_paragraph()
+        self._flush_commands()
+        self.direct, self.under_heading = self.under_heading, False
+        try:
+            self._block(body, lang)
+        finally:
+            self.direct = False
+
+    def _block(self, body: list[tuple[str, int]], lang: str) -> None:
         family = None
         usage: tuple[str, str, int] | None = None  # `Usage: docker run [OPTIONS] IMAGE`
         for text, no in body:
@@ -376,35 +450,35 @@ class _Parser:
                    intro[0] if intro else "")
 
     def _line_wise(self, body: list[tuple[str, int]], lang: str) -> bool:
-        """A block of commands (shell comments describing them) or Dockerfile instructions:
-        one passage a line. Returns False when the block is something else (code, output)."""
-        shell = lang.lower() in _SHELL_LANGS
-        if not shell and lang.lower() not in ("", "dockerfile", "docker", "text", "txt"):
+        """A block of commands (shell comments describing them), a session at a prompt
+        (`$ `, `mysql> `: the lines after a prompted line are its output), SQL statements or
+        Dockerfile instructions: one passage a command. Returns False when the block is
+        something else (code, output)."""
+        lang = lang.lower()
+        shell = lang in _SHELL_LANGS
+        items: list[_Item] | None
+        if lang in _SQL_LANGS:
+            items = _sql_statements(body)
+        elif shell or lang in ("", "dockerfile", "docker", "text", "txt"):
+            items = _block_items(body, shell, lang)
+        else:
             return False
-        lines = [(t, n) for t, n in _join_continuations(body) if t.strip()]
-        items: list[tuple[str, int, str]] = []  # (line, number, kind: '#', 'command' or 'code')
-        for t, n in lines:
-            if _SHELL_COMMENT.match(t) and (shell or not lang):
-                items.append((t, n, "#"))
-            elif looks_like_command(t) or shell and not _CJK.search(_strip_comment(t)[0]):
-                items.append((t, n, "command"))
-            elif _DOCKERFILE_LINE.match(t):
-                items.append((t, n, "code"))
-            else:
-                return False
-        if not any(kind != "#" for _, _, kind in items):
+        if not items or not any(kind != "#" for *_, kind in items):
             return False
         self._flush_commands()
         intro = self.intro
         self.intro = None
+        runnable = [i for i in items if i[4] != "#"]
         lead = intro[0] if intro else self._lead_in()
-        runnable = [i for i in items if i[2] != "#"]
+        head = _intro_head(intro[0]) if intro and len(runnable) > 1 else ""
         described: str = ""
-        for t, n, kind in items:
+        for t, cmd, n, end, kind in items:
             if kind == "#":
                 described = _SHELL_COMMENT.match(t).group(1).strip()  # type: ignore[union-attr]
                 continue
-            cmd, comment = _strip_comment(t) if kind == "command" else (t.strip(), "")
+            comment = ""
+            if kind == "command":
+                cmd, comment = _strip_comment(cmd)
             description, context, text, start = comment or described, lead, t.strip(), n
             if not description and intro and len(runnable) == 1:
                 description, context, start = intro[0], "", intro[1]
@@ -412,11 +486,13 @@ class _Parser:
             cmd = _clean_command(cmd)
             if not cmd:
                 continue
+            if head:  # told once, with the first command
+                text, start, head = f"{head}\n{text}", intro[1], ""  # type: ignore[index]
             if kind == "code" and not description:
                 description = DOCKERFILE
             if kind == "command":
                 self.last_family = command_family(cmd) or self.last_family
-            self._emit(kind, text, start, n, cmd, description, context,
+            self._emit(kind, text, start, end, cmd, description, context,
                        tuple(self._prose_flags(description)))
             described = ""
         return True
@@ -501,8 +577,13 @@ class _Parser:
             if heading:
                 self._break()
                 self._drop_intro()
+                self.parents = []
                 self._heading(len(heading.group(1)), heading.group(2))
                 i += 1
+                continue
+            after_html = self._html(i) if stripped.startswith("<") else i
+            if after_html != i:
+                i = after_html
                 continue
             if line.startswith(("    ", "\t")) and not self.paragraph and not self.pending \
                     and (i == 0 or not lines[i - 1].strip()) and not _LIST.match(line):
@@ -523,6 +604,7 @@ class _Parser:
                 j = i
                 while j < n and _TABLE_ROW.match(lines[j]):
                     j += 1
+                self.under_heading = False
                 self._md_table([(lines[k], k + 1) for k in range(i, j)])
                 i = j
                 continue
@@ -530,13 +612,63 @@ class _Parser:
             i += 1
         self._break()
         self._drop_intro()
+        self._heading_descriptions()
         return self.out
 
+    def _html(self, i: int) -> int:
+        """HTML in the notes: a comment (`<!-- … -->`, maybe over lines) or a line of tags is
+        nothing to answer with; `<summary>…</summary>` introduces what the block holds. Returns
+        the index of the next line to read (`i` when line `i` is not such HTML)."""
+        line = self.lines[i]
+        if line.lstrip().startswith("<!--"):
+            j = i
+            while j < len(self.lines) and "-->" not in self.lines[j]:
+                j += 1
+            self._flush_paragraph()
+            return j + 1 if j < len(self.lines) else i + 1  # never closed: that line only
+        summary = _SUMMARY.match(line)
+        if summary:
+            self._break()
+            self._drop_intro()
+            if summary.group(1).strip():
+                self.intro = (summary.group(1).strip(), i + 1)
+            return i + 1
+        if _HTML_TAGS.match(line):
+            self._flush_paragraph()
+            return i + 1
+        return i
+
+    def _heading_descriptions(self) -> None:
+        """A command with no words of its own, in the block right under a heading or under a
+        heading over few commands, does what the heading says (`### 如何把最近三次提交合并成
+        一个？` over `git rebase -i HEAD~3`)."""
+        counts: dict[int, int] = {}
+        for p, (h, _) in zip(self.out, self.heading_of, strict=True):
+            if p.kind in ("command", "code"):
+                counts[h] = counts.get(h, 0) + 1
+        for k, (p, (h, direct)) in enumerate(zip(self.out, self.heading_of, strict=True)):
+            if h and p.kind in ("command", "code") and not p.description \
+                    and (direct or counts[h] <= _HEADING_COMMANDS):
+                self.out[k] = replace(p, description=_heading_words(self.heading_text[h]))
+
     def _line(self, line: str, no: int) -> None:
-        text = line.strip()
+        self.under_heading = False
         item = _LIST.match(line)
-        if item:
-            text = item.group(1).strip()
+        indent = len(line) - len(line.lstrip())
+        self._close_parents(indent, item is not None)
+        text = item.group(1).strip() if item else line.strip()
+        if item and self._has_children(no, indent):
+            # `- 日常操作：` over indented items: what it says is their context, not an answer
+            self._break()
+            self._drop_intro()
+            if _command_spans(text) or looks_like_command(text.strip("`")):
+                self._text_line(line, text, no, item)
+                self._break()
+            self.parents.append((indent, _unmark(re.sub(r"[：:]\s*$", "", text))))
+            return
+        self._text_line(line, text, no, item)
+
+    def _text_line(self, line: str, text: str, no: int, item: re.Match[str] | None) -> None:
         quote = _QUOTE.match(text)
         if quote:
             text = quote.group(1).strip()
@@ -558,18 +690,107 @@ class _Parser:
                 self._emit("flag", text, no, no, None, entry.description,
                            self.last_family or "", (entry,))
                 return
+        if self._definition(text, no):
+            return
         m = _DESC_THEN_CMD.match(text)
-        if m and looks_like_command(m.group("cmd").strip("`")):
+        cmd_part = m.group("cmd") if m else ""
+        one = _ONE_SPAN.match(cmd_part)
+        cmd_part = one.group(1) if one else "" if "`" in cmd_part else cmd_part
+        if m and looks_like_command(cmd_part):
             self._flush_commands()
             self._flush_paragraph()
-            cmd, comment = _strip_comment(m.group("cmd").strip("`"))
+            cmd, comment = _strip_comment(cmd_part)
             self.last_family = command_family(cmd) or self.last_family
             self._emit("command", text, no, no, _clean_command(cmd),
-                       comment or m.group("desc"), self.intro[0] if self.intro else "",
+                       comment or m.group("desc"), self._take_intro(),
                        tuple(self._prose_flags(comment)))
-            self.intro = None
             return
+        if item and self._item(text, no):
+            return
+        spans = _command_spans(text)
+        if spans:  # commands a sentence mentions: answers of their own, the sentence says why
+            self._flush_commands()
+            seen = {code for code, *_, n in self.inline if n == no}
+            for m in spans:
+                if m.group(1) not in seen and not _forbidden(text, m.start()):
+                    seen.add(m.group(1))
+                    self.inline.append((m.group(1), _clause(text, m.start()),
+                                        _clause(text, m.start(), _PHRASE_END), no))
         self._prose(text, no)
+
+    def _item(self, text: str, no: int) -> bool:
+        """A list item naming commands in inline code: one command passage each, described by
+        the item's words (`` `npm ci`：严格按 lock 文件装 ``, `1. 先用 `git reflog` 查看…`). An
+        item led by code that is no command (`` `daily`：每天轮转 ``) is a passage of its own."""
+        first = _CODE_FIRST.match(text)
+        spans = _command_spans(text)
+        if first and (not spans or spans[0].start() == 0) and len(spans) <= 1:
+            code = first.group("code")
+            if not (looks_like_command(code) or _STATEMENT.match(code)):
+                self._break()
+                self._prose(text, no)
+                self._flush_paragraph()
+                return True
+            found = [(code, _unmark(first.group("desc")))]
+        elif spans:
+            found = [(m.group(1), _unmark(_clause(text, m.start()))) for m in spans]
+        else:
+            return False
+        self._break()
+        context = self._take_intro()
+        for code, description in found:
+            cmd, comment = _strip_comment(code)
+            cmd = _clean_command(cmd)
+            if cmd:
+                self.last_family = command_family(cmd) or self.last_family
+                self._emit("command", text, no, no, cmd, comment or description, context,
+                           tuple(self._prose_flags(description)))
+        return True
+
+    def _definition(self, text: str, no: int) -> bool:
+        """`**--user**: 装到用户目录`, `- **-y**: 自动回答 yes`: a flag entry."""
+        m = _DEF_FLAG.match(text)
+        if not m:
+            return False
+        self._break()
+        names = re.findall(_FLAG_NAME, m.group("names"))
+        short = next((n for n in names if not n.startswith("--")), None)
+        long = next((n for n in names if n.startswith("--")), None)
+        family = family_in_text(self.intro[0]) if self.intro else None
+        for _, heading in reversed(self.headings):  # the nearest heading naming a program
+            family = family or family_in_text(heading)
+        family = family or self.last_family
+        entry = FlagEntry(short, long, m.group("value"), m.group("desc").strip(), family)
+        self._emit("flag", text, no, no, None, entry.description, family or "", (entry,))
+        return True
+
+    def _take_intro(self) -> str:
+        """The introducing line, as the context of the command that takes it."""
+        intro, self.intro = self.intro, None
+        return intro[0] if intro else ""
+
+    # --- nested lists -------------------------------------------------------------------
+    def _has_children(self, no: int, indent: int) -> bool:
+        """Is the list item at line `no` followed by more deeply indented items?"""
+        for j in range(no, len(self.lines)):
+            nxt = self.lines[j]
+            if nxt.strip():
+                return bool(_LIST.match(nxt)) and len(nxt) - len(nxt.lstrip()) > indent
+        return False
+
+    def _close_parents(self, indent: int, item: bool) -> None:
+        """A list item at the depth of a parent (or text at its depth) ends that parent."""
+        keep = len(self.parents)
+        while keep and (self.parents[keep - 1][0] >= indent if item
+                        else self.parents[keep - 1][0] >= indent - 1):
+            keep -= 1
+        if keep < len(self.parents):
+            self._break()
+            del self.parents[keep:]
+
+    @property
+    def parent_text(self) -> str:
+        return " > ".join(t for _, t in self.parents)
 
     def _front_matter(self) -> int:
         lines = self.lines
@@ -593,9 +814,9 @@ def family_in_text(text: str) -> str | None:
     return None
 
 
-def _join_continuations(body: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    """Shell lines ending in a backslash continue on the next line."""
-    out: list[tuple[str, int]] = []
+def _join_continuations(body: list[tuple[str, int]]) -> list[tuple[str, int, int]]:
+    """Shell lines ending in a backslash continue on the next line: (text, first, last line)."""
+    out: list[tuple[str, int, int]] = []
     carry = ""
     start = 0
     for text, no in body:
@@ -607,10 +828,119 @@ def _join_continuations(body: list[tuple[str, int]]) -> list[tuple[str, int]]:
             carry = text.rstrip()[:-1].rstrip()
             continue
         carry = ""
-        out.append((text, start))
+        out.append((text, start, no))
     if carry:
-        out.append((carry, start))
+        out.append((carry, start, body[-1][1]))
     return out
+
+
+# (shown text, command, first line, last line, kind: '#', 'command' or 'code')
+_Item = tuple[str, str, int, int, str]
+
+
+def _block_items(body: list[tuple[str, int]], shell: bool, lang: str) -> list[_Item] | None:
+    """The lines of a shell or plain block as items, None when a line is not a command. In a
+    session at a prompt, a prompted line is a command and the lines after it its output, which
+    no passage keeps (a command passage ends on its command's line)."""
+    lines = [(t, n, e) for t, n, e in _join_continuations(body) if t.strip()]
+    session = any(_SESSION_PROMPT.match(t) for t, _, _ in lines)
+    items: list[_Item] = []
+    for t, n, e in lines:
+        prompt = _SESSION_PROMPT.match(t) if session else None
+        if prompt:
+            items.append((t, t[prompt.end():], n, e, "command"))
+        elif session and _CONTINUED_PROMPT.match(t) and items and items[-1][4] == "command":
+            shown, cmd, start, _, kind = items[-1]
+            more = _CONTINUED_PROMPT.sub("", t).strip()
+            items[-1] = (f"{shown}\n{t.rstrip()}", f"{cmd} {more}", start, e, kind)
+        elif _SHELL_COMMENT.match(t) and (shell or not lang):
+            items.append((t, t, n, e, "#"))
+        elif session and items and items[-1][4] == "command":
+            continue  # output: what the command printed is no command (nor its answer)
+        elif looks_like_command(t) or shell and not session and not _CJK.search(
+                _strip_comment(t)[0]):
+            items.append((t, t, n, e, "command"))
+        elif _DOCKERFILE_LINE.match(t):
+            items.append((t, t, n, e, "code"))
+        else:
+            return None
+    return items
+
+
+def _sql_statements(body: list[tuple[str, int]]) -> list[_Item]:
+    """A SQL block: each statement (ending in `;` or `\\G`, maybe over several lines) is a
+    command; `-- ` lines describe the next one."""
+    items: list[_Item] = []
+    lines: list[tuple[str, int]] = []
+    for text, no in body:
+        t = _SESSION_PROMPT.sub("", _CONTINUED_PROMPT.sub("", text)).strip()
+        if not t:
+            continue
+        if t.startswith("--") and not lines:
+            items.append((f"# {t[2:].strip()}", t, no, no, "#"))
+            continue
+        lines.append((t, no))
+        if re.search(r"(?:;|\\G)\s*(?:--.*)?$", t):
+            items.append(_sql_item(lines))
+            lines = []
+    if lines:
+        items.append(_sql_item(lines))
+    return items
+
+
+def _sql_item(lines: list[tuple[str, int]]) -> _Item:
+    shown = "\n".join(t for t, _ in lines)
+    cmd = " ".join(re.sub(r"\s+--\s.*$", "", t) for t, _ in lines)
+    return shown, cmd, lines[0][1], lines[-1][1], "command"
+
+
+def _intro_head(intro: str) -> str:
+    """The sentences of an introducing line before its last (`一般是后台在跑，等它跑完就行。
+    还报错的话：` -> `一般是后台在跑，等它跑完就行。`): what the line says besides introducing
+    the commands. A group of commands shows them with its first command."""
+    ends = [m.end() for m in _CLAUSE_END.finditer(_masked(intro))]
+    return intro[:ends[-1]].strip() if ends and ends[-1] < len(intro) else ""
+
+
+def _masked(text: str) -> str:
+    """The text with the inside of its code spans blanked (same length): punctuation there is
+    the command's, not the sentence's."""
+    return _CODE_SPAN.sub(lambda m: "`" + "x" * len(m.group(1)) + "`", text)
+
+
+def _command_spans(text: str) -> list[re.Match[str]]:
+    """The inline code spans of a line that are commands of two words or more."""
+    if len(text) > _MAX_SPAN_LINE or "`" not in text:
+        return []
+    return [m for m in _CODE_SPAN.finditer(text)
+            if len(m.group(1).split()) >= 2 and looks_like_command(m.group(1))]
+
+
+def _clause(text: str, at: int, ends: re.Pattern[str] = _CLAUSE_END) -> str:
+    """The clause (up to `。；！？`, or `ends`) of `text` around position `at`, with its
+    punctuation; the whole text when the clause has little but the command."""
+    masked = _masked(text)
+    start = max((m.end() for m in ends.finditer(masked, 0, at)), default=0)
+    end_m = ends.search(masked, at)
+    clause = text[start:end_m.end() if end_m else len(text)].strip().rstrip("，,；;")
+    words = _CODE_SPAN.sub("", clause).strip(" ，,、：:。；;")
+    return clause if len(words) >= 4 else text
+
+
+def _forbidden(text: str, at: int) -> bool:
+    """Does the clause before position `at` warn against what follows (`不要直接 `…``)?"""
+    clause = _clause(text[:at], at, _PHRASE_END)
+    return bool(_WARNING.search(clause))
+
+
+def _unmark(text: str) -> str:
+    """Words of a Markdown line without its inline marks (code ticks, bold)."""
+    return re.sub(r"\*\*|__", "", text.replace("`", "")).strip()
+
+
+def _heading_words(heading: str) -> str:
+    """`1. 端口有没有在监听` -> `端口有没有在监听`."""
+    return _unmark(_HEADING_NUMBER.sub("", heading)) or heading
 
 
 def _sentences(text: str) -> list[str]:

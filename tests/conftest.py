@@ -1,4 +1,5 @@
-"""Shared fixtures: the note shapes under tests/fixtures/, the shipped notes, the linux-zh notes.
+"""Shared fixtures: the note shapes under tests/fixtures/, the shipped notes, the linux-zh and
+ops-zh notes.
 
 Every test runs with QA_CORPUS/QA_INDEX unset and XDG_CACHE_HOME pointing into a temporary
 folder, so no test reads or writes the user's own index or cache.
@@ -115,7 +116,8 @@ def linux(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
 
 @pytest.fixture(scope="session")
 def ops(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    """An Assistant on tests/corpora/ops-zh (question headings, numbered steps, prompts)."""
+    """An Assistant on tests/corpora/ops-zh (question headings, nested lists, inline commands,
+    sessions at a prompt, SQL blocks, HTML)."""
     a = Assistant(corpus=OPS, index=tmp_path_factory.mktemp("ops-index"))
     a.warm_up()
     return a

@@ -40,14 +40,15 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
     ],
     "indented-code.md": [
         ("prose", 3, 3, None, "", "缩进代码块"),
-        ("command", 5, 5, "df -h", "", "缩进代码块"),
-        ("command", 6, 6, "du -sh /var/log", "", "缩进代码块"),
+        # no words of their own: the heading over their block (two commands) says what they do
+        ("command", 5, 5, "df -h", "缩进代码块", "缩进代码块"),
+        ("command", 6, 6, "du -sh /var/log", "缩进代码块", "缩进代码块"),
         ("prose", 8, 8, None, "", "缩进代码块"),
     ],
     "unclosed-fence.md": [
         ("prose", 3, 3, None, "", "没有闭合的代码块"),
-        ("command", 8, 8, "docker image prune -a", "", "没有闭合的代码块"),
-        ("command", 9, 9, "docker container prune", "", "没有闭合的代码块"),
+        ("command", 8, 8, "docker image prune -a", "没有闭合的代码块", "没有闭合的代码块"),
+        ("command", 9, 9, "docker container prune", "没有闭合的代码块", "没有闭合的代码块"),
     ],
     "front-matter.md": [
         ("command", 8, 9, "docker run -d -p 8080:80 nginx", "用 docker 跑一个 nginx", "nginx 笔记"),
@@ -64,6 +65,99 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
         ("command", 11, 11, "docker logs -f web", "持续输出日志", "运维笔记 > 容器 > 查看 > 日志"),
         ("command", 15, 15, "docker images", "列出镜像", "运维笔记 > 镜像"),
     ],
+    # a session at a prompt: the prompt is no part of the command, the output no command
+    "session-prompts.md": [
+        ("command", 3, 6, "sudo nginx -t", "检查 nginx 配置", "会话记录"),
+        ("command", 13, 13, "SHOW FULL PROCESSLIST;", "MySQL", "会话记录 > MySQL"),
+        ("command", 18, 18, "KILL 12;", "MySQL", "会话记录 > MySQL"),
+        ("command", 24, 24, "TTL session:1", "Redis", "会话记录 > Redis"),
+    ],
+    # a SQL block: one command a statement, however many lines it takes
+    "sql-block.md": [
+        ("command", 7, 7, "CREATE USER 'ro'@'%' IDENTIFIED BY 'pw';", "新建一个只读用户",
+         "SQL > 建用户"),
+        ("command", 8, 8, "GRANT SELECT ON app.* TO 'ro'@'%';", "建用户", "SQL > 建用户"),
+        ("command", 14, 15, "SELECT table_schema, SUM(data_length) AS size "
+         "FROM information_schema.tables GROUP BY table_schema;", "查大小", "SQL > 查大小"),
+        ("command", 16, 16, "SHOW CREATE TABLE orders\\G", "查大小", "SQL > 查大小"),
+    ],
+    # a line continued with `\` is one command, from its first line to its last
+    "continued-line.md": [
+        ("command", 4, 5, "openssl req -x509 -nodes -days 365 -keyout server.key -out server.crt",
+         "自签名证书", "自签名证书"),
+        ("command", 6, 6, "openssl x509 -in server.crt -noout -enddate", "自签名证书",
+         "自签名证书"),
+    ],
+    # a command with no words of its own is what the heading right over its block asks or says
+    # (numbering dropped); a section of many commands after a paragraph is no such heading
+    "question-headings.md": [
+        ("command", 6, 6, "git rebase -i HEAD~3", "如何把最近三次提交合并成一个？",
+         "Git 进阶 > 如何把最近三次提交合并成一个？"),
+        ("command", 12, 12, "pip list --outdated", "Check which packages are outdated",
+         "Git 进阶 > Check which packages are outdated"),
+        ("command", 18, 18, "sudo ss -tlnp", "端口有没有在监听", "Git 进阶 > 1. 端口有没有在监听"),
+        ("prose", 23, 23, None, "", "Git 进阶 > 杂项"),
+        ("command", 26, 26, "docker ps", "", "Git 进阶 > 杂项"),
+        ("command", 27, 27, "docker images", "", "Git 进阶 > 杂项"),
+        ("command", 28, 28, "docker volume ls", "", "Git 进阶 > 杂项"),
+        ("command", 29, 29, "docker network ls", "", "Git 进阶 > 杂项"),
+    ],
+    # an introducing line of two sentences before several commands: the whole is their
+    # context, the first sentence is shown with the first command
+    "intro-sentences.md": [
+        ("command", 3, 6, "ps aux | grep -i apt", "报错 Could not get lock",
+         "报错 Could not get lock"),
+        ("command", 7, 7, "sudo rm /var/lib/dpkg/lock-frontend", "报错 Could not get lock",
+         "报错 Could not get lock"),
+        ("command", 8, 8, "sudo dpkg --configure -a", "报错 Could not get lock",
+         "报错 Could not get lock"),
+    ],
+    # HTML comments and tags are no passages; a <summary> introduces what its block holds
+    "html.md": [
+        ("command", 10, 10,
+         "openssl pkcs12 -export -out cert.pfx -inkey privkey.pem -in fullchain.pem",
+         "pem -> pfx", "证书"),
+        ("command", 12, 12, "openssl pkcs12 -in cert.pfx -out cert.pem -nodes", "pfx -> pem",
+         "证书"),
+    ],
+    # list items naming commands in inline code: one command each, the item's words (or the
+    # clause holding it) its description; an item led by code that is no command stays prose
+    "list-inline-code.md": [
+        ("command", 5, 5, "git reflog", "先用 git reflog 查看 HEAD 的移动记录，找到出事之前那一条",
+         "Git 救命 > 找回提交"),
+        ("command", 6, 6, "git stash pop", "用 git stash pop 恢复最近一次", "Git 救命 > 找回提交"),
+        ("command", 6, 6, "git stash apply stash@{1}",
+         "想保留在列表里就用 git stash apply stash@{1}", "Git 救命 > 找回提交"),
+        ("command", 7, 7, "git rm --cached secret.yml",
+         "还没 push：git rm --cached secret.yml，加进 .gitignore，然后 git commit --amend",
+         "Git 救命 > 找回提交"),
+        ("command", 7, 7, "git commit --amend",
+         "还没 push：git rm --cached secret.yml，加进 .gitignore，然后 git commit --amend",
+         "Git 救命 > 找回提交"),
+        ("command", 11, 11, "npm ci", "严格按 package-lock.json 装", "Git 救命 > 安装依赖"),
+        ("command", 12, 12, "npm install -g pm2", "全局安装", "Git 救命 > 安装依赖"),
+        ("command", 13, 13, "FLUSHDB", "清空当前库", "Git 救命 > 安装依赖"),
+        ("prose", 14, 14, None, "", "Git 救命 > 安装依赖"),
+        ("prose", 15, 15, None, "", "Git 救命 > 安装依赖"),
+    ],
+    # items under `- 日常操作：` take it as context; the parent alone is no passage
+    "nested-lists.md": [
+        ("command", 4, 4, "sudo supervisorctl reread", "读取配置变化", "supervisorctl"),
+        ("command", 5, 5, "sudo supervisorctl update", "应用变化", "supervisorctl"),
+        ("command", 7, 7, "sudo supervisorctl status", "看所有程序状态", "supervisorctl"),
+        ("prose", 9, 9, None, "", "supervisorctl"),
+        ("prose", 10, 10, None, "", "supervisorctl"),
+    ],
+    # a command a sentence names is an answer of its own, described by its phrase; not one
+    # the sentence warns against
+    "inline-commands.md": [
+        ("command", 3, 5, "sudo nginx -s reload", "不中断连接重新加载配置", "nginx"),
+        ("command", 7, 7, "sudo systemctl reload nginx",
+         "或者 sudo systemctl reload nginx，效果一样。", "nginx"),
+        ("prose", 7, 7, None, "", "nginx"),
+        ("command", 9, 9, "nvm use", "进去以后直接 nvm use 就行。", "nginx"),
+        ("prose", 9, 9, None, "", "nginx"),
+    ],
     "mixed-prose.md": [
         ("prose", 3, 3, None, "", "Docker 与 namespace"),
         ("prose", 5, 5, None, "", "Docker 与 namespace"),
@@ -79,8 +173,11 @@ DOCKER_COMMAND_LINES = (
     + [220, 221, 222, 223, 226, 231, 232, 233, 234, 237, 242, 244])
 
 
-def _at(passages: list[Passage], kind: str, line: int) -> Passage:
-    found = [p for p in passages if p.kind == kind and p.source.line == line]
+def _at(passages: list[Passage], kind: str, line: int, command: str | None = None) -> Passage:
+    """The passage of this kind starting at this line (the one of `command`, when a line holds
+    several commands)."""
+    found = [p for p in passages if p.kind == kind and p.source.line == line
+             and (command is None or p.command == command)]
     assert found, f"no {kind} passage starts at line {line}: " + repr(
         [(p.kind, p.source.line, p.text[:30]) for p in passages])
     return found[0]
@@ -90,7 +187,7 @@ def _at(passages: list[Passage], kind: str, line: int) -> Passage:
 def test_fixture_gives_the_expected_passages(name: str) -> None:
     passages = fixture_passages(name)
     for kind, line, end, command, description, section in GOLDEN[name]:
-        p = _at(passages, kind, line)
+        p = _at(passages, kind, line, command)
         assert (p.source.end_line, p.command, p.description, p.section) == (
             end, command, description, section), p
         assert p.source.path == name
@@ -105,7 +202,7 @@ def test_fixture_commands_are_exactly_its_command_lines(name: str) -> None:
 
 def test_every_shape_has_a_fixture() -> None:
     on_disk = {p.name for p in FIXTURES.glob("*.md")}
-    assert on_disk == set(GOLDEN) | {"flag-table.md", "markdown-table.md"}
+    assert on_disk == set(GOLDEN) | {"flag-table.md", "markdown-table.md", "definition-flags.md"}
 
 
 def test_trailing_comment_is_not_part_of_the_command() -> None:
@@ -117,6 +214,85 @@ def test_trailing_comment_is_not_part_of_the_command() -> None:
 def test_one_command_with_its_description_shows_both() -> None:
     p = _at(fixture_passages("description-colon.md"), "command", 3)
     assert p.text == "将容器挂载到宿主的指定目录上\ndocker run -it -v /opt/data:/data centos"
+
+
+def test_output_of_a_session_is_in_no_passage() -> None:
+    texts = "\n".join(p.text for p in fixture_passages("session-prompts.md"))
+    for output in ("syntax is ok", "| Id | User |", "(integer) 1742"):
+        assert output not in texts
+    assert "mysql> KILL 12;" in texts  # the line as written, prompt and all
+
+
+def test_every_sentence_of_an_introducing_line_is_in_a_passage() -> None:
+    passages = fixture_passages("intro-sentences.md")
+    assert [p.text for p in passages][:2] == [
+        "一般是后台的 unattended-upgrades 在跑，等它跑完就行。\nps aux | grep -i apt",
+        "sudo rm /var/lib/dpkg/lock-frontend"]
+    assert {p.context for p in passages if p.kind == "command"} == {
+        "一般是后台的 unattended-upgrades 在跑，等它跑完就行。确认没有 apt 进程了还报错"}
+
+
+def test_two_commands_of_one_item_are_two_passages_of_the_item() -> None:
+    passages = [p for p in fixture_passages("list-inline-code.md") if p.source.line == 7]
+    assert [p.command for p in passages] == ["git rm --cached secret.yml", "git commit --amend"]
+    assert {p.text for p in passages} == {
+        "还没 push：`git rm --cached secret.yml`，加进 `.gitignore`，然后 `git commit --amend`"}
+
+
+def test_nested_items_take_their_parent_as_context() -> None:
+    passages = fixture_passages("nested-lists.md")
+    assert [p.context for p in passages if p.kind == "command"] == [
+        "加了新配置以后", "加了新配置以后", "日常操作"]
+    assert not any(p.source.line in (3, 6, 8) for p in passages)  # parents are no answers
+    assert _at(passages, "prose", 9).text == (
+        "证书放在 /etc/letsencrypt/live/\n`fullchain.pem`：证书 + 中间证书")
+
+
+def test_definition_list_of_flags_gives_flag_entries() -> None:
+    passages = fixture_passages("definition-flags.md")
+    flags = [(p.source.line, p.flags[0].short, p.flags[0].long, p.flags[0].description,
+              p.flags[0].command) for p in passages if p.kind == "flag"]
+    assert flags == [
+        (3, "-y", None, "所有提问自动回答 yes", "apt-get"),
+        (4, None, "--no-install-recommends", "不装推荐的包", "apt-get"),
+        (8, None, "--user", "装到用户目录", "pip"),
+        (9, "-U", "--upgrade", "升级到最新版", "pip"),
+    ]
+
+
+def test_negative_numbers_in_prose_are_not_flags() -> None:
+    prose = _at(fixture_passages("definition-flags.md"), "prose", 11)
+    assert prose.flags == ()
+
+
+def test_flags_listed_in_code_in_a_sentence_are_flag_entries() -> None:
+    prose = _at(fixture_passages("definition-flags.md"), "prose", 17)
+    assert [(f.short, f.description, f.command) for f in prose.flags] == [
+        ("-t", "TCP", "ss"), ("-l", "只看监听", "ss"), ("-p", "显示进程", "ss")]
+
+
+def test_command_a_sentence_warns_against_is_no_answer() -> None:
+    commands = [p.command for p in fixture_passages("inline-commands.md")]
+    assert "chmod -R 777" not in commands
+    nvm = _at(fixture_passages("inline-commands.md"), "command", 9)
+    assert nvm.text.startswith("项目根目录放一个")  # the whole sentence is shown
+
+
+def test_html_is_no_passage_and_a_summary_is_context() -> None:
+    passages = fixture_passages("html.md")
+    assert [p.kind for p in passages] == ["command", "command"]
+    assert all(p.context == "pem 转 pfx" for p in passages)
+    assert not any(word in p.text for p in passages for word in ("<", "整理", "注释"))
+
+
+def test_an_unclosed_html_comment_hides_its_line_only() -> None:
+    passages = parse_text("# t\n\n<!-- 没有闭合\n\n正文一句。\n", "x.md").passages
+    assert [(p.kind, p.source.line, p.text) for p in passages] == [("prose", 5, "正文一句。")]
+
+
+def test_heading_numbers_are_dropped_but_numbers_that_are_words_stay() -> None:
+    text = "## 2.2 看日志\n\n```\njournalctl -f\n```\n\n## 3306 端口\n\n```\nss -tlnp\n```\n"
+    assert [p.description for p in parse_text(text, "x.md").passages] == ["看日志", "3306 端口"]
 
 
 def test_sentence_introducing_several_commands_is_their_context() -> None:
