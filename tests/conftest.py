@@ -26,6 +26,7 @@ SHIPPED = ROOT / "corpus"
 DOCKER_NOTES = SHIPPED / "2018-05-09-docker-notes-1.md"
 LINUX = TESTS / "corpora" / "linux-zh"
 OPS = TESTS / "corpora" / "ops-zh"
+DEV_EN = TESTS / "corpora" / "dev-en"
 EVAL = TESTS / "eval"
 
 # Notes in GBK: written as bytes by the `gbk_notes` fixture (an editor would re-encode them).
@@ -119,6 +120,14 @@ def ops(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     """An Assistant on tests/corpora/ops-zh (question headings, nested lists, inline commands,
     sessions at a prompt, SQL blocks, HTML)."""
     a = Assistant(corpus=OPS, index=tmp_path_factory.mktemp("ops-index"))
+    a.warm_up()
+    return a
+
+
+@pytest.fixture(scope="session")
+def dev_en(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    """An Assistant on tests/corpora/dev-en (English notes: cheat sheets, prompts, tables)."""
+    a = Assistant(corpus=DEV_EN, index=tmp_path_factory.mktemp("dev-en-index"))
     a.warm_up()
     return a
 
