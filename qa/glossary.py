@@ -27,6 +27,7 @@ _FLAG = re.compile(r"--?[A-Za-z]")
 class _Glossary:
     words: dict[str, str]  # key -> its words, English and Chinese
     subcommands: dict[str, list[str]]  # `docker` -> [`ps`, `run`, …]: the words that follow
+    programs: frozenset[str]
     digest: str  # changes whenever the data does
 
 
@@ -40,12 +41,18 @@ def _data() -> _Glossary:
         *head, last = key.split()
         if head and not last.startswith("-"):
             subcommands.setdefault(" ".join(head), []).append(last)
-    return _Glossary(words, subcommands, hashlib.sha256(raw).hexdigest()[:16])
+    programs = frozenset(k.split()[0] for k in words if not k.startswith("dockerfile "))
+    return _Glossary(words, subcommands, programs, hashlib.sha256(raw).hexdigest()[:16])
 
 
 def digest() -> str:
     """Changes whenever the glossary does: an index built with another glossary is rebuilt."""
     return _data().digest
+
+
+def programs() -> frozenset[str]:
+    """Every program the glossary knows (docker, git, mysql, …)."""
+    return _data().programs
 
 
 def all_words() -> str:

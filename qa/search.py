@@ -197,22 +197,36 @@ def _flag_factor(p: Passage, q: Query) -> float:
 
 def answerable(index: Index, q: Query, hits: list[Hit]) -> bool:
     """Abstain unless the best passage matches most of what the question asks, and speaks of
-    every name the question gives in Latin letters amid Chinese (postgres, nginx): a question
-    about a tool the answer never mentions is not one the notes answer."""
+    every tool the question names (postgres, nginx): a question about a tool the answer never
+    mentions is not one the notes answer."""
     return bool(hits) and hits[0].coverage >= MIN_COVERAGE and not _missed_name(index, q, hits[0])
 
 
 def _missed_name(index: Index, q: Query, best: Hit) -> bool:
-    if q.lang == "en":
-        return False  # an English question's words are not names more than other words
-    names = [next(iter(g.terms)) for g in q.groups if g.kind == "word" and len(g.terms) == 1]
-    if not names:  # (a Latin word the lexicon does not know)
+    names = _names(q)
+    if not names:
         return False
     p = index.passage(best.doc)
     # a word of the passage's own or a part of one (mysql of mysqldump)
     said = " ".join((p.text, p.command or "", p.context, p.section)).lower()
     return any(name not in said and not any(best.doc in _docs(index, f + name) for f in FIELDS)
                for name in names)
+
+
+def _names(q: Query) -> list[str]:
+    """The tools a question names: the words the command glossary knows as programs (mysql,
+    pg_dump, terraform) unless the lexicon knows them as words (find, kill), and amid Chinese
+    any Latin word the lexicon does not know."""
+    plain = [g for g in q.groups if g.kind == "word" and len(g.terms) == 1]
+    code = [g for g in q.groups if g.kind == "code"]
+    if not plain and not code:
+        return []
+    from qa.glossary import programs
+
+    names = [g.label.lower() for g in plain + code if g.label.lower() in programs()]
+    if q.lang != "en":  # an English question's other words are not names more than words
+        names += [next(iter(g.terms)) for g in plain]
+    return list(dict.fromkeys(names))
 
 
 def _docs(index: Index, term: str) -> Any:
