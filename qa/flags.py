@@ -31,7 +31,6 @@ SUBCOMMAND_CUTOFF = 75.0
 # Programs whose options are words after one dash (`find -name`): never split into letters.
 _SINGLE_DASH_WORDS = frozenset({"find", "java", "javac", "go", "gcc", "g++", "clang", "openssl"})
 _FLAG = re.compile(r"--?[A-Za-z0-9]")
-_ASSIGNMENT = re.compile(r"[A-Za-z_]\w*=")
 _NAME_OK = re.compile(r"[a-z][\w.+-]*$")
 _CLAUSE = re.compile(r"[^，。,;；]+")
 
@@ -349,11 +348,11 @@ def _substitution(word: str) -> str | None:
 
 def _explain_command(words: list[str], table: FlagTable) -> list[ExplainedPart]:
     parts: list[ExplainedPart] = []
-    i = 0
-    while i < len(words) and (words[i] in ("sudo", "$") or _ASSIGNMENT.match(words[i])):
-        if words[i] != "$":  # a pasted prompt is not part of the command
-            parts.append(ExplainedPart(words[i], "program" if words[i] == "sudo" else "argument"))
-        i += 1
+    i = shell.program_at(words)  # past `sudo -u root`, a `$` prompt, `VAR=value`
+    for w in words[:i]:
+        if w != "$":  # a pasted prompt is not part of the command
+            parts.append(ExplainedPart(w, "program" if w == "sudo" else
+                                       "flag" if w.startswith("-") else "argument"))
     if i == len(words):
         return parts
     program = words[i]

@@ -123,3 +123,10 @@ def test_any_line_is_explained_without_error(shipped: Assistant, line: str) -> N
     assert all(p.role in ROLES for p in e.parts)
     assert all(p.token for p in e.parts if p.role in ("flag", "subcommand", "operator"))
     assert all(p.flag is None for p in e.parts if p.role != "flag")
+
+
+def test_sudo_options_are_not_the_program(shipped: Assistant) -> None:
+    """`sudo -u root docker ps -a`: docker is the program, as lint reads it too."""
+    roles = [(p.token, p.role) for p in shipped.explain("sudo -u root docker ps -a").parts]
+    assert roles[:5] == [("sudo", "program"), ("-u", "flag"), ("root", "argument"),
+                         ("docker", "program"), ("ps", "subcommand")]
