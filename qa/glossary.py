@@ -21,6 +21,7 @@ from qa import shell
 MAX_SUBCOMMANDS = 3
 _SHORT_RUN = re.compile(r"-([A-Za-z]{2,})")
 _FLAG = re.compile(r"--?[A-Za-z]")
+_SHELL_SYNTAX = re.compile(r"[\"'`$|;&<>()\\#\n]")  # what needs a shell's reading
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ def all_words() -> str:
     return " ".join(_data().words.values())
 
 
+@lru_cache(maxsize=65536)  # notes repeat their commands
 def describe(command: str, *, dockerfile: bool = False) -> str:
     """The glossary's words for every command of a line (`$(...)` inside it included), or for
     a Dockerfile instruction (`dockerfile cmd` for `CMD ["python", "app.py"]`)."""
@@ -72,13 +74,17 @@ def describe(command: str, *, dockerfile: bool = False) -> str:
 
 
 def _describe(line: str, out: list[str], depth: int) -> None:
-    for simple in shell.split_commands(line.replace("\\\n", " "), script=True):
-        words = shell.words(simple.restore(simple.text, " "), ("", '"', "'"))
+    if _SHELL_SYNTAX.search(line):
+        commands = [(shell.words(c.restore(c.text, " "), ("", '"', "'")), c.substitutions)
+                    for c in shell.split_commands(line.replace("\\\n", " "), script=True)]
+    else:  # most lines: words and spaces only, read as such (a shell's reading costs more)
+        commands = [(line.split(), ())]
+    for words, substitutions in commands:
         words = words[shell.program_at(words):]
         if words:
             _describe_words(words, out, nested=True)
         if depth < 2:
-            for sub in simple.substitutions:
+            for sub in substitutions:
                 _describe(sub.body, out, depth + 1)
 
 
