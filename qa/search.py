@@ -203,30 +203,37 @@ def answerable(index: Index, q: Query, hits: list[Hit]) -> bool:
 
 
 def _missed_name(index: Index, q: Query, best: Hit) -> bool:
+    """Does the question name a tool the notes never mention, or one the answer does not?"""
     names = _names(q)
     if not names:
         return False
     p = index.passage(best.doc)
-    # a word of the passage's own or a part of one (mysql of mysqldump)
     said = " ".join((p.text, p.command or "", p.context, p.section)).lower()
-    return any(name not in said and not any(best.doc in _docs(index, f + name) for f in FIELDS)
-               for name in names)
+    for terms, in_answer in names:
+        if not any(known(index, t) for t in terms):
+            return True
+        # a word of the passage's own or a part of one (mysql of mysqldump)
+        if in_answer and not any(t in said or any(best.doc in _docs(index, f + t)
+                                                  for f in FIELDS) for t in terms):
+            return True
+    return False
 
 
-def _names(q: Query) -> list[str]:
-    """The tools a question names: the words the command glossary knows as programs (mysql,
-    pg_dump, terraform) unless the lexicon knows them as words (find, kill), and amid Chinese
-    any Latin word the lexicon does not know."""
-    plain = [g for g in q.groups if g.kind == "word" and len(g.terms) == 1]
-    code = [g for g in q.groups if g.kind == "code"]
-    if not plain and not code:
+def _names(q: Query) -> list[tuple[frozenset[str], bool]]:
+    """The tools a question names, each as the terms that stand for it and whether the answer
+    must say it: amid Chinese, every word in Latin letters, which the answer must say when the
+    lexicon does not know it (postgres, lfs); in English, the words the command glossary knows
+    as programs (mysql, pg_dump) unless the lexicon knows them as words (find, kill)."""
+    latin = [g for g in q.groups if g.kind in ("word", "code")]
+    if not latin:
         return []
+    if q.lang != "en":
+        return [(g.terms - g.partial - g.related, g.kind == "word" and len(g.terms) == 1)
+                for g in latin]
     from qa.glossary import programs
 
-    names = [g.label.lower() for g in plain + code if g.label.lower() in programs()]
-    if q.lang != "en":  # an English question's other words are not names more than words
-        names += [next(iter(g.terms)) for g in plain]
-    return list(dict.fromkeys(names))
+    return [(g.terms - g.partial - g.related, True) for g in latin
+            if g.label.lower() in programs() and (g.kind == "code" or len(g.terms) == 1)]
 
 
 def _docs(index: Index, term: str) -> Any:
