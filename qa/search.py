@@ -210,11 +210,11 @@ def _missed_name(index: Index, q: Query, best: Hit) -> bool:
     p = index.passage(best.doc)
     said = " ".join((p.text, p.command or "", p.context, p.section)).lower()
     for terms, in_answer in names:
-        if not any(known(index, t) for t in terms):
-            return True
         # a word of the passage's own or a part of one (mysql of mysqldump)
-        if in_answer and not any(t in said or any(best.doc in _docs(index, f + t)
-                                                  for f in FIELDS) for t in terms):
+        if any(t in said or any(best.doc in _docs(index, f + t) for f in FIELDS)
+               for t in terms):
+            continue
+        if in_answer or not any(known(index, t) for t in terms):
             return True
     return False
 
