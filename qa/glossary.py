@@ -29,13 +29,16 @@ class _Glossary:
     words: dict[str, str]  # key -> its words, English and Chinese
     subcommands: dict[str, list[str]]  # `docker` -> [`ps`, `run`, …]: the words that follow
     programs: frozenset[str]
-    digest: str  # changes whenever the data does
+
+
+@lru_cache(maxsize=1)
+def _raw() -> bytes:
+    return resources.files("qa.data").joinpath("commands.json").read_bytes()
 
 
 @lru_cache(maxsize=1)
 def _data() -> _Glossary:
-    raw = resources.files("qa.data").joinpath("commands.json").read_bytes()
-    entries = json.loads(raw)["commands"]
+    entries = json.loads(_raw())["commands"]
     words = {" ".join(k.split()): f"{v['en']} {v['zh']}" for k, v in entries.items()}
     subcommands: dict[str, list[str]] = {}
     for key in words:
@@ -43,12 +46,14 @@ def _data() -> _Glossary:
         if head and not last.startswith("-"):
             subcommands.setdefault(" ".join(head), []).append(last)
     programs = frozenset(k.split()[0] for k in words if not k.startswith("dockerfile "))
-    return _Glossary(words, subcommands, programs, hashlib.sha256(raw).hexdigest()[:16])
+    return _Glossary(words, subcommands, programs)
 
 
+@lru_cache(maxsize=1)
 def digest() -> str:
-    """Changes whenever the glossary does: an index built with another glossary is rebuilt."""
-    return _data().digest
+    """Changes whenever the glossary does: an index built with another glossary is rebuilt.
+    (Every question checks it: the bytes are hashed, not parsed.)"""
+    return hashlib.sha256(_raw()).hexdigest()[:16]
 
 
 def programs() -> frozenset[str]:

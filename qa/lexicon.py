@@ -73,7 +73,10 @@ class Lexicon:
 
 
 def english_words(text: str) -> tuple[str, ...]:
-    return tuple(stem(w) for w in re.findall(r"[A-Za-z][A-Za-z0-9]*", text))
+    return tuple(_stem(w) for w in re.findall(r"[A-Za-z][A-Za-z0-9]*", text))
+
+
+_stem = lru_cache(maxsize=16384)(stem)  # the lexicon repeats its words
 
 
 def parse_lexicon(data: dict) -> Lexicon:
