@@ -25,13 +25,15 @@ sqlite3 virtualenv conda jupyter pytest ruff mypy black flake8 vagrant terraform
 ansible-playbook aws gcloud az lsof strace ldd stat whereis
 nvm pm2 certbot tcpdump mtr traceroute iperf3 ufw firewall-cmd supervisorctl logrotate apt-mark
 apt-file sha256sum md5sum nmap jq dmesg sysctl modprobe pyenv pipx poetry mysqladmin pg_restore
-redis-server mongosh systemd-run htpasswd
+redis-server mongosh systemd-run htpasswd gofmt magick convert mogrify identify ffmpeg ffprobe
+createdb dropdb createuser pg_dumpall pbcopy pbpaste defaults caffeinate xattr diskutil launchctl
+npm kubectx k9s eksctl docker-buildx gh rustup
 """.split())
 # Program names that are also everyday English words: a line starting with one is a command
 # only when it does not read like a sentence.
 _WORDLIKE = frozenset("""make time date file type which at more less open code watch history
 source env id top free cut sort find kill touch cat head tail echo export alias mount host
-service go node screen locate test go""".split())
+service go node screen locate test convert identify defaults""".split())
 
 # Regexes here run on lines of any length: none may backtrack over a run of characters more than
 # once (no lazy group followed by optional whitespace, no two quantifiers able to share a run).
@@ -43,6 +45,14 @@ _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _TABLE_RULE = re.compile(r"^\s*(?:\|\s*)?:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*(?:\|\s*)?$")
 _INLINE_CODE_LINE = re.compile(r"^\s*`([^`]+)`\s*(?:[。.]\s*)?$")
 _PROMPT = re.compile(r"^\s*[$#]\s+(?=\S)")
+# What may stand before a program: a prompt, a crontab schedule, `NAME=value` assignments.
+_CRON = (r"(?:@(?:reboot|yearly|annually|monthly|weekly|daily|hourly)\s+"
+         r"|(?:[\d*][\d*/,-]*\s+){4}[\d*][\d*/,-]*\s+)")
+_RUN_PREFIX = re.compile(rf"^(?:[$#]\s+)?{_CRON}?(?:[A-Z_][A-Z0-9_]*=\S*\s+)*")
+_CRON_LINE = re.compile(rf"^\s*{_CRON}[^\s\u3400-\u9fff]")  # `30 2 * * * /usr/bin/backup.sh`
+# `createdb appdb_copy`, `open .`: a program-shaped word, then its arguments
+_PROGRAM_ARGS = re.compile(r"^[a-z][\w.+-]*(?:\s+[^\s\u3400-\u9fff]\S*)+$")
+_LABEL = re.compile(r"^[^`:：\"'=]*\w[:：]\s")  # `static checks: …`: words, then what they name
 _FLAG_NAME = r"-{1,2}[A-Za-z0-9][A-Za-z0-9_-]*"
 # A default value never swallows `, -x` (the next flag name): that ambiguity was exponential.
 _FLAG_VALUE = rf"(?:[^\s,]|,(?!\s*{_FLAG_NAME}))"
@@ -54,7 +64,7 @@ _FLAG_LINE = re.compile(
     r"(?:\s{2,}|\t+|\s+(?=[\u3400-\u9fff]))(?P<desc>\S(?:.*\S)?)\s*$")
 _COMMENT = re.compile(r"(?:^|\s+|(?<=[\w)\]\"'])(?=#\s*[^\s!/]))#(?![!{])\s*(?P<c>.*)$")
 _INTRO_END = re.compile(r"[：:]\s*$")
-_DESC_THEN_CMD = re.compile(r"^(?P<desc>[^`：:]{0,59}?[^`：:\s])\s*[：:]\s*(?P<cmd>\S.*)$")
+_DESC_THEN_CMD = re.compile(r"^(?P<desc>[^`：:]{0,119}?[^`：:\s])\s*[：:]\s*(?P<cmd>\S.*)$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
 _ONE_SPAN = re.compile(r"^`([^`]+)`\s*[。.；;]?$")
@@ -103,7 +113,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 14  # bump when the passages made of the same notes change
+PARSER_VERSION = 15  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -161,7 +171,7 @@ def _gb18030(data: bytes) -> str:
 
 def command_family(command: str) -> str | None:
     """`docker run -d nginx` -> `docker run`; `docker network create x` -> the three words."""
-    words = re.findall(r"[^\s|;&]+", command)
+    words = re.findall(r"[^\s|;&]+", _command_start(command))
     while words and words[0] in ("sudo", "$"):
         words.pop(0)
     if not words or words[0] not in PROGRAMS and not re.fullmatch(r"[a-z][\w.-]*", words[0]):
@@ -179,23 +189,40 @@ def command_family(command: str) -> str | None:
 
 def looks_like_command(line: str) -> bool:
     """Does this line start with something runnable (a known program, or a word then flags)?"""
-    s = _PROMPT.sub("", line.strip())
+    s = _command_start(line)
     words = s.split()
-    if not words:
-        return False
+    if not words or _CODE_SPAN.search(s) or _LABEL.match(s):
+        return False  # `upgrade all (minor/patch): `go get -u``: words about code in code
+    if _CRON_LINE.match(line):
+        return not _CJK.search(_strip_comment(s)[0])
     first, second = words[0], words[1] if len(words) > 1 else ""
     if _CJK.search(second) and not second.startswith(("{{", "<", "$", "-", "/", ".")):
         return False  # `docker 是一个...`, `docker run的相关参数`
-    if second in ("/", "、", "or", "和", "或"):
+    if second in ("/", "、", "or", "and", "和", "或"):
         return False  # `ufw / firewalld`: two tools named
     if first in _WORDLIKE:
-        # `make sure the port is free.` is prose; `make install` is not
+        # `make sure the port is free.` is prose; `make install`, `go vet ./...` are not
         code = _strip_comment(s)[0].split()
-        return 2 <= len(code) <= 12 and not re.search(r"[.!?]$|,\s", s)
+        return 2 <= len(code) <= 12 and not re.search(r"(?<=[A-Za-z)])[.!?]$|,\s", s)
     if first in PROGRAMS:
         return True
     return bool(re.fullmatch(r"[a-z][a-z0-9_.-]*", first)) and bool(
         re.search(r"\s--?[A-Za-z]", s)) and not _CJK.search(_strip_comment(s)[0])
+
+
+def _command_start(line: str) -> str:
+    """The line from its program on: without a `$ ` prompt, a crontab schedule
+    (`30 2 * * * `) or environment assignments (`CGO_ENABLED=0 `)."""
+    return _RUN_PREFIX.sub("", line.strip())
+
+
+def runnable(code: str) -> bool:
+    """Is this code, shown where only a command can stand (a fenced shell line, a line after
+    a `$ ` prompt, the code of `description: `code``), a command? Then a program qa does not
+    know, without flags, is one too: `createdb appdb_copy`, `open .`."""
+    s = _command_start(code)
+    return looks_like_command(code) or bool(_PROGRAM_ARGS.match(s)) and not _CJK.search(
+        _strip_comment(s)[0])
 
 
 def _strip_comment(line: str) -> tuple[str, str]:
@@ -678,7 +705,8 @@ class _Parser:
         if code:
             self._command(code.group(1), no)
             return
-        if looks_like_command(text) or _DOCKERFILE_LINE.match(text):
+        if looks_like_command(text) or _PROMPT.match(text) and runnable(text) \
+                or _DOCKERFILE_LINE.match(text):
             self._command(text, no)
             return
         if self.table_family or parse_flag_line(line, None) and line.lstrip().startswith("-") \
@@ -696,7 +724,7 @@ class _Parser:
         cmd_part = m.group("cmd") if m else ""
         one = _ONE_SPAN.match(cmd_part)
         cmd_part = one.group(1) if one else "" if "`" in cmd_part else cmd_part
-        if m and looks_like_command(cmd_part):
+        if m and (runnable(cmd_part) if one else looks_like_command(cmd_part)):
             self._flush_commands()
             self._flush_paragraph()
             cmd, comment = _strip_comment(cmd_part)
