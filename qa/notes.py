@@ -102,6 +102,7 @@ _SQL_LANGS = ("sql", "mysql", "psql", "postgresql", "pgsql", "sqlite", "plsql", 
 # A prompt that starts a command in a session: `$ `, `mysql> `, `127.0.0.1:6379> `, `db=# `.
 _SESSION_PROMPT = re.compile(
     r"^\s*(?:\$|(?:[A-Za-z][\w-]*|[\w.-]+:\d+)(?:\[[\w()]*\])?(?:=?>|=#))\s+(?=\S)")
+_BARE_PROMPT = re.compile(r"^\s*[A-Za-z][\w-]*(?:=?>|=#)\s*$")  # `appdb=>` with nothing after
 _CONTINUED_PROMPT = re.compile(r"^\s*(?:->|\.\.\.>|[\w-]*-[>#])\s")  # `    -> ` (mysql)
 _DOCKERFILE_LINE = re.compile(
     r"^\s*(?:FROM|RUN|CMD|ENTRYPOINT|COPY|ADD|WORKDIR|EXPOSE|ENV|LABEL|ARG|VOLUME|USER|"
@@ -113,7 +114,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 15  # bump when the passages made of the same notes change
+PARSER_VERSION = 16  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -289,6 +290,10 @@ class _Parser:
         self.heading_of: list[tuple[int, bool]] = []  # for each passage: heading, right under it?
         self.under_heading = False  # nothing but blank lines since the last heading
         self.direct = False  # emitting the block that comes right after a heading
+        self.fresh = False  # the line being read comes right after a heading
+        self.pending_direct = False  # the pending commands came right after a heading
+        self.output = False  # reading what a command at a prompt printed
+        self.dockerfile = False  # the pending commands are lines of a Dockerfile
         self.heading_text: dict[int, str] = {}
 
     # --- sections -----------------------------------------------------------------------
@@ -376,12 +381,20 @@ class _Parser:
         if not self.pending:
             return
         group, self.pending = self.pending, []
+        self.dockerfile = False
+        self.direct, self.pending_direct = self.pending_direct, False
+        try:
+            self._emit_commands(group)
+        finally:
+            self.direct = False
+
+    def _emit_commands(self, group: list[tuple[str, int]]) -> None:
         intro = self.intro
         self.intro = None
         lead = self._lead_in()
         head = _intro_head(intro[0]) if intro else ""
         for raw, no in group:
-            cmd, comment = _strip_comment(raw)
+            cmd, comment = _strip_comment(_SESSION_PROMPT.sub("", raw, count=1))
             cmd = _clean_command(cmd)
             if not cmd:
                 continue
@@ -390,6 +403,8 @@ class _Parser:
                 description, text, start = intro[0], f"{intro[0]}\n{raw.strip()}", intro[1]
             elif intro:
                 context = intro[0]
+                if not comment and _names_group(intro[0], len(group)):
+                    description = intro[0]  # `Restore it into a new database:` over two
                 if head:  # told once, with the first command
                     text, start, head = f"{head}\n{text}", intro[1], ""
             kind = "code" if _DOCKERFILE_LINE.match(cmd) else "command"
@@ -408,6 +423,8 @@ class _Parser:
 
     def _command(self, raw: str, no: int) -> None:
         self._flush_paragraph()
+        if not self.pending:
+            self.pending_direct = self.fresh
         self.pending.append((raw, no))
 
     def _prose(self, text: str, no: int) -> None:
@@ -510,6 +527,8 @@ class _Parser:
             if not description and intro and len(runnable) == 1:
                 description, context, start = intro[0], "", intro[1]
                 text = f"{intro[0]}\n{t.strip()}"
+            elif not description and intro and _names_group(intro[0], len(runnable)):
+                description = intro[0]
             cmd = _clean_command(cmd)
             if not cmd:
                 continue
@@ -598,6 +617,7 @@ class _Parser:
                 continue
             if not stripped:
                 self._flush_paragraph()
+                self.output = False
                 i += 1
                 continue
             heading = _HEADING.match(line)
@@ -679,7 +699,11 @@ class _Parser:
                 self.out[k] = replace(p, description=_heading_words(self.heading_text[h]))
 
     def _line(self, line: str, no: int) -> None:
-        self.under_heading = False
+        self.fresh, self.under_heading = self.under_heading, False
+        if self.output and not _SESSION_PROMPT.match(line) and not _CJK.search(line) \
+                or _BARE_PROMPT.match(line):
+            return  # what the command at the prompt printed (`COPY 1532`), or a bare prompt
+        self.output = False
         item = _LIST.match(line)
         indent = len(line) - len(line.lstrip())
         self._close_parents(indent, item is not None)
@@ -705,9 +729,17 @@ class _Parser:
         if code:
             self._command(code.group(1), no)
             return
-        if looks_like_command(text) or _PROMPT.match(text) and runnable(text) \
-                or _DOCKERFILE_LINE.match(text):
+        prompt = _SESSION_PROMPT.match(text)
+        if prompt and runnable(text[prompt.end():]):  # `$ createdb db`, `appdb=# select 1;`
             self._command(text, no)
+            self.output = True
+            return
+        if looks_like_command(text):
+            self._command(text, no)
+            return
+        if _DOCKERFILE_LINE.match(text) and (text.startswith("FROM") or self.dockerfile):
+            self._command(text, no)
+            self.dockerfile = True  # the instructions after a FROM line
             return
         if self.table_family or parse_flag_line(line, None) and line.lstrip().startswith("-") \
                 and not item:
@@ -872,6 +904,8 @@ def _block_items(body: list[tuple[str, int]], shell: bool, lang: str) -> list[_I
     no passage keeps (a command passage ends on its command's line)."""
     lines = [(t, n, e) for t, n, e in _join_continuations(body) if t.strip()]
     session = any(_SESSION_PROMPT.match(t) for t, _, _ in lines)
+    dockerfile = lang in ("dockerfile", "docker") or any(
+        t.lstrip().startswith("FROM ") for t, _, _ in lines)
     items: list[_Item] = []
     for t, n, e in lines:
         prompt = _SESSION_PROMPT.match(t) if session else None
@@ -888,7 +922,7 @@ def _block_items(body: list[tuple[str, int]], shell: bool, lang: str) -> list[_I
         elif looks_like_command(t) or shell and not session and not _CJK.search(
                 _strip_comment(t)[0]):
             items.append((t, t, n, e, "command"))
-        elif _DOCKERFILE_LINE.match(t):
+        elif dockerfile and _DOCKERFILE_LINE.match(t):
             items.append((t, t, n, e, "code"))
         else:
             return None
@@ -928,6 +962,12 @@ def _intro_head(intro: str) -> str:
     the commands. A group of commands shows them with its first command."""
     ends = [m.end() for m in _CLAUSE_END.finditer(_masked(intro))]
     return intro[:ends[-1]].strip() if ends and ends[-1] < len(intro) else ""
+
+
+def _names_group(intro: str, commands: int) -> bool:
+    """Does a short introducing line (one phrase) say what each of a few commands does?"""
+    return commands <= _HEADING_COMMANDS and len(intro) <= 60 and not _PHRASE_END.search(
+        _masked(intro))
 
 
 def _masked(text: str) -> str:

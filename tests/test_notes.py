@@ -19,7 +19,8 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
         ("command", 3, 3, "docker ps -l", "查看最后一个容器的信息", "容器常用命令"),
         ("command", 4, 4, "docker rmi ID", "删除镜像", "容器常用命令"),
         ("command", 5, 5, "docker pull alpine", "获取镜像", "容器常用命令"),
-        ("command", 6, 6, "docker ps -a", "", "容器常用命令"),
+        # right under its heading, with no words of its own: the heading says what it is
+        ("command", 6, 6, "docker ps -a", "容器常用命令", "容器常用命令"),
         # a `#` inside quotes is part of the URL, not a comment
         ("command", 7, 7, 'curl -s "http://example.com/#top"', "抓取页面", "容器常用命令"),
     ],
@@ -28,12 +29,13 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
          "将容器挂载到宿主的指定目录上", "数据卷"),
         ("command", 7, 10, "docker cp mycontainer:/opt/test/file.txt .", "从容器拷贝文件到宿主机",
          "数据卷"),
-        ("command", 13, 13, "docker network ls", "", "数据卷"),
-        ("command", 14, 14, "docker network inspect my-bridge", "", "数据卷"),
+        # a short introducing phrase over a few commands says what each does
+        ("command", 13, 13, "docker network ls", "网络相关命令如下", "数据卷"),
+        ("command", 14, 14, "docker network inspect my-bridge", "网络相关命令如下", "数据卷"),
     ],
     "fenced-blocks.md": [
-        ("command", 5, 5, "sudo systemctl start docker", "", "代码块"),
-        ("command", 6, 6, "sudo systemctl enable docker", "", "代码块"),
+        ("command", 5, 5, "sudo systemctl start docker", "启动服务", "代码块"),
+        ("command", 6, 6, "sudo systemctl enable docker", "启动服务", "代码块"),
         ("command", 10, 10, "docker images", "", "代码块"),
         ("code", 13, 16, None, "一个打印当前目录的 Python 脚本", "代码块"),
         ("command", 20, 20, "docker volume ls", "", "代码块"),
@@ -47,8 +49,8 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
     ],
     "unclosed-fence.md": [
         ("prose", 3, 3, None, "", "没有闭合的代码块"),
-        ("command", 8, 8, "docker image prune -a", "没有闭合的代码块", "没有闭合的代码块"),
-        ("command", 9, 9, "docker container prune", "没有闭合的代码块", "没有闭合的代码块"),
+        ("command", 8, 8, "docker image prune -a", "清理无用的镜像和容器", "没有闭合的代码块"),
+        ("command", 9, 9, "docker container prune", "清理无用的镜像和容器", "没有闭合的代码块"),
     ],
     "front-matter.md": [
         ("command", 8, 9, "docker run -d -p 8080:80 nginx", "用 docker 跑一个 nginx", "nginx 笔记"),
