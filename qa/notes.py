@@ -77,6 +77,15 @@ _DEF_FLAG = re.compile(
     rf"^(?:\*\*|__|`)(?P<names>{_FLAG_NAME}(?:\s*[,/，]\s*{_FLAG_NAME})*)"
     r"(?:[= ](?P<value>[^\s*`:：]+))?(?:(?:\*\*|__|`)\s*[:：]|[:：]\s*(?:\*\*|__|`))"
     r"\s*(?P<desc>\S.*)$")
+# `- `-a` archive mode: …`, `` `-n`, `--dry-run` show what would happen ``: a list item led by
+# flags in code, then what they do (the words may follow without a colon)
+_CODE_FLAG_ITEM = re.compile(
+    rf"^`(?P<names>{_FLAG_NAME})(?:[= ](?P<value>[^`\s]+))?`"
+    rf"(?:\s*[,/]\s*`(?P<more>{_FLAG_NAME})(?:[= ][^`\s]+)?`)?\s*(?:[:：]\s*)?(?P<desc>[^\s`].*)$")
+# `\l   list databases`, `:vsp file   open file in a vertical split`: keys, two spaces, words
+_TWO_COLUMN = re.compile(
+    r"^\s*(?P<key>[^\s\u3400-\u9fff]+(?: [^\s\u3400-\u9fff]+){0,2})(?: {2,}|\t+)(?P<desc>\S.*)$")
+_MAKE_LANGS = ("make", "makefile", "mk")
 _CLAUSE_END = re.compile(r"[。！？!?；;]")
 _PHRASE_END = re.compile(r"[。！？!?；;，,]")
 _WARNING = re.compile(r"不要|别|不能|禁止|千万|切勿|\b(?:[Dd]on't|[Dd]o not|[Nn]ever|[Aa]void)\b")
@@ -114,7 +123,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 16  # bump when the passages made of the same notes change
+PARSER_VERSION = 17  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -478,7 +487,7 @@ class _Parser:
                            intro[0] if intro else "", family or "")
             self._flag_table(body, family)
             return
-        if self._line_wise(body, lang):
+        if self._line_wise(body, lang) or self._keys(body):
             return
         self._flush_commands()
         if not body:
@@ -489,6 +498,9 @@ class _Parser:
         start = intro[1] if intro else body[0][1]
         shown = f"{intro[0]}\n{text}" if intro else text
         first = next((t for t, _ in body if looks_like_command(t)), None)
+        if lang.lower() in _MAKE_LANGS or any(t.startswith("\t") for t, _ in body) and any(
+                re.match(r"[\w.%/$()-]+\s*:(?!=)", t) for t, _ in body):
+            first = None  # a Makefile: its recipe lines run inside make, not at a prompt
         self._emit("code", shown, start, body[-1][1],
                    _clean_command(_strip_comment(first)[0]) if first else None,
                    intro[0] if intro else "")
@@ -543,6 +555,19 @@ class _Parser:
             described = ""
         return True
 
+    def _keys(self, body: list[tuple[str, int]]) -> bool:
+        """Lines of keys, then two spaces and what each does (`\\dt   list tables`, `:vsp file
+        open file in a vertical split`): a command passage a line. False when the lines
+        (two at least) are not all such."""
+        rows = [(_two_columns(t), t, no) for t, no in body if t.strip()]
+        if len(rows) < 2 or not all(r for r, _, _ in rows):
+            return False
+        self._flush_commands()
+        intro, self.intro = self.intro, None
+        for (key, desc), t, no in rows:  # type: ignore[misc]
+            self._emit("command", t, no, no, key, desc, intro[0] if intro else "")
+        return True
+
     def _flag_table(self, body: list[tuple[str, int]], family: str | None) -> None:
         current: tuple[FlagEntry, list[str], int, int, int] | None = None
 
@@ -573,6 +598,7 @@ class _Parser:
         """A Markdown table: flag rows become flag entries, command rows commands, others prose."""
         self._break()
         cells = [(_table_cells(t), n) for t, n in rows if not _TABLE_RULE.match(t)]
+        raw = {n: t.strip().strip("|").strip() for t, n in rows}  # the first cell's marks
         if not cells:
             return
         header = cells[0][0] if len(rows) > 1 and _TABLE_RULE.match(rows[1][0]) else None
@@ -589,7 +615,8 @@ class _Parser:
                 long = next((n for n in names if n.startswith("--")), None)
                 entry = FlagEntry(short, long, None, rest, family)
                 self._emit("flag", " | ".join(row), no, no, None, rest, family or "", (entry,))
-            elif looks_like_command(first):
+            elif looks_like_command(first) or raw[no].startswith("`") and first:
+                # `| `:q!` | quit without saving |`: what a key or command in code does
                 cmd, comment = _strip_comment(first)
                 self._emit("command", " | ".join(row), no, no, _clean_command(cmd), rest or comment)
             else:
@@ -647,6 +674,15 @@ class _Parser:
                     self._code_block(body, "")
                     i = j
                     continue
+            if not self.paragraph and _two_columns(line) and i + 1 < n \
+                    and _two_columns(lines[i + 1]) and not _LIST.match(line):
+                j = i
+                while j < n and _two_columns(lines[j]) and not _LIST.match(lines[j]):
+                    j += 1
+                self._break()
+                self._keys([(lines[k], k + 1) for k in range(i, j)])
+                i = j
+                continue
             if _TABLE_ROW.match(line):
                 j = i
                 while j < n and _TABLE_ROW.match(lines[j]):
@@ -750,7 +786,7 @@ class _Parser:
                 self._emit("flag", text, no, no, None, entry.description,
                            self.last_family or "", (entry,))
                 return
-        if self._definition(text, no):
+        if self._definition(text, no, item is not None):
             return
         m = _DESC_THEN_CMD.match(text)
         cmd_part = m.group("cmd") if m else ""
@@ -807,13 +843,15 @@ class _Parser:
                            tuple(self._prose_flags(description)))
         return True
 
-    def _definition(self, text: str, no: int) -> bool:
-        """`**--user**: 装到用户目录`, `- **-y**: 自动回答 yes`: a flag entry."""
-        m = _DEF_FLAG.match(text)
-        if not m:
+    def _definition(self, text: str, no: int, item: bool) -> bool:
+        """`**--user**: 装到用户目录`, `- **-y**: 自动回答 yes`, `` - `-z` compress data ``:
+        a flag entry (not `` `-t` TCP，`-l` 只看监听 ``: flags listed in a sentence)."""
+        m = _DEF_FLAG.match(text) or item and _CODE_FLAG_ITEM.match(text)
+        if not m or m.re is _CODE_FLAG_ITEM and len(_CODE_FLAG_LIST.findall(text)) > 1:
             return False
         self._break()
-        names = re.findall(_FLAG_NAME, m.group("names"))
+        more = m.groupdict().get("more")
+        names = re.findall(_FLAG_NAME, m.group("names")) + ([more] if more else [])
         short = next((n for n in names if not n.startswith("--")), None)
         long = next((n for n in names if n.startswith("--")), None)
         family = family_in_text(self.intro[0]) if self.intro else None
@@ -968,6 +1006,18 @@ def _names_group(intro: str, commands: int) -> bool:
     """Does a short introducing line (one phrase) say what each of a few commands does?"""
     return commands <= _HEADING_COMMANDS and len(intro) <= 60 and not _PHRASE_END.search(
         _masked(intro))
+
+
+def _two_columns(line: str) -> tuple[str, str] | None:
+    """`\\d users    describe table users` -> (`\\d users`, `describe table users`); None
+    for other lines, flag lines and columns of output (`nginx-7c5   1/1   Running`)."""
+    m = _TWO_COLUMN.match(line)
+    if not m or m.group("key").startswith(("-", "|", ">", "*", "#")):
+        return None
+    desc = m.group("desc").strip()
+    if re.search(r"\S(?: {2,}|\t)\S", desc) or not re.search(r"[A-Za-z\u3400-\u9fff]{2}", desc):
+        return None
+    return m.group("key"), desc
 
 
 def _masked(text: str) -> str:
