@@ -60,6 +60,7 @@ _FLAG_VALUE = rf"(?:[^\s,]|,(?!\s*{_FLAG_NAME}))"
 _FLAG_LINE = re.compile(
     rf"^(?P<indent>\s*)(?P<names>{_FLAG_NAME}"
     rf"(?:[= ](?P<val1>\"[^\"]*\"|\[[^\]]*\]|<[^>]*>|{_FLAG_VALUE}+?))?"
+    r"(?: [a-z<\[][\w<>\[\].-]*)?"  # a second placeholder: `--arg name value`
     rf"(?:,\s*{_FLAG_NAME}(?:=(?P<val2>\"[^\"]*\"|\[[^\]]*\]|{_FLAG_VALUE}+))?)*)"
     r"(?:\s{2,}|\t+|\s+(?=[\u3400-\u9fff]))(?P<desc>\S(?:.*\S)?)\s*$")
 _COMMENT = re.compile(r"(?:^|\s+|(?<=[\w)\]\"'])(?=#\s*[^\s!/]))#(?![!{])\s*(?P<c>.*)$")
@@ -123,7 +124,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 17  # bump when the passages made of the same notes change
+PARSER_VERSION = 18  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -779,12 +780,12 @@ class _Parser:
             return
         if self.table_family or parse_flag_line(line, None) and line.lstrip().startswith("-") \
                 and not item:
-            entry = parse_flag_line(line, self.last_family)
+            family = self.table_family or self._flag_family()
+            entry = parse_flag_line(line, family)
             if entry:
                 self._flush_commands()
                 self._flush_paragraph()
-                self._emit("flag", text, no, no, None, entry.description,
-                           self.last_family or "", (entry,))
+                self._emit("flag", text, no, no, None, entry.description, family or "", (entry,))
                 return
         if self._definition(text, no, item is not None):
             return
@@ -854,13 +855,18 @@ class _Parser:
         names = re.findall(_FLAG_NAME, m.group("names")) + ([more] if more else [])
         short = next((n for n in names if not n.startswith("--")), None)
         long = next((n for n in names if n.startswith("--")), None)
-        family = family_in_text(self.intro[0]) if self.intro else None
-        for _, heading in reversed(self.headings):  # the nearest heading naming a program
-            family = family or family_in_text(heading)
-        family = family or self.last_family
+        family = self._flag_family()
         entry = FlagEntry(short, long, m.group("value"), m.group("desc").strip(), family)
         self._emit("flag", text, no, no, None, entry.description, family or "", (entry,))
         return True
+
+    def _flag_family(self) -> str | None:
+        """The command a flag listed in the text belongs to: the one its intro names, else the
+        nearest heading naming a program, else the command the notes were talking about."""
+        family = family_in_text(self.intro[0]) if self.intro else None
+        for _, heading in reversed(self.headings):
+            family = family or family_in_text(heading)
+        return family or self.last_family
 
     def _take_intro(self) -> str:
         """The introducing line, as the context of the command that takes it."""
