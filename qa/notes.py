@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -88,6 +88,9 @@ _TWO_COLUMN = re.compile(
     r"^\s*(?P<key>[^\s\u3400-\u9fff]+(?: [^\s\u3400-\u9fff]+){0,2})(?: {2,}|\t+)(?P<desc>\S.*)$")
 _MAKE_LANGS = ("make", "makefile", "mk")
 _CLAUSE_END = re.compile(r"[。！？!?；;]")
+_SENTENCE_STOP = re.compile(r"[。！？!?；;]|\.(?=\s)")
+# words that only lead to a command: `…, so `cmd``, `then run `cmd``
+_LEAD_WORDS = frozenset("so then run use is are try with via and or like e.g. i.e.".split())
 _PHRASE_END = re.compile(r"[。！？!?；;，,]")
 _WARNING = re.compile(r"不要|别|不能|禁止|千万|切勿|\b(?:[Dd]on't|[Dd]o not|[Nn]ever|[Aa]void)\b")
 _HTML_TAGS = re.compile(r"^\s*(?:</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>\s*)+$")
@@ -124,7 +127,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 18  # bump when the passages made of the same notes change
+PARSER_VERSION = 19  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -337,14 +340,18 @@ class _Parser:
 
     def _flush_paragraph(self) -> None:
         inline, self.inline = self.inline, []
+        told: dict[int, list[str]] = {}  # the sentences command passages show, by line
         for code, sentence, phrase, no in inline:
             cmd = _clean_command(_strip_comment(code)[0])
             description = _unmark(phrase)
             self._emit("command", sentence, no, no, cmd, description,
                        flags=tuple(self._prose_flags(description)))
-        if not self.paragraph:
+            told.setdefault(no, []).append(sentence)
+        lines = [(_untold(t, told.get(no, ())), no) for t, no in self.paragraph]
+        lines = [(t, no) for t, no in lines if t]  # prose for what no command passage says
+        self.paragraph = []
+        if not lines:
             return
-        lines, self.paragraph = self.paragraph, []
         start = lines[0][1]
         chunk: list[str] = []
         chunk_start = start
@@ -808,11 +815,17 @@ class _Parser:
         if spans:  # commands a sentence mentions: answers of their own, the sentence says why
             self._flush_commands()
             seen = {code for code, *_, n in self.inline if n == no}
+            english = not _CJK.search(text)
             for m in spans:
                 if m.group(1) not in seen and not _forbidden(text, m.start()):
                     seen.add(m.group(1))
-                    self.inline.append((m.group(1), _clause(text, m.start()),
-                                        _clause(text, m.start(), _PHRASE_END), no))
+                    if english:  # the sentence, and what it says besides the command
+                        sentence = _clause(text, m.start(), _SENTENCE_STOP)
+                        phrase = _without_commands(sentence)
+                    else:
+                        sentence = _clause(text, m.start())
+                        phrase = _clause(text, m.start(), _PHRASE_END)
+                    self.inline.append((m.group(1), sentence, phrase, no))
         self._prose(text, no)
 
     def _item(self, text: str, no: int) -> bool:
@@ -1036,8 +1049,15 @@ def _command_spans(text: str) -> list[re.Match[str]]:
     """The inline code spans of a line that are commands of two words or more."""
     if len(text) > _MAX_SPAN_LINE or "`" not in text:
         return []
-    return [m for m in _CODE_SPAN.finditer(text)
-            if len(m.group(1).split()) >= 2 and looks_like_command(m.group(1))]
+    return [m for m in _CODE_SPAN.finditer(text) if _names_command(m.group(1))]
+
+
+def _names_command(code: str) -> bool:
+    """Is code in a sentence a command? Two words at least; a program named like an English
+    word (`file 'part1.mp4'`, a line of a list file) needs a flag or a third word."""
+    words = code.split()
+    return len(words) >= 2 and looks_like_command(code) and (
+        words[0] not in _WORDLIKE or len(words) >= 3 or words[1].startswith("-"))
 
 
 def _clause(text: str, at: int, ends: re.Pattern[str] = _CLAUSE_END) -> str:
@@ -1049,6 +1069,32 @@ def _clause(text: str, at: int, ends: re.Pattern[str] = _CLAUSE_END) -> str:
     clause = text[start:end_m.end() if end_m else len(text)].strip().rstrip("，,；;")
     words = _CODE_SPAN.sub("", clause).strip(" ，,、：:。；;")
     return clause if len(words) >= 4 else text
+
+
+def _without_commands(sentence: str) -> str:
+    """What an English sentence says about the commands in it: `To cut a clip, copy the
+    streams: `ffmpeg -ss …`.` -> `To cut a clip, copy the streams`."""
+    words = _CODE_SPAN.sub(lambda m: " " if _names_command(m.group(1)) else m.group(0), sentence)
+    words = re.sub(r"\(\s*\)", " ", " ".join(words.split()))
+    while True:
+        trimmed = words.rstrip(" ,:;.!?—-")
+        last = trimmed.rsplit(" ", 1)
+        if len(last) == 2 and last[1].lower() in _LEAD_WORDS:
+            trimmed = last[0]
+        if trimmed == words:
+            return words
+        words = trimmed
+
+
+def _untold(text: str, sentences: Iterable[str]) -> str:
+    """A paragraph line without the sentences command passages show; empty when what is left
+    has no words."""
+    if not sentences:
+        return text
+    for sentence in sentences:
+        text = text.replace(sentence, " ", 1)
+    text = " ".join(text.split())
+    return text if len(re.sub(r"[\W_]", "", _CODE_SPAN.sub("", text))) >= 4 else ""
 
 
 def _forbidden(text: str, at: int) -> bool:

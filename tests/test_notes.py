@@ -156,7 +156,7 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
         ("command", 3, 5, "sudo nginx -s reload", "不中断连接重新加载配置", "nginx"),
         ("command", 7, 7, "sudo systemctl reload nginx",
          "或者 sudo systemctl reload nginx，效果一样。", "nginx"),
-        ("prose", 7, 7, None, "", "nginx"),
+        # no prose copy of a sentence a command passage shows; the warning stays prose
         ("command", 9, 9, "nvm use", "进去以后直接 nvm use 就行。", "nginx"),
         ("prose", 9, 9, None, "", "nginx"),
     ],
