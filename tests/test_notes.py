@@ -160,6 +160,32 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
         ("command", 9, 9, "nvm use", "进去以后直接 nvm use 就行。", "nginx"),
         ("prose", 9, 9, None, "", "nginx"),
     ],
+    # English notes: labels before code, programs qa does not know, prompts and their output,
+    # crontab lines, key tables and two-column lines, flags listed in code, a Makefile
+    "english-shapes.md": [
+        ("command", 3, 3, "go vet ./...", "static checks", "Dev tools"),
+        ("command", 4, 4, "CGO_ENABLED=0 go build .", "fully static binary, no cgo", "Dev tools"),
+        ("command", 5, 5, "open .", "Open the current folder in Finder", "Dev tools"),
+        ("command", 9, 9, "createdb appdb_copy", "Restore it into a new database", "Dev tools"),
+        ("command", 10, 10, "pg_restore -d appdb_copy appdb.dump",
+         "Restore it into a new database", "Dev tools"),  # `COPY 1532` is its output
+        ("command", 13, 15, "select pg_terminate_backend(48211);", "Kill one of them by pid",
+         "Dev tools"),
+        ("command", 17, 19, "30 2 * * * rsync -a --delete ~/ /Volumes/Backup/home/",
+         "Nightly at 02:30 from crontab", "Dev tools"),
+        ("command", 21, 21, "ffmpeg -ss 00:01:30 -i talk.mp4 -c copy clip.mp4",
+         "To cut out a clip without re-encoding, copy the streams", "Dev tools"),
+        ("prose", 21, 21, None, "", "Dev tools"),  # the sentence that names no command
+        ("command", 27, 27, ":q!", "quit without saving", "Dev tools > Keys"),
+        ("command", 29, 29, ":vsp file", "open file in a vertical split", "Dev tools > Keys"),
+        ("command", 30, 30, "Ctrl-w w", "jump to the next split", "Dev tools > Keys"),
+        ("command", 33, 33, "\\dt", "list tables in the current schema", "Dev tools > Keys"),
+        ("command", 34, 34, "\\x", "toggle expanded output", "Dev tools > Keys"),
+        ("flag", 39, 39, None, "archive mode: recursive, keeps permissions",
+         "Dev tools > Flags reminder"),
+        ("flag", 40, 40, None, "show what would happen", "Dev tools > Flags reminder"),
+        ("code", 43, 44, None, "Flags reminder", "Dev tools > Flags reminder"),
+    ],
     "mixed-prose.md": [
         ("prose", 3, 3, None, "", "Docker 与 namespace"),
         ("prose", 5, 5, None, "", "Docker 与 namespace"),
@@ -278,6 +304,17 @@ def test_command_a_sentence_warns_against_is_no_answer() -> None:
     assert "chmod -R 777" not in commands
     nvm = _at(fixture_passages("inline-commands.md"), "command", 9)
     assert nvm.text.startswith("项目根目录放一个")  # the whole sentence is shown
+
+
+def test_english_prose_is_no_command_and_output_is_no_passage() -> None:
+    passages = fixture_passages("english-shapes.md")
+    texts = "\n".join(p.text for p in passages)
+    assert "COPY 1532" not in texts
+    assert not any(p.command and "`" in p.command for p in passages)
+    prose = _at(passages, "prose", 21)
+    assert prose.text == "Putting `-ss` before `-i` makes the seek fast."
+    flags = {f.long or f.short: f for p in passages for f in p.flags if p.kind == "flag"}
+    assert (flags["--dry-run"].short, flags["--dry-run"].command) == ("-n", "rsync")
 
 
 def test_html_is_no_passage_and_a_summary_is_context() -> None:
