@@ -127,7 +127,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 19  # bump when the passages made of the same notes change
+PARSER_VERSION = 20  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -1053,11 +1053,11 @@ def _command_spans(text: str) -> list[re.Match[str]]:
 
 
 def _names_command(code: str) -> bool:
-    """Is code in a sentence a command? Two words at least; a program named like an English
-    word (`file 'part1.mp4'`, a line of a list file) needs a flag or a third word."""
+    """Is code in a sentence a command? Two words at least; an English word qa does not know
+    as a program (`file 'part1.mp4'`, a line of a list file) needs a flag or a third word."""
     words = code.split()
     return len(words) >= 2 and looks_like_command(code) and (
-        words[0] not in _WORDLIKE or len(words) >= 3 or words[1].startswith("-"))
+        words[0] in PROGRAMS or len(words) >= 3 or words[1].startswith("-"))
 
 
 def _clause(text: str, at: int, ends: re.Pattern[str] = _CLAUSE_END) -> str:
