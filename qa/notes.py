@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -25,13 +25,15 @@ sqlite3 virtualenv conda jupyter pytest ruff mypy black flake8 vagrant terraform
 ansible-playbook aws gcloud az lsof strace ldd stat whereis
 nvm pm2 certbot tcpdump mtr traceroute iperf3 ufw firewall-cmd supervisorctl logrotate apt-mark
 apt-file sha256sum md5sum nmap jq dmesg sysctl modprobe pyenv pipx poetry mysqladmin pg_restore
-redis-server mongosh systemd-run htpasswd
+redis-server mongosh systemd-run htpasswd gofmt magick convert mogrify identify ffmpeg ffprobe
+createdb dropdb createuser pg_dumpall pbcopy pbpaste defaults caffeinate xattr diskutil launchctl
+npm kubectx k9s eksctl docker-buildx gh rustup
 """.split())
 # Program names that are also everyday English words: a line starting with one is a command
 # only when it does not read like a sentence.
 _WORDLIKE = frozenset("""make time date file type which at more less open code watch history
 source env id top free cut sort find kill touch cat head tail echo export alias mount host
-service go node screen locate test go""".split())
+service go node screen locate test convert identify defaults""".split())
 
 # Regexes here run on lines of any length: none may backtrack over a run of characters more than
 # once (no lazy group followed by optional whitespace, no two quantifiers able to share a run).
@@ -43,6 +45,14 @@ _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _TABLE_RULE = re.compile(r"^\s*(?:\|\s*)?:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*(?:\|\s*)?$")
 _INLINE_CODE_LINE = re.compile(r"^\s*`([^`]+)`\s*(?:[。.]\s*)?$")
 _PROMPT = re.compile(r"^\s*[$#]\s+(?=\S)")
+# What may stand before a program: a prompt, a crontab schedule, `NAME=value` assignments.
+_CRON = (r"(?:@(?:reboot|yearly|annually|monthly|weekly|daily|hourly)\s+"
+         r"|(?:[\d*][\d*/,-]*\s+){4}[\d*][\d*/,-]*\s+)")
+_RUN_PREFIX = re.compile(rf"^(?:[$#]\s+)?{_CRON}?(?:[A-Z_][A-Z0-9_]*=\S*\s+)*")
+_CRON_LINE = re.compile(rf"^\s*{_CRON}[^\s\u3400-\u9fff]")  # `30 2 * * * /usr/bin/backup.sh`
+# `createdb appdb_copy`, `open .`: a program-shaped word, then its arguments
+_PROGRAM_ARGS = re.compile(r"^[a-z][\w.+-]*(?:\s+[^\s\u3400-\u9fff]\S*)+$")
+_LABEL = re.compile(r"^[^`:：\"'=]*\w[:：]\s")  # `static checks: …`: words, then what they name
 _FLAG_NAME = r"-{1,2}[A-Za-z0-9][A-Za-z0-9_-]*"
 # A default value never swallows `, -x` (the next flag name): that ambiguity was exponential.
 _FLAG_VALUE = rf"(?:[^\s,]|,(?!\s*{_FLAG_NAME}))"
@@ -50,11 +60,12 @@ _FLAG_VALUE = rf"(?:[^\s,]|,(?!\s*{_FLAG_NAME}))"
 _FLAG_LINE = re.compile(
     rf"^(?P<indent>\s*)(?P<names>{_FLAG_NAME}"
     rf"(?:[= ](?P<val1>\"[^\"]*\"|\[[^\]]*\]|<[^>]*>|{_FLAG_VALUE}+?))?"
+    r"(?: [a-z<\[][\w<>\[\].-]*)?"  # a second placeholder: `--arg name value`
     rf"(?:,\s*{_FLAG_NAME}(?:=(?P<val2>\"[^\"]*\"|\[[^\]]*\]|{_FLAG_VALUE}+))?)*)"
     r"(?:\s{2,}|\t+|\s+(?=[\u3400-\u9fff]))(?P<desc>\S(?:.*\S)?)\s*$")
 _COMMENT = re.compile(r"(?:^|\s+|(?<=[\w)\]\"'])(?=#\s*[^\s!/]))#(?![!{])\s*(?P<c>.*)$")
 _INTRO_END = re.compile(r"[：:]\s*$")
-_DESC_THEN_CMD = re.compile(r"^(?P<desc>[^`：:]{0,59}?[^`：:\s])\s*[：:]\s*(?P<cmd>\S.*)$")
+_DESC_THEN_CMD = re.compile(r"^(?P<desc>[^`：:]{0,119}?[^`：:\s])\s*[：:]\s*(?P<cmd>\S.*)$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
 _ONE_SPAN = re.compile(r"^`([^`]+)`\s*[。.；;]?$")
@@ -67,7 +78,19 @@ _DEF_FLAG = re.compile(
     rf"^(?:\*\*|__|`)(?P<names>{_FLAG_NAME}(?:\s*[,/，]\s*{_FLAG_NAME})*)"
     r"(?:[= ](?P<value>[^\s*`:：]+))?(?:(?:\*\*|__|`)\s*[:：]|[:：]\s*(?:\*\*|__|`))"
     r"\s*(?P<desc>\S.*)$")
+# `- `-a` archive mode: …`, `` `-n`, `--dry-run` show what would happen ``: a list item led by
+# flags in code, then what they do (the words may follow without a colon)
+_CODE_FLAG_ITEM = re.compile(
+    rf"^`(?P<names>{_FLAG_NAME})(?:[= ](?P<value>[^`\s]+))?`"
+    rf"(?:\s*[,/]\s*`(?P<more>{_FLAG_NAME})(?:[= ][^`\s]+)?`)?\s*(?:[:：]\s*)?(?P<desc>[^\s`].*)$")
+# `\l   list databases`, `:vsp file   open file in a vertical split`: keys, two spaces, words
+_TWO_COLUMN = re.compile(
+    r"^\s*(?P<key>[^\s\u3400-\u9fff]+(?: [^\s\u3400-\u9fff]+){0,2})(?: {2,}|\t+)(?P<desc>\S.*)$")
+_MAKE_LANGS = ("make", "makefile", "mk")
 _CLAUSE_END = re.compile(r"[。！？!?；;]")
+_SENTENCE_STOP = re.compile(r"[。！？!?；;]|\.(?=\s)")
+# words that only lead to a command: `…, so `cmd``, `then run `cmd``
+_LEAD_WORDS = frozenset("so then run use is are try with via and or like e.g. i.e.".split())
 _PHRASE_END = re.compile(r"[。！？!?；;，,]")
 _WARNING = re.compile(r"不要|别|不能|禁止|千万|切勿|\b(?:[Dd]on't|[Dd]o not|[Nn]ever|[Aa]void)\b")
 _HTML_TAGS = re.compile(r"^\s*(?:</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>\s*)+$")
@@ -92,6 +115,7 @@ _SQL_LANGS = ("sql", "mysql", "psql", "postgresql", "pgsql", "sqlite", "plsql", 
 # A prompt that starts a command in a session: `$ `, `mysql> `, `127.0.0.1:6379> `, `db=# `.
 _SESSION_PROMPT = re.compile(
     r"^\s*(?:\$|(?:[A-Za-z][\w-]*|[\w.-]+:\d+)(?:\[[\w()]*\])?(?:=?>|=#))\s+(?=\S)")
+_BARE_PROMPT = re.compile(r"^\s*[A-Za-z][\w-]*(?:=?>|=#)\s*$")  # `appdb=>` with nothing after
 _CONTINUED_PROMPT = re.compile(r"^\s*(?:->|\.\.\.>|[\w-]*-[>#])\s")  # `    -> ` (mysql)
 _DOCKERFILE_LINE = re.compile(
     r"^\s*(?:FROM|RUN|CMD|ENTRYPOINT|COPY|ADD|WORKDIR|EXPOSE|ENV|LABEL|ARG|VOLUME|USER|"
@@ -103,7 +127,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 14  # bump when the passages made of the same notes change
+PARSER_VERSION = 20  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -161,7 +185,7 @@ def _gb18030(data: bytes) -> str:
 
 def command_family(command: str) -> str | None:
     """`docker run -d nginx` -> `docker run`; `docker network create x` -> the three words."""
-    words = re.findall(r"[^\s|;&]+", command)
+    words = re.findall(r"[^\s|;&]+", _command_start(command))
     while words and words[0] in ("sudo", "$"):
         words.pop(0)
     if not words or words[0] not in PROGRAMS and not re.fullmatch(r"[a-z][\w.-]*", words[0]):
@@ -179,23 +203,40 @@ def command_family(command: str) -> str | None:
 
 def looks_like_command(line: str) -> bool:
     """Does this line start with something runnable (a known program, or a word then flags)?"""
-    s = _PROMPT.sub("", line.strip())
+    s = _command_start(line)
     words = s.split()
-    if not words:
-        return False
+    if not words or _CODE_SPAN.search(s) or _LABEL.match(s):
+        return False  # `upgrade all (minor/patch): `go get -u``: words about code in code
+    if _CRON_LINE.match(line):
+        return not _CJK.search(_strip_comment(s)[0])
     first, second = words[0], words[1] if len(words) > 1 else ""
     if _CJK.search(second) and not second.startswith(("{{", "<", "$", "-", "/", ".")):
         return False  # `docker 是一个...`, `docker run的相关参数`
-    if second in ("/", "、", "or", "和", "或"):
+    if second in ("/", "、", "or", "and", "和", "或"):
         return False  # `ufw / firewalld`: two tools named
     if first in _WORDLIKE:
-        # `make sure the port is free.` is prose; `make install` is not
+        # `make sure the port is free.` is prose; `make install`, `go vet ./...` are not
         code = _strip_comment(s)[0].split()
-        return 2 <= len(code) <= 12 and not re.search(r"[.!?]$|,\s", s)
+        return 2 <= len(code) <= 12 and not re.search(r"(?<=[A-Za-z)])[.!?]$|,\s", s)
     if first in PROGRAMS:
         return True
     return bool(re.fullmatch(r"[a-z][a-z0-9_.-]*", first)) and bool(
         re.search(r"\s--?[A-Za-z]", s)) and not _CJK.search(_strip_comment(s)[0])
+
+
+def _command_start(line: str) -> str:
+    """The line from its program on: without a `$ ` prompt, a crontab schedule
+    (`30 2 * * * `) or environment assignments (`CGO_ENABLED=0 `)."""
+    return _RUN_PREFIX.sub("", line.strip())
+
+
+def runnable(code: str) -> bool:
+    """Is this code, shown where only a command can stand (a fenced shell line, a line after
+    a `$ ` prompt, the code of `description: `code``), a command? Then a program qa does not
+    know, without flags, is one too: `createdb appdb_copy`, `open .`."""
+    s = _command_start(code)
+    return looks_like_command(code) or bool(_PROGRAM_ARGS.match(s)) and not _CJK.search(
+        _strip_comment(s)[0])
 
 
 def _strip_comment(line: str) -> tuple[str, str]:
@@ -262,6 +303,10 @@ class _Parser:
         self.heading_of: list[tuple[int, bool]] = []  # for each passage: heading, right under it?
         self.under_heading = False  # nothing but blank lines since the last heading
         self.direct = False  # emitting the block that comes right after a heading
+        self.fresh = False  # the line being read comes right after a heading
+        self.pending_direct = False  # the pending commands came right after a heading
+        self.output = False  # reading what a command at a prompt printed
+        self.dockerfile = False  # the pending commands are lines of a Dockerfile
         self.heading_text: dict[int, str] = {}
 
     # --- sections -----------------------------------------------------------------------
@@ -295,14 +340,18 @@ class _Parser:
 
     def _flush_paragraph(self) -> None:
         inline, self.inline = self.inline, []
+        told: dict[int, list[str]] = {}  # the sentences command passages show, by line
         for code, sentence, phrase, no in inline:
             cmd = _clean_command(_strip_comment(code)[0])
             description = _unmark(phrase)
             self._emit("command", sentence, no, no, cmd, description,
                        flags=tuple(self._prose_flags(description)))
-        if not self.paragraph:
+            told.setdefault(no, []).append(sentence)
+        lines = [(_untold(t, told.get(no, ())), no) for t, no in self.paragraph]
+        lines = [(t, no) for t, no in lines if t]  # prose for what no command passage says
+        self.paragraph = []
+        if not lines:
             return
-        lines, self.paragraph = self.paragraph, []
         start = lines[0][1]
         chunk: list[str] = []
         chunk_start = start
@@ -349,12 +398,20 @@ class _Parser:
         if not self.pending:
             return
         group, self.pending = self.pending, []
+        self.dockerfile = False
+        self.direct, self.pending_direct = self.pending_direct, False
+        try:
+            self._emit_commands(group)
+        finally:
+            self.direct = False
+
+    def _emit_commands(self, group: list[tuple[str, int]]) -> None:
         intro = self.intro
         self.intro = None
         lead = self._lead_in()
         head = _intro_head(intro[0]) if intro else ""
         for raw, no in group:
-            cmd, comment = _strip_comment(raw)
+            cmd, comment = _strip_comment(_SESSION_PROMPT.sub("", raw, count=1))
             cmd = _clean_command(cmd)
             if not cmd:
                 continue
@@ -363,6 +420,8 @@ class _Parser:
                 description, text, start = intro[0], f"{intro[0]}\n{raw.strip()}", intro[1]
             elif intro:
                 context = intro[0]
+                if not comment and _names_group(intro[0], len(group)):
+                    description = intro[0]  # `Restore it into a new database:` over two
                 if head:  # told once, with the first command
                     text, start, head = f"{head}\n{text}", intro[1], ""
             kind = "code" if _DOCKERFILE_LINE.match(cmd) else "command"
@@ -381,6 +440,8 @@ class _Parser:
 
     def _command(self, raw: str, no: int) -> None:
         self._flush_paragraph()
+        if not self.pending:
+            self.pending_direct = self.fresh
         self.pending.append((raw, no))
 
     def _prose(self, text: str, no: int) -> None:
@@ -434,7 +495,7 @@ class _Parser:
                            intro[0] if intro else "", family or "")
             self._flag_table(body, family)
             return
-        if self._line_wise(body, lang):
+        if self._line_wise(body, lang) or self._keys(body):
             return
         self._flush_commands()
         if not body:
@@ -445,6 +506,9 @@ class _Parser:
         start = intro[1] if intro else body[0][1]
         shown = f"{intro[0]}\n{text}" if intro else text
         first = next((t for t, _ in body if looks_like_command(t)), None)
+        if lang.lower() in _MAKE_LANGS or any(t.startswith("\t") for t, _ in body) and any(
+                re.match(r"[\w.%/$()-]+\s*:(?!=)", t) for t, _ in body):
+            first = None  # a Makefile: its recipe lines run inside make, not at a prompt
         self._emit("code", shown, start, body[-1][1],
                    _clean_command(_strip_comment(first)[0]) if first else None,
                    intro[0] if intro else "")
@@ -483,6 +547,8 @@ class _Parser:
             if not description and intro and len(runnable) == 1:
                 description, context, start = intro[0], "", intro[1]
                 text = f"{intro[0]}\n{t.strip()}"
+            elif not description and intro and _names_group(intro[0], len(runnable)):
+                description = intro[0]
             cmd = _clean_command(cmd)
             if not cmd:
                 continue
@@ -495,6 +561,19 @@ class _Parser:
             self._emit(kind, text, start, end, cmd, description, context,
                        tuple(self._prose_flags(description)))
             described = ""
+        return True
+
+    def _keys(self, body: list[tuple[str, int]]) -> bool:
+        """Lines of keys, then two spaces and what each does (`\\dt   list tables`, `:vsp file
+        open file in a vertical split`): a command passage a line. False when the lines
+        (two at least) are not all such."""
+        rows = [(_two_columns(t), t, no) for t, no in body if t.strip()]
+        if len(rows) < 2 or not all(r for r, _, _ in rows):
+            return False
+        self._flush_commands()
+        intro, self.intro = self.intro, None
+        for (key, desc), t, no in rows:  # type: ignore[misc]
+            self._emit("command", t, no, no, key, desc, intro[0] if intro else "")
         return True
 
     def _flag_table(self, body: list[tuple[str, int]], family: str | None) -> None:
@@ -527,6 +606,7 @@ class _Parser:
         """A Markdown table: flag rows become flag entries, command rows commands, others prose."""
         self._break()
         cells = [(_table_cells(t), n) for t, n in rows if not _TABLE_RULE.match(t)]
+        raw = {n: t.strip().strip("|").strip() for t, n in rows}  # the first cell's marks
         if not cells:
             return
         header = cells[0][0] if len(rows) > 1 and _TABLE_RULE.match(rows[1][0]) else None
@@ -543,7 +623,8 @@ class _Parser:
                 long = next((n for n in names if n.startswith("--")), None)
                 entry = FlagEntry(short, long, None, rest, family)
                 self._emit("flag", " | ".join(row), no, no, None, rest, family or "", (entry,))
-            elif looks_like_command(first):
+            elif looks_like_command(first) or raw[no].startswith("`") and first:
+                # `| `:q!` | quit without saving |`: what a key or command in code does
                 cmd, comment = _strip_comment(first)
                 self._emit("command", " | ".join(row), no, no, _clean_command(cmd), rest or comment)
             else:
@@ -571,6 +652,7 @@ class _Parser:
                 continue
             if not stripped:
                 self._flush_paragraph()
+                self.output = False
                 i += 1
                 continue
             heading = _HEADING.match(line)
@@ -600,6 +682,15 @@ class _Parser:
                     self._code_block(body, "")
                     i = j
                     continue
+            if not self.paragraph and _two_columns(line) and i + 1 < n \
+                    and _two_columns(lines[i + 1]) and not _LIST.match(line):
+                j = i
+                while j < n and _two_columns(lines[j]) and not _LIST.match(lines[j]):
+                    j += 1
+                self._break()
+                self._keys([(lines[k], k + 1) for k in range(i, j)])
+                i = j
+                continue
             if _TABLE_ROW.match(line):
                 j = i
                 while j < n and _TABLE_ROW.match(lines[j]):
@@ -652,7 +743,11 @@ class _Parser:
                 self.out[k] = replace(p, description=_heading_words(self.heading_text[h]))
 
     def _line(self, line: str, no: int) -> None:
-        self.under_heading = False
+        self.fresh, self.under_heading = self.under_heading, False
+        if self.output and not _SESSION_PROMPT.match(line) and not _CJK.search(line) \
+                or _BARE_PROMPT.match(line):
+            return  # what the command at the prompt printed (`COPY 1532`), or a bare prompt
+        self.output = False
         item = _LIST.match(line)
         indent = len(line) - len(line.lstrip())
         self._close_parents(indent, item is not None)
@@ -678,25 +773,34 @@ class _Parser:
         if code:
             self._command(code.group(1), no)
             return
-        if looks_like_command(text) or _DOCKERFILE_LINE.match(text):
+        prompt = _SESSION_PROMPT.match(text)
+        if prompt and runnable(text[prompt.end():]):  # `$ createdb db`, `appdb=# select 1;`
             self._command(text, no)
+            self.output = True
+            return
+        if looks_like_command(text):
+            self._command(text, no)
+            return
+        if _DOCKERFILE_LINE.match(text) and (text.startswith("FROM") or self.dockerfile):
+            self._command(text, no)
+            self.dockerfile = True  # the instructions after a FROM line
             return
         if self.table_family or parse_flag_line(line, None) and line.lstrip().startswith("-") \
                 and not item:
-            entry = parse_flag_line(line, self.last_family)
+            family = self.table_family or self._flag_family()
+            entry = parse_flag_line(line, family)
             if entry:
                 self._flush_commands()
                 self._flush_paragraph()
-                self._emit("flag", text, no, no, None, entry.description,
-                           self.last_family or "", (entry,))
+                self._emit("flag", text, no, no, None, entry.description, family or "", (entry,))
                 return
-        if self._definition(text, no):
+        if self._definition(text, no, item is not None):
             return
         m = _DESC_THEN_CMD.match(text)
         cmd_part = m.group("cmd") if m else ""
         one = _ONE_SPAN.match(cmd_part)
         cmd_part = one.group(1) if one else "" if "`" in cmd_part else cmd_part
-        if m and looks_like_command(cmd_part):
+        if m and (runnable(cmd_part) if one else looks_like_command(cmd_part)):
             self._flush_commands()
             self._flush_paragraph()
             cmd, comment = _strip_comment(cmd_part)
@@ -711,11 +815,17 @@ class _Parser:
         if spans:  # commands a sentence mentions: answers of their own, the sentence says why
             self._flush_commands()
             seen = {code for code, *_, n in self.inline if n == no}
+            english = not _CJK.search(text)
             for m in spans:
                 if m.group(1) not in seen and not _forbidden(text, m.start()):
                     seen.add(m.group(1))
-                    self.inline.append((m.group(1), _clause(text, m.start()),
-                                        _clause(text, m.start(), _PHRASE_END), no))
+                    if english:  # the sentence, and what it says besides the command
+                        sentence = _clause(text, m.start(), _SENTENCE_STOP)
+                        phrase = _without_commands(sentence)
+                    else:
+                        sentence = _clause(text, m.start())
+                        phrase = _clause(text, m.start(), _PHRASE_END)
+                    self.inline.append((m.group(1), sentence, phrase, no))
         self._prose(text, no)
 
     def _item(self, text: str, no: int) -> bool:
@@ -747,22 +857,29 @@ class _Parser:
                            tuple(self._prose_flags(description)))
         return True
 
-    def _definition(self, text: str, no: int) -> bool:
-        """`**--user**: 装到用户目录`, `- **-y**: 自动回答 yes`: a flag entry."""
-        m = _DEF_FLAG.match(text)
-        if not m:
+    def _definition(self, text: str, no: int, item: bool) -> bool:
+        """`**--user**: 装到用户目录`, `- **-y**: 自动回答 yes`, `` - `-z` compress data ``:
+        a flag entry (not `` `-t` TCP，`-l` 只看监听 ``: flags listed in a sentence)."""
+        m = _DEF_FLAG.match(text) or item and _CODE_FLAG_ITEM.match(text)
+        if not m or m.re is _CODE_FLAG_ITEM and len(_CODE_FLAG_LIST.findall(text)) > 1:
             return False
         self._break()
-        names = re.findall(_FLAG_NAME, m.group("names"))
+        more = m.groupdict().get("more")
+        names = re.findall(_FLAG_NAME, m.group("names")) + ([more] if more else [])
         short = next((n for n in names if not n.startswith("--")), None)
         long = next((n for n in names if n.startswith("--")), None)
-        family = family_in_text(self.intro[0]) if self.intro else None
-        for _, heading in reversed(self.headings):  # the nearest heading naming a program
-            family = family or family_in_text(heading)
-        family = family or self.last_family
+        family = self._flag_family()
         entry = FlagEntry(short, long, m.group("value"), m.group("desc").strip(), family)
         self._emit("flag", text, no, no, None, entry.description, family or "", (entry,))
         return True
+
+    def _flag_family(self) -> str | None:
+        """The command a flag listed in the text belongs to: the one its intro names, else the
+        nearest heading naming a program, else the command the notes were talking about."""
+        family = family_in_text(self.intro[0]) if self.intro else None
+        for _, heading in reversed(self.headings):
+            family = family or family_in_text(heading)
+        return family or self.last_family
 
     def _take_intro(self) -> str:
         """The introducing line, as the context of the command that takes it."""
@@ -844,6 +961,8 @@ def _block_items(body: list[tuple[str, int]], shell: bool, lang: str) -> list[_I
     no passage keeps (a command passage ends on its command's line)."""
     lines = [(t, n, e) for t, n, e in _join_continuations(body) if t.strip()]
     session = any(_SESSION_PROMPT.match(t) for t, _, _ in lines)
+    dockerfile = lang in ("dockerfile", "docker") or any(
+        t.lstrip().startswith("FROM ") for t, _, _ in lines)
     items: list[_Item] = []
     for t, n, e in lines:
         prompt = _SESSION_PROMPT.match(t) if session else None
@@ -860,7 +979,7 @@ def _block_items(body: list[tuple[str, int]], shell: bool, lang: str) -> list[_I
         elif looks_like_command(t) or shell and not session and not _CJK.search(
                 _strip_comment(t)[0]):
             items.append((t, t, n, e, "command"))
-        elif _DOCKERFILE_LINE.match(t):
+        elif dockerfile and _DOCKERFILE_LINE.match(t):
             items.append((t, t, n, e, "code"))
         else:
             return None
@@ -902,6 +1021,24 @@ def _intro_head(intro: str) -> str:
     return intro[:ends[-1]].strip() if ends and ends[-1] < len(intro) else ""
 
 
+def _names_group(intro: str, commands: int) -> bool:
+    """Does a short introducing line (one phrase) say what each of a few commands does?"""
+    return commands <= _HEADING_COMMANDS and len(intro) <= 60 and not _PHRASE_END.search(
+        _masked(intro))
+
+
+def _two_columns(line: str) -> tuple[str, str] | None:
+    """`\\d users    describe table users` -> (`\\d users`, `describe table users`); None
+    for other lines, flag lines and columns of output (`nginx-7c5   1/1   Running`)."""
+    m = _TWO_COLUMN.match(line)
+    if not m or m.group("key").startswith(("-", "|", ">", "*", "#")):
+        return None
+    desc = m.group("desc").strip()
+    if re.search(r"\S(?: {2,}|\t)\S", desc) or not re.search(r"[A-Za-z\u3400-\u9fff]{2}", desc):
+        return None
+    return m.group("key"), desc
+
+
 def _masked(text: str) -> str:
     """The text with the inside of its code spans blanked (same length): punctuation there is
     the command's, not the sentence's."""
@@ -912,8 +1049,15 @@ def _command_spans(text: str) -> list[re.Match[str]]:
     """The inline code spans of a line that are commands of two words or more."""
     if len(text) > _MAX_SPAN_LINE or "`" not in text:
         return []
-    return [m for m in _CODE_SPAN.finditer(text)
-            if len(m.group(1).split()) >= 2 and looks_like_command(m.group(1))]
+    return [m for m in _CODE_SPAN.finditer(text) if _names_command(m.group(1))]
+
+
+def _names_command(code: str) -> bool:
+    """Is code in a sentence a command? Two words at least; an English word qa does not know
+    as a program (`file 'part1.mp4'`, a line of a list file) needs a flag or a third word."""
+    words = code.split()
+    return len(words) >= 2 and looks_like_command(code) and (
+        words[0] in PROGRAMS or len(words) >= 3 or words[1].startswith("-"))
 
 
 def _clause(text: str, at: int, ends: re.Pattern[str] = _CLAUSE_END) -> str:
@@ -925,6 +1069,32 @@ def _clause(text: str, at: int, ends: re.Pattern[str] = _CLAUSE_END) -> str:
     clause = text[start:end_m.end() if end_m else len(text)].strip().rstrip("，,；;")
     words = _CODE_SPAN.sub("", clause).strip(" ，,、：:。；;")
     return clause if len(words) >= 4 else text
+
+
+def _without_commands(sentence: str) -> str:
+    """What an English sentence says about the commands in it: `To cut a clip, copy the
+    streams: `ffmpeg -ss …`.` -> `To cut a clip, copy the streams`."""
+    words = _CODE_SPAN.sub(lambda m: " " if _names_command(m.group(1)) else m.group(0), sentence)
+    words = re.sub(r"\(\s*\)", " ", " ".join(words.split()))
+    while True:
+        trimmed = words.rstrip(" ,:;.!?—-")
+        last = trimmed.rsplit(" ", 1)
+        if len(last) == 2 and last[1].lower() in _LEAD_WORDS:
+            trimmed = last[0]
+        if trimmed == words:
+            return words
+        words = trimmed
+
+
+def _untold(text: str, sentences: Iterable[str]) -> str:
+    """A paragraph line without the sentences command passages show; empty when what is left
+    has no words."""
+    if not sentences:
+        return text
+    for sentence in sentences:
+        text = text.replace(sentence, " ", 1)
+    text = " ".join(text.split())
+    return text if len(re.sub(r"[\W_]", "", _CODE_SPAN.sub("", text))) >= 4 else ""
 
 
 def _forbidden(text: str, at: int) -> bool:

@@ -19,7 +19,8 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
         ("command", 3, 3, "docker ps -l", "查看最后一个容器的信息", "容器常用命令"),
         ("command", 4, 4, "docker rmi ID", "删除镜像", "容器常用命令"),
         ("command", 5, 5, "docker pull alpine", "获取镜像", "容器常用命令"),
-        ("command", 6, 6, "docker ps -a", "", "容器常用命令"),
+        # right under its heading, with no words of its own: the heading says what it is
+        ("command", 6, 6, "docker ps -a", "容器常用命令", "容器常用命令"),
         # a `#` inside quotes is part of the URL, not a comment
         ("command", 7, 7, 'curl -s "http://example.com/#top"', "抓取页面", "容器常用命令"),
     ],
@@ -28,12 +29,13 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
          "将容器挂载到宿主的指定目录上", "数据卷"),
         ("command", 7, 10, "docker cp mycontainer:/opt/test/file.txt .", "从容器拷贝文件到宿主机",
          "数据卷"),
-        ("command", 13, 13, "docker network ls", "", "数据卷"),
-        ("command", 14, 14, "docker network inspect my-bridge", "", "数据卷"),
+        # a short introducing phrase over a few commands says what each does
+        ("command", 13, 13, "docker network ls", "网络相关命令如下", "数据卷"),
+        ("command", 14, 14, "docker network inspect my-bridge", "网络相关命令如下", "数据卷"),
     ],
     "fenced-blocks.md": [
-        ("command", 5, 5, "sudo systemctl start docker", "", "代码块"),
-        ("command", 6, 6, "sudo systemctl enable docker", "", "代码块"),
+        ("command", 5, 5, "sudo systemctl start docker", "启动服务", "代码块"),
+        ("command", 6, 6, "sudo systemctl enable docker", "启动服务", "代码块"),
         ("command", 10, 10, "docker images", "", "代码块"),
         ("code", 13, 16, None, "一个打印当前目录的 Python 脚本", "代码块"),
         ("command", 20, 20, "docker volume ls", "", "代码块"),
@@ -47,8 +49,8 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
     ],
     "unclosed-fence.md": [
         ("prose", 3, 3, None, "", "没有闭合的代码块"),
-        ("command", 8, 8, "docker image prune -a", "没有闭合的代码块", "没有闭合的代码块"),
-        ("command", 9, 9, "docker container prune", "没有闭合的代码块", "没有闭合的代码块"),
+        ("command", 8, 8, "docker image prune -a", "清理无用的镜像和容器", "没有闭合的代码块"),
+        ("command", 9, 9, "docker container prune", "清理无用的镜像和容器", "没有闭合的代码块"),
     ],
     "front-matter.md": [
         ("command", 8, 9, "docker run -d -p 8080:80 nginx", "用 docker 跑一个 nginx", "nginx 笔记"),
@@ -154,9 +156,35 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
         ("command", 3, 5, "sudo nginx -s reload", "不中断连接重新加载配置", "nginx"),
         ("command", 7, 7, "sudo systemctl reload nginx",
          "或者 sudo systemctl reload nginx，效果一样。", "nginx"),
-        ("prose", 7, 7, None, "", "nginx"),
+        # no prose copy of a sentence a command passage shows; the warning stays prose
         ("command", 9, 9, "nvm use", "进去以后直接 nvm use 就行。", "nginx"),
         ("prose", 9, 9, None, "", "nginx"),
+    ],
+    # English notes: labels before code, programs qa does not know, prompts and their output,
+    # crontab lines, key tables and two-column lines, flags listed in code, a Makefile
+    "english-shapes.md": [
+        ("command", 3, 3, "go vet ./...", "static checks", "Dev tools"),
+        ("command", 4, 4, "CGO_ENABLED=0 go build .", "fully static binary, no cgo", "Dev tools"),
+        ("command", 5, 5, "open .", "Open the current folder in Finder", "Dev tools"),
+        ("command", 9, 9, "createdb appdb_copy", "Restore it into a new database", "Dev tools"),
+        ("command", 10, 10, "pg_restore -d appdb_copy appdb.dump",
+         "Restore it into a new database", "Dev tools"),  # `COPY 1532` is its output
+        ("command", 13, 15, "select pg_terminate_backend(48211);", "Kill one of them by pid",
+         "Dev tools"),
+        ("command", 17, 19, "30 2 * * * rsync -a --delete ~/ /Volumes/Backup/home/",
+         "Nightly at 02:30 from crontab", "Dev tools"),
+        ("command", 21, 21, "ffmpeg -ss 00:01:30 -i talk.mp4 -c copy clip.mp4",
+         "To cut out a clip without re-encoding, copy the streams", "Dev tools"),
+        ("prose", 21, 21, None, "", "Dev tools"),  # the sentence that names no command
+        ("command", 27, 27, ":q!", "quit without saving", "Dev tools > Keys"),
+        ("command", 29, 29, ":vsp file", "open file in a vertical split", "Dev tools > Keys"),
+        ("command", 30, 30, "Ctrl-w w", "jump to the next split", "Dev tools > Keys"),
+        ("command", 33, 33, "\\dt", "list tables in the current schema", "Dev tools > Keys"),
+        ("command", 34, 34, "\\x", "toggle expanded output", "Dev tools > Keys"),
+        ("flag", 39, 39, None, "archive mode: recursive, keeps permissions",
+         "Dev tools > Flags reminder"),
+        ("flag", 40, 40, None, "show what would happen", "Dev tools > Flags reminder"),
+        ("code", 43, 44, None, "Flags reminder", "Dev tools > Flags reminder"),
     ],
     "mixed-prose.md": [
         ("prose", 3, 3, None, "", "Docker 与 namespace"),
@@ -276,6 +304,17 @@ def test_command_a_sentence_warns_against_is_no_answer() -> None:
     assert "chmod -R 777" not in commands
     nvm = _at(fixture_passages("inline-commands.md"), "command", 9)
     assert nvm.text.startswith("项目根目录放一个")  # the whole sentence is shown
+
+
+def test_english_prose_is_no_command_and_output_is_no_passage() -> None:
+    passages = fixture_passages("english-shapes.md")
+    texts = "\n".join(p.text for p in passages)
+    assert "COPY 1532" not in texts
+    assert not any(p.command and "`" in p.command for p in passages)
+    prose = _at(passages, "prose", 21)
+    assert prose.text == "Putting `-ss` before `-i` makes the seek fast."
+    flags = {f.long or f.short: f for p in passages for f in p.flags if p.kind == "flag"}
+    assert (flags["--dry-run"].short, flags["--dry-run"].command) == ("-n", "rsync")
 
 
 def test_html_is_no_passage_and_a_summary_is_context() -> None:
