@@ -214,7 +214,22 @@ def _missed_name(index: Index, q: Query, best: Hit) -> bool:
         if any(t in said or any(best.doc in _docs(index, f + t) for f in FIELDS)
                for t in terms):
             continue
-        if in_answer or not any(known(index, t) for t in terms):
+        if not any(known(index, t) for t in terms):
+            return True
+        # the lines around the answer speak of it (cargo.md: "Rust's build tool", 11 lines up)
+        if in_answer and not any(_nearby(index, f + t, p) for t in terms for f in FIELDS):
+            return True
+    return False
+
+
+NEARBY_LINES = 30
+
+
+def _nearby(index: Index, term: str, p: Passage, at_most: int = 200) -> bool:
+    """Is the term in a passage of the same note within NEARBY_LINES lines of p?"""
+    for d in _docs(index, term)[:at_most]:
+        s = index.passage(int(d)).source
+        if s.path == p.source.path and abs(s.line - p.source.line) <= NEARBY_LINES:
             return True
     return False
 

@@ -117,6 +117,17 @@ def test_a_tool_the_notes_never_mention_is_not_answered_from_another(tmp_path: P
     assert not a.ask("how do I export every database with pg_dump").found
 
 
+def test_a_tool_named_just_above_the_answer_counts(tmp_path: Path) -> None:
+    """`cargo build` does not say Rust, but its page does, a few lines up."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "cargo.md").write_text("# cargo\n\n> Rust's package manager and build tool.\n\n"
+                                    "- Build with optimisations for release:\n\n"
+                                    "`cargo build --release`\n", "utf-8")
+    r = Assistant(notes, tmp_path / "index").ask("rust 项目怎么编译 release 版本")
+    assert r.found and r.answers[0].command == "cargo build --release"
+
+
 def test_threads_asking_at_once_get_the_same_answers(shipped_index: Path,
                                                      shipped: Assistant) -> None:
     questions = ["如何删除所有容器", "how do I list images", "端口映射", "--memroy",
