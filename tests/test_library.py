@@ -122,6 +122,7 @@ def test_a_tool_named_just_above_the_answer_counts(tmp_path: Path) -> None:
     notes = tmp_path / "notes"
     notes.mkdir()
     (notes / "cargo.md").write_text("# cargo\n\n> Rust's package manager and build tool.\n\n"
+                                    "## new\n\n`cargo new app`\n\n## build\n\n"
                                     "- Build with optimisations for release:\n\n"
                                     "`cargo build --release`\n", "utf-8")
     r = Assistant(notes, tmp_path / "index").ask("rust 项目怎么编译 release 版本")
