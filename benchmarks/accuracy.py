@@ -32,6 +32,7 @@ SETS = {
                                         "docker-oos"]),
     "linux-zh collection": (ROOT / "tests/corpora/linux-zh", ["linux-zh", "linux-en"]),
     "ops-zh collection": (ROOT / "tests/corpora/ops-zh", ["ops-zh", "ops-en"]),
+    "dev-en collection": (ROOT / "tests/corpora/dev-en", ["dev-en-en", "dev-en-zh"]),
 }
 DEV = Path("../shared/eval/dev.jsonl")
 
