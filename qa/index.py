@@ -1,4 +1,4 @@
-"""The TF-IDF index of a notes collection: build (scikit-learn), save, load (numpy only), staleness.
+"""The TF-IDF index of a notes collection: build, save, load (numpy only), staleness.
 
 On disk, an index folder holds `CURRENT` (the name of the active build) and build folders.
 A build folder holds:
@@ -561,7 +561,7 @@ class IndexStore:
 # One direction, in two passes over the files that changed, each in chunks (by forked worker
 # processes on a large collection): the first parses and learns the link facts (flag tables
 # and the commands that use them) of each file; the second, knowing the facts of all files,
-# links, tokenises and counts. The main process then weighs terms (scikit-learn) and writes.
+# links, tokenises and counts. The main process then weighs terms (numpy) and writes.
 CHUNK_FILES = 64  # files a worker takes at a time
 PARALLEL_FILES = 300  # fewer files than this to parse: no worker processes (they cost ~0.2 s)
 LINKS_LAYOUT = 3  # of the link facts kept in counts.npz for the next build
@@ -746,10 +746,8 @@ def _read_and_parse(shown: str, location: str, known_sha: str | None
 
 
 def _in_chunks(fn: Callable[[Work], Any], work: Work, state: _Tokenising, jobs: int,
-               progress: Callable[[int], None], meanwhile: Callable[[], object] = lambda: None,
-               ) -> Iterator[Any]:
-    """fn over the work in chunks, by `jobs` forked workers starting from `state`; in order.
-    `meanwhile` runs in this process once the workers are busy."""
+               progress: Callable[[int], None]) -> Iterator[Any]:
+    """fn over the work in chunks, by `jobs` forked workers starting from `state`; in order."""
     chunks = [work[i:i + CHUNK_FILES] for i in range(0, len(work), CHUNK_FILES)]
     import multiprocessing
 
@@ -766,7 +764,6 @@ def _in_chunks(fn: Callable[[Work], Any], work: Work, state: _Tokenising, jobs: 
             for c, result in zip(chunks, results, strict=True):
                 yield result
                 progress(len(c))
-            meanwhile()
             return
         import gc
 
@@ -777,7 +774,6 @@ def _in_chunks(fn: Callable[[Work], Any], work: Work, state: _Tokenising, jobs: 
             gc.unfreeze()
         with pool:
             results = pool.imap(fn, chunks)
-            meanwhile()
             for c, result in zip(chunks, results, strict=True):
                 yield result
                 progress(len(c))
@@ -963,14 +959,9 @@ class _Assembly:
 
 def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
                 progress: Callable[[int, int], None] | None) -> BuildReport:
-    import importlib
-
     import numpy as np
 
     from qa.tokenize import Tokenizer
-
-    def import_sklearn() -> object:  # ~1 s: done while workers are busy, when there are any
-        return importlib.import_module("sklearn.feature_extraction.text")
 
     t0 = time.perf_counter()
     files, skipped = find_notes(corpus)
@@ -1017,14 +1008,9 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
     learned: dict[str, _Learned] = {}
     counted: dict[str, _Counted] = {}
     known: LinkFacts | None = None  # the merged link facts, when learned in a first pass
-    importer = None
-    if len(work) < PARALLEL_FILES:
-        # no worker will be forked (unless many files must be linked again, see below): the
-        # slow import goes on beside the reading
-        import threading
-
-        importer = threading.Thread(target=import_sklearn, daemon=True)
-        importer.start()
+    few = len(work) < PARALLEL_FILES
+    if few:
+        # no worker is forked (unless many files must be linked again, see below)
         state = _Tokenising(Tokenizer({}, 1), "main")  # the real one once the facts are known
         for batch in _in_chunks(_learn_chunk, work, state, jobs, quiet):
             learned.update((x.shown, x) for x in batch)
@@ -1038,13 +1024,12 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
         state = _Tokenising(tok, "main")
         guess = prev.merged if prev is not None else LinkFacts()
         if prev is None:
-            for batch in _in_chunks(_learn_chunk, work, state, jobs, quiet, import_sklearn):
+            for batch in _in_chunks(_learn_chunk, work, state, jobs, quiet):
                 for x in batch:
                     guess.update(x.facts, x.shown)
             known = guess  # all of it: what the files bring is kept as JSON text from now on
         state.facts = guess
-        for chunk in _in_chunks(_count_chunk, work, state, jobs, tick,
-                                import_sklearn if prev is not None else lambda: None):
+        for chunk in _in_chunks(_count_chunk, work, state, jobs, tick):
             asm.split(chunk)
             for c in chunk.files:
                 asm.keep(c, out)
@@ -1107,10 +1092,8 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
                                                      rec["mtime_ns"])
                     r.facts, r.lookups = old_facts, looks_up
                     todo.append((nf.shown, nf.location, None))
-    if importer is not None and len(todo) >= PARALLEL_FILES:
-        importer.join()  # no thread may be importing while workers are forked
     partial = False
-    if importer is not None:  # the placeholder tokenizer of the first pass
+    if few:  # the placeholder tokenizer of the first pass
         state = None
         if todo:
             partial = len(todo) < PARALLEL_FILES and prev is not None
@@ -1119,7 +1102,7 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
         if state is None:
             state = _Tokenising(Tokenizer.full(), "main")
         state.facts = facts
-        for chunk in _in_chunks(_count_chunk, todo, state, jobs, tick if importer else quiet):
+        for chunk in _in_chunks(_count_chunk, todo, state, jobs, tick if few else quiet):
             asm.split(chunk)
             for c in chunk.files:
                 asm.keep(c, out)
@@ -1159,11 +1142,8 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
     offsets, passages_sha = asm.write_passages(out / "passages.jsonl")
     asm.blobs = []
     counts_m, terms = asm.counts_matrix()
-    if importer is not None:
-        importer.join()
-    tfidf = import_sklearn().TfidfTransformer(  # type: ignore[attr-defined]
-        sublinear_tf=True, smooth_idf=True, norm="l2")
-    weights = tfidf.fit_transform(counts_m).tocsc()
+    weights, idf = tf_idf(counts_m)
+    weights = weights.tocsc()
     weights.sort_indices()
 
     (out / "vocab.json").write_text(json.dumps(terms, ensure_ascii=False), "utf-8")
@@ -1181,7 +1161,7 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
                                                    ensure_ascii=False), "utf-8")
     np.savez(out / "postings.npz", indptr=weights.indptr.astype(np.int64),
              docs=weights.indices.astype(np.int32), weights=weights.data.astype(np.float32),
-             idf=tfidf.idf_.astype(np.float32), offsets=offsets)
+             idf=idf, offsets=offsets)
     links = json.dumps({"layout": LINKS_LAYOUT, "files": asm.links, "merged": facts.to_json(),
                         "owners": [[*k, o] for k, o in facts.owners.items()],
                         "common": common},
@@ -1223,3 +1203,39 @@ def _dictionary_slices(tok: Tokenizer, terms: Iterable[str]) -> tuple[dict[str, 
 
 def _has_cjk(t: str) -> bool:
     return any("\u3400" <= ch <= "\u9fff" for ch in t)
+
+
+def tf_idf(counts: Any) -> tuple[Any, Any]:
+    """Term weights of a CSR matrix of term counts, and the idf of each term: sublinear tf
+    times smoothed idf, each row scaled to unit length. The same float32 numbers that
+    scikit-learn's `TfidfTransformer(sublinear_tf=True, smooth_idf=True, norm="l2")` gives:
+    its operations in its order, a row's squares summed in float64 one term at a time."""
+    import numpy as np
+    from scipy import sparse
+
+    n, v = counts.shape
+    idf = np.full(v, n + 1, dtype=np.float32)
+    df = np.bincount(counts.indices, minlength=v).astype(np.float32)
+    df += 1.0
+    idf /= df
+    np.log(idf, out=idf)
+    idf += 1.0
+    data = counts.data.astype(np.float32)  # a copy
+    np.log(data, out=data)
+    data += 1.0
+    data *= idf[counts.indices]
+    # each row's sum of squares, in order: term k of every row that has one, k = 0, 1, ...
+    lengths = np.diff(counts.indptr)
+    order = np.argsort(-lengths, kind="stable")
+    starts = counts.indptr[:-1][order]
+    longer = n - np.cumsum(np.bincount(lengths))  # rows with more than k terms
+    squares = data * data
+    sums = np.zeros(n)
+    for k, rows in enumerate(longer.tolist()):
+        if not rows:
+            break
+        sums[:rows] += squares[starts[:rows] + k]
+    norms = np.ones(n)
+    norms[order] = np.where(sums == 0.0, 1.0, np.sqrt(sums))  # (an empty row stays as it is)
+    data = (data / np.repeat(norms, lengths)).astype(np.float32)
+    return sparse.csr_matrix((data, counts.indices, counts.indptr), shape=(n, v)), idf

@@ -1,5 +1,5 @@
 """The index: safe files on disk, fresh answers after notes change, incremental rebuilds,
-and a query path that works without scikit-learn."""
+and no scikit-learn: on the query path or in a build."""
 
 from __future__ import annotations
 
@@ -121,6 +121,8 @@ class NoSklearn(importlib.abc.MetaPathFinder):
         return None
 
 sys.meta_path.insert(0, NoSklearn())
+if sys.argv[3:] == ["import"]:
+    import sklearn.feature_extraction.text
 from qa import Assistant
 r = Assistant(corpus=sys.argv[1], index=sys.argv[2]).ask("查看最后一个容器的信息")
 print(json.dumps({"r": r.to_dict(), "sklearn": any(m.startswith("sklearn") for m in sys.modules)}))
@@ -136,11 +138,47 @@ def test_prebuilt_index_answers_without_scikit_learn(built: Assistant) -> None:
     assert out["r"]["answers"][0]["command"] == "docker ps -l"
 
 
-def test_blocking_scikit_learn_really_blocks_a_build(tmp_path: Path) -> None:
-    """The check above can fail: with no index yet, a build needs scikit-learn and says so."""
+def test_a_build_needs_no_scikit_learn_either(tmp_path: Path) -> None:
     done = run_python(_WITHOUT_SKLEARN, str(FIXTURES), str(tmp_path / "index"))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["r"]["answers"][0]["command"] == "docker ps -l"
+
+
+def test_blocking_scikit_learn_really_blocks_it(tmp_path: Path) -> None:
+    """The checks above can fail: importing scikit-learn there fails."""
+    done = run_python(_WITHOUT_SKLEARN, str(FIXTURES), str(tmp_path / "index"), "import")
     assert done.returncode != 0
     assert "scikit-learn is blocked" in done.stderr
+
+
+def test_weights_are_scikit_learns_to_the_bit() -> None:
+    """`tf_idf` gives what TfidfTransformer(sublinear_tf, smooth_idf, l2) gives, float for
+    float: rows of one term to hundreds, counts small and large, a term in every row."""
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    from qa.index import tf_idf
+
+    rng = np.random.default_rng(7)
+    rows, terms = 400, 3000
+    lengths = rng.integers(1, 40, rows)
+    lengths[::50] = rng.integers(200, 700, len(lengths[::50]))
+    indices = np.concatenate([np.sort(rng.choice(terms, n, replace=False)) for n in lengths])
+    indices[np.cumsum(lengths) - lengths] = 0  # term 0 is in every row
+    indices = np.concatenate([np.sort(r) for r in np.split(indices, np.cumsum(lengths)[:-1])])
+    counts = rng.zipf(1.6, len(indices)).clip(1, 5000).astype(np.float32)
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    m = sparse.csr_matrix((counts, indices.astype(np.int32), indptr), shape=(rows, terms))
+    m.sum_duplicates()
+    m.sort_indices()
+    weights, idf = tf_idf(m)
+    tfidf = TfidfTransformer(sublinear_tf=True, smooth_idf=True, norm="l2")
+    expected = sparse.csr_matrix(tfidf.fit_transform(m))
+    assert idf.dtype == np.float32 and idf.tobytes() == tfidf.idf_.astype(np.float32).tobytes()
+    assert np.array_equal(weights.indptr, expected.indptr)
+    assert np.array_equal(weights.indices, expected.indices)
+    assert weights.data.dtype == np.float32
+    assert weights.data.tobytes() == expected.data.astype(np.float32).tobytes()
 
 
 def _append(path: Path, text: str) -> None:
