@@ -564,7 +564,7 @@ class IndexStore:
 # links, tokenises and counts. The main process then weighs terms (numpy) and writes.
 CHUNK_FILES = 64  # files a worker takes at a time
 PARALLEL_FILES = 300  # fewer files than this to parse: no worker processes (they cost ~0.2 s)
-LINKS_LAYOUT = 3  # of the link facts kept in counts.npz for the next build
+LINKS_LAYOUT = 4  # of the link facts kept in counts.npz for the next build
 _STATE: _Tokenising | None = None  # what forked workers inherit
 _POOLS = itertools.count()
 
@@ -627,6 +627,8 @@ class _Tokenising:
         self.facts = facts or LinkFacts()
         self.vocab: dict[str, int] = {}
         self.memo: dict[str, list[str]] = {}  # sections, contexts and commands repeat
+        # what `learn` parsed, for `count` to take (each file parsed once)
+        self.parsed: dict[str, tuple[_Learned, list[Passage]]] = {}
 
     def terms(self, text: str) -> list[str]:
         t = self.memo.get(text)
@@ -637,11 +639,12 @@ class _Tokenising:
         return t
 
     def learn(self, work: Work) -> list[_Learned]:
+        """Each file's content hash and link facts; its passages are kept for `count`."""
         out = []
         for shown, location, known_sha in work:
-            r, passages = _read_and_parse(shown, location, known_sha)
-            r.facts.add(passages)
-            r.lookups = list(dict.fromkeys(k for p in passages for k in link_keys(p)))
+            r, passages = _learn(shown, location, known_sha)
+            if not r.unchanged:
+                self.parsed[shown] = r, passages
             out.append(r)
         return out
 
@@ -658,9 +661,8 @@ class _Tokenising:
         out = []
         learned: list[_Learned] = []
         for shown, location, known_sha in work:
-            r, passages = _read_and_parse(shown, location, known_sha)
-            r.facts.add(passages)
-            r.lookups = list(dict.fromkeys(k for p in passages for k in link_keys(p)))
+            kept = self.parsed.pop(shown, None)
+            r, passages = kept if kept is not None else _learn(shown, location, known_sha)
             learned.append(r)
             lines, lengths, counts = [], array("i"), array("f")
             for p in passages:
@@ -692,7 +694,6 @@ def _tokenizer_for(todo: Work, facts: LinkFacts, few: bool) -> Tokenizer:
 
     if not few:
         return Tokenizer.full()
-    words, total = full_dictionary()
     chars: set[str] = set()
     for _, location, _ in todo:
         with contextlib.suppress(OSError, ValueError):
@@ -700,7 +701,7 @@ def _tokenizer_for(todo: Work, facts: LinkFacts, few: bool) -> Tokenizer:
                 chars.update(normalize(decode(fh.read())))
     for f in facts.table.values():
         chars.update(normalize(f.description))
-    return Tokenizer({w: n for w, n in words.items() if chars.issuperset(w)}, total)
+    return Tokenizer(*full_dictionary(chars))
 
 
 def _sha_file(path: Path) -> str:
@@ -709,6 +710,20 @@ def _sha_file(path: Path) -> str:
         while chunk := f.read(1 << 20):
             h.update(chunk)
     return h.hexdigest()
+
+
+def _learn(shown: str, location: str, known_sha: str | None
+           ) -> tuple[_Learned, list[Passage]]:
+    """A file read and parsed, and what it brings to linking: its facts and their lookups."""
+    r, passages = _read_and_parse(shown, location, known_sha)
+    r.facts.add(passages)
+    r.lookups = list(dict.fromkeys(k for p in passages for k in link_keys(p)))
+    return r, passages
+
+
+def _set_facts(facts: LinkFacts) -> None:
+    assert _STATE is not None
+    _STATE.facts = facts
 
 
 def _learn_chunk(work: Work) -> list[_Learned]:
@@ -745,40 +760,128 @@ def _read_and_parse(shown: str, location: str, known_sha: str | None
     return r, parse_text(text, shown).passages
 
 
-def _in_chunks(fn: Callable[[Work], Any], work: Work, state: _Tokenising, jobs: int,
-               progress: Callable[[int], None]) -> Iterator[Any]:
-    """fn over the work in chunks, by `jobs` forked workers starting from `state`; in order."""
-    chunks = [work[i:i + CHUNK_FILES] for i in range(0, len(work), CHUNK_FILES)]
-    import multiprocessing
+class _Workers:
+    """Runs a build's passes over the files in chunks: in this process, or in `jobs` forked
+    ones (each starting from `state`) for a large collection. A chunk goes to the process that
+    had it in an earlier pass, where the passages it parsed then are kept; others to whichever
+    process is free. Results come back in the order of the chunks."""
 
-    if jobs <= 0:
-        jobs = os.cpu_count() or 1
-    if len(work) < PARALLEL_FILES or "fork" not in multiprocessing.get_all_start_methods():
-        jobs = 1
-    jobs = min(jobs, len(chunks))
-    global _STATE
-    _STATE = state if jobs <= 1 else _Tokenising(state.tok, f"pool{next(_POOLS)}", state.facts)
-    try:
-        if jobs <= 1:
-            results: Iterator[Any] = map(fn, chunks)
-            for c, result in zip(chunks, results, strict=True):
-                yield result
-                progress(len(c))
-            return
+    def __init__(self, state: _Tokenising, jobs: int, files: int) -> None:
         import gc
+        import multiprocessing
 
+        if jobs <= 0:
+            jobs = os.cpu_count() or 1
+        if files < PARALLEL_FILES or "fork" not in multiprocessing.get_all_start_methods():
+            jobs = 1
+        jobs = min(jobs, -(-files // CHUNK_FILES))
+        self.conns: list[Any] = []
+        self.procs: list[Any] = []
+        self.owner: dict[str, int] = {}  # first file of a chunk -> the process that had it
+        global _STATE
+        if jobs <= 1:
+            _STATE = state
+            return
+        _STATE = _Tokenising(state.tok, f"pool{next(_POOLS)}", state.facts)
+        ctx = multiprocessing.get_context("fork")
         gc.freeze()  # the collector would otherwise write to, and so copy, every shared page
         try:
-            pool = multiprocessing.get_context("fork").Pool(jobs)
+            for _ in range(jobs):
+                mine, theirs = ctx.Pipe()
+                proc = ctx.Process(target=_serve, args=(theirs,), daemon=True)
+                proc.start()
+                theirs.close()
+                self.conns.append(mine)
+                self.procs.append(proc)
         finally:
             gc.unfreeze()
-        with pool:
-            results = pool.imap(fn, chunks)
-            for c, result in zip(chunks, results, strict=True):
-                yield result
-                progress(len(c))
-    finally:
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        global _STATE
         _STATE = None
+        for conn in self.conns:
+            with contextlib.suppress(OSError):
+                conn.send(None)  # done
+            conn.close()
+        for proc in self.procs:
+            if kind is not None:
+                proc.terminate()
+            proc.join()
+
+    def everywhere(self, fn: Callable[[Any], None], arg: Any) -> None:
+        """fn(arg) in every process (between passes)."""
+        if not self.conns:
+            fn(arg)
+            return
+        for conn in self.conns:
+            conn.send(("", fn, arg))
+        for conn in self.conns:
+            self._receive(conn)
+
+    def map(self, fn: Callable[[Work], Any], work: Work, progress: Callable[[int], None]
+            ) -> Iterator[Any]:
+        chunks = [work[i:i + CHUNK_FILES] for i in range(0, len(work), CHUNK_FILES)]
+        if not self.conns:
+            for c in chunks:
+                yield fn(c)
+                progress(len(c))
+            return
+        from collections import deque
+        from multiprocessing.connection import wait
+
+        owned: list[deque[int]] = [deque() for _ in self.conns]
+        free: deque[int] = deque()
+        for i, c in enumerate(chunks):
+            w = self.owner.get(c[0][0])
+            (free if w is None else owned[w]).append(i)
+        busy = [0] * len(self.conns)
+        done: dict[int, Any] = {}
+        for i in range(len(chunks)):
+            while i not in done:
+                for w, conn in enumerate(self.conns):
+                    while busy[w] < 2 and (owned[w] or free):  # one waiting behind each
+                        j = owned[w].popleft() if owned[w] else free.popleft()
+                        self.owner[chunks[j][0][0]] = w
+                        conn.send((j, fn, chunks[j]))
+                        busy[w] += 1
+                for conn in wait([c for w, c in enumerate(self.conns) if busy[w]]):
+                    j, result = self._receive(conn)  # type: ignore[arg-type]
+                    busy[self.conns.index(conn)] -= 1
+                    done[j] = result
+            yield done.pop(i)
+            progress(len(chunks[i]))
+
+    def _receive(self, conn: Any) -> tuple[int, Any]:
+        try:
+            j, ok, result = conn.recv()
+        except EOFError:
+            raise RuntimeError("a build worker process died") from None
+        if not ok:
+            raise result
+        return j, result
+
+
+def _serve(conn: Any) -> None:
+    """A worker process: (tag, fn, arg) in, (tag, ok, result or exception) out; None: done."""
+    while True:
+        try:
+            task = conn.recv()
+        except EOFError:
+            return
+        if task is None:
+            return
+        tag, fn, arg = task
+        try:
+            out = (tag, True, fn(arg))
+        except Exception as e:  # handed to the main process, which raises it
+            out = (tag, False, e)
+        try:
+            conn.send(out)
+        except Exception as e:  # an exception that does not pickle
+            conn.send((tag, False, RuntimeError(repr(e))))
 
 
 class _Previous:
@@ -789,10 +892,14 @@ class _Previous:
 
         with np.load(index.root / "counts.npz", allow_pickle=False) as z:
             self.data, self.indices, self.indptr = z["data"], z["indices"], z["indptr"]
-            meta = json.loads(z["links"].tobytes().decode("utf-8"))
+            head, _, texts = z["links"].tobytes().decode("utf-8").partition("\n")
+        meta = json.loads(head)
         if meta.get("layout") != LINKS_LAYOUT:
             raise ValueError("link facts of another layout")
-        self.links: dict[str, str] = meta["files"]  # shown -> JSON [facts, lookups]
+        names = meta["files"]
+        # shown -> JSON [facts, lookups]: a line each, not JSON strings (quicker both ways)
+        self.links: dict[str, str] = dict(zip(names, texts.split("\n") if names else [],
+                                              strict=True))
         self.merged = LinkFacts.from_json(meta["merged"])
         self.merged.owners = {(k[0], k[1], k[2]): k[3] for k in meta["owners"]}
         self.common: dict[str, int] = meta["common"]  # the words every words.json has
@@ -1012,8 +1119,9 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
     if few:
         # no worker is forked (unless many files must be linked again, see below)
         state = _Tokenising(Tokenizer({}, 1), "main")  # the real one once the facts are known
-        for batch in _in_chunks(_learn_chunk, work, state, jobs, quiet):
-            learned.update((x.shown, x) for x in batch)
+        with _Workers(state, jobs, len(work)) as workers:
+            for batch in workers.map(_learn_chunk, work, quiet):
+                learned.update((x.shown, x) for x in batch)
     elif work:
         # Many files: one pass links them with the facts of the previous build, tokenises
         # them and learns each file's facts; the files that look up a fact that changed are
@@ -1022,22 +1130,23 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
         tok = Tokenizer.full()
         tok.terms("预热")  # fill the segmenter once, before any worker is forked
         state = _Tokenising(tok, "main")
-        guess = prev.merged if prev is not None else LinkFacts()
-        if prev is None:
-            for batch in _in_chunks(_learn_chunk, work, state, jobs, quiet):
-                for x in batch:
-                    guess.update(x.facts, x.shown)
-            known = guess  # all of it: what the files bring is kept as JSON text from now on
-        state.facts = guess
-        for chunk in _in_chunks(_count_chunk, work, state, jobs, tick):
-            asm.split(chunk)
-            for c in chunk.files:
-                asm.keep(c, out)
-                counted[c.shown] = c
-            for x in chunk.learned:
-                if known is not None:
-                    x.compact()
-                learned[x.shown] = x
+        guess = state.facts = prev.merged if prev is not None else LinkFacts()
+        with _Workers(state, jobs, len(work)) as workers:
+            if prev is None:  # (the workers keep the passages they parse for the next pass)
+                for batch in workers.map(_learn_chunk, work, quiet):
+                    for x in batch:
+                        guess.update(x.facts, x.shown)
+                known = guess  # all of it: what files bring is kept as JSON text from now on
+                workers.everywhere(_set_facts, guess)
+            for chunk in workers.map(_count_chunk, work, tick):
+                asm.split(chunk)
+                for c in chunk.files:
+                    asm.keep(c, out)
+                    counted[c.shown] = c
+                for x in chunk.learned:
+                    if known is not None:
+                        x.compact()
+                    learned[x.shown] = x
     for x in learned.values():
         if x.unchanged:
             reuse[x.shown] = {**prev.files[x.shown], "size": x.size,  # type: ignore[union-attr]
@@ -1093,21 +1202,24 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
                     r.facts, r.lookups = old_facts, looks_up
                     todo.append((nf.shown, nf.location, None))
     partial = False
-    if few:  # the placeholder tokenizer of the first pass
+    if few:  # the placeholder tokenizer of the first pass (keeping what it parsed)
+        parsed = state.parsed if state is not None else {}
         state = None
         if todo:
             partial = len(todo) < PARALLEL_FILES and prev is not None
             state = _Tokenising(_tokenizer_for(todo, facts, partial), "main")
+            state.parsed = parsed
     if todo:
         if state is None:
             state = _Tokenising(Tokenizer.full(), "main")
         state.facts = facts
-        for chunk in _in_chunks(_count_chunk, todo, state, jobs, tick if few else quiet):
-            asm.split(chunk)
-            for c in chunk.files:
-                asm.keep(c, out)
-                counted[c.shown] = c
-            learned.update((x.shown, x) for x in chunk.learned)
+        with _Workers(state, jobs, len(todo)) as workers:
+            for chunk in workers.map(_count_chunk, todo, tick if few else quiet):
+                asm.split(chunk)
+                for c in chunk.files:
+                    asm.keep(c, out)
+                    counted[c.shown] = c
+                learned.update((x.shown, x) for x in chunk.learned)
 
     for nf in files:
         if nf.shown in reuse:
@@ -1130,10 +1242,10 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
         tok = state.tok
         if partial:  # words of the previous build, and what the new text brings
             assert previous is not None
-            words = {t: n for t, n in previous.words.items()
-                     if t in previous.vocab and _has_cjk(t)}
-            words.update(tok.dictionary_for(t for t in asm.vocab if _has_cjk(t)
-                                            and t not in previous.vocab))
+            words = {t: previous.words[t] for t in previous.words.keys() & previous.vocab.keys()
+                     if _has_cjk(t)}
+            words.update(tok.dictionary_for(t for t in asm.vocab.keys() - previous.vocab.keys()
+                                            if _has_cjk(t)))
         else:
             words, common = _dictionary_slices(tok, asm.vocab)
         total, settings = tok.total, tok.settings
@@ -1146,10 +1258,14 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
     weights = weights.tocsc()
     weights.sort_indices()
 
-    (out / "vocab.json").write_text(json.dumps(terms, ensure_ascii=False), "utf-8")
-    if words is None and previous is not None and prev is not None and terms == prev.terms:
-        shutil.copyfile(previous.root / "words.json", out / "words.json")  # the same terms
-        settings = previous.manifest["tokenizer"]
+    same = previous if prev is not None and terms == prev.terms else None  # the same terms
+    if same is not None:
+        shutil.copyfile(same.root / "vocab.json", out / "vocab.json")
+    else:
+        (out / "vocab.json").write_text(json.dumps(terms, ensure_ascii=False), "utf-8")
+    if words is None and same is not None:
+        shutil.copyfile(same.root / "words.json", out / "words.json")
+        settings = same.manifest["tokenizer"]
     else:
         if words is None or common is None:
             tok = Tokenizer.full()
@@ -1162,10 +1278,11 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
     np.savez(out / "postings.npz", indptr=weights.indptr.astype(np.int64),
              docs=weights.indices.astype(np.int32), weights=weights.data.astype(np.float32),
              idf=idf, offsets=offsets)
-    links = json.dumps({"layout": LINKS_LAYOUT, "files": asm.links, "merged": facts.to_json(),
-                        "owners": [[*k, o] for k, o in facts.owners.items()],
-                        "common": common},
-                       ensure_ascii=False).encode("utf-8")
+    links = "\n".join([json.dumps({"layout": LINKS_LAYOUT, "files": list(asm.links),
+                                   "merged": facts.to_json(),
+                                   "owners": [[*k, o] for k, o in facts.owners.items()],
+                                   "common": common}, ensure_ascii=False),
+                       *asm.links.values()]).encode("utf-8")
     np.savez(out / "counts.npz", data=counts_m.data, indices=counts_m.indices,
              indptr=counts_m.indptr.astype(np.int64),
              shape=np.asarray(counts_m.shape, dtype=np.int64),
@@ -1201,8 +1318,11 @@ def _dictionary_slices(tok: Tokenizer, terms: Iterable[str]) -> tuple[dict[str, 
     return words, common
 
 
+_CJK_CHAR = re.compile("[\u3400-\u9fff]")
+
+
 def _has_cjk(t: str) -> bool:
-    return any("\u3400" <= ch <= "\u9fff" for ch in t)
+    return _CJK_CHAR.search(t) is not None
 
 
 def tf_idf(counts: Any) -> tuple[Any, Any]:
