@@ -3,6 +3,7 @@
 On disk, an index folder holds `CURRENT` (the name of the active build) and build folders.
 A build folder holds:
   manifest.json   format, tokenizer settings, per-file content hashes, checksums of the rest
+                  (and the size and modification time each large file was written with)
   passages.jsonl  one passage a line (read lazily by byte offset)
   vocab.json      the terms, in column order
   words.json      the dictionary slice that segments questions like the notes
@@ -338,6 +339,10 @@ class Index:
 
     Every file the query path reads is checked against the manifest's checksums and for
     consistency, so a damaged index raises `IndexUnusable` instead of giving wrong answers.
+    The two large files are hashed only when their size or modification time is not the one
+    recorded (as notes are: stat first, hash on doubt; a build verifies the passages it
+    copies); postings.npz also carries the CRC-32 of its zip members, checked as they are
+    read; a passage that cannot be read is `IndexUnusable`.
     `passages.jsonl` stays open: passages can still be read after a newer build replaced this
     one and removed its folder."""
 
@@ -368,17 +373,33 @@ class Index:
             raise ValueError("manifest without checksums or files")
         self.manifest: dict[str, Any] = manifest
 
+        stamps = manifest.get("stamps")
+        stamps = stamps if isinstance(stamps, dict) else {}
+
+        def damaged(name: str) -> IndexUnusable:
+            return IndexUnusable(f"the index file {root / name} is damaged; "
+                                 f"`qa index` rebuilds it")
+
         def verified(name: str, data: bytes) -> bytes:
             if not isinstance(checksums.get(name), str) or _sha(data) != checksums[name]:
-                raise IndexUnusable(f"the index file {root / name} is damaged; "
-                                    f"`qa index` rebuilds it")
+                raise damaged(name)
             return data
 
+        def unchanged(name: str, fh: BinaryIO) -> bool:
+            st = os.fstat(fh.fileno())
+            return stamps.get(name) == [st.st_size, st.st_mtime_ns]
+
         self._fh = open(root / "passages.jsonl", "rb")  # kept open: see the class docstring
-        size = len(verified("passages.jsonl", self._fh.read()))
+        if unchanged("passages.jsonl", self._fh):
+            size = os.fstat(self._fh.fileno()).st_size
+        else:
+            size = len(verified("passages.jsonl", self._fh.read()))
         terms = json.loads(verified("vocab.json", (root / "vocab.json").read_bytes()))
         words = json.loads(verified("words.json", (root / "words.json").read_bytes()))
-        raw = verified("postings.npz", (root / "postings.npz").read_bytes())
+        with open(root / "postings.npz", "rb") as fh:
+            raw = fh.read()
+            if not unchanged("postings.npz", fh):
+                verified("postings.npz", raw)
         with np.load(io.BytesIO(raw), allow_pickle=False) as z:
             indptr, docs, weights = z["indptr"], z["docs"], z["weights"]
             idf, offsets = z["idf"], z["offsets"]
@@ -424,14 +445,20 @@ class Index:
     def passage(self, i: int) -> Passage:
         p = self._passages.get(i)
         if p is None:
-            p = Passage.from_dict(json.loads(
-                self._bytes(int(self.offsets[i]), int(self.offsets[i + 1]))))
-            self._passages[i] = p
+            p = self._passages[i] = self._decode(
+                self._bytes(int(self.offsets[i]), int(self.offsets[i + 1])))
         return p
 
     def all_passages(self) -> Iterator[Passage]:
         for line in self._bytes(0, int(self.offsets[-1])).splitlines():
-            yield Passage.from_dict(json.loads(line))
+            yield self._decode(line)
+
+    def _decode(self, line: bytes) -> Passage:
+        try:
+            return Passage.from_dict(json.loads(line))
+        except _READ_ERRORS as e:  # damage the checks on loading did not look for
+            raise IndexUnusable(f"the index at {self.root} is damaged "
+                                f"({e.__class__.__name__}); `qa index` rebuilds it") from e
 
 
 # --- the index folder ------------------------------------------------------------------------
@@ -904,8 +931,8 @@ class _Previous:
         self.merged.owners = {(k[0], k[1], k[2]): k[3] for k in meta["owners"]}
         self.common: dict[str, int] = meta["common"]  # the words every words.json has
         self.raw = (index.root / "passages.jsonl").read_bytes()
-        if len(self.raw) != int(index.offsets[-1]):  # (its checksum was checked on loading)
-            raise ValueError("passages.jsonl is not the one recorded")
+        if _sha(self.raw) != index.manifest["checksums"]["passages.jsonl"]:
+            raise ValueError("passages.jsonl is not the one recorded")  # (loading trusts stamps)
         self.offsets = index.offsets
         self.terms = index.terms
         self.files: dict[str, dict[str, Any]] = index.manifest["files"]
@@ -1293,6 +1320,8 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
         "unreadable": asm.unreadable, "passages": asm.rows, "terms": len(terms),
         "checksums": {name: passages_sha if name == "passages.jsonl" else _sha_file(out / name)
                       for name in _FILES},
+        "stamps": {name: [(st := os.stat(out / name)).st_size, st.st_mtime_ns]
+                   for name in ("passages.jsonl", "postings.npz")},
     }
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
     report.passages, report.terms = asm.rows, len(terms)
