@@ -16,6 +16,7 @@ Nothing is ever unpickled: JSON and `.npz` read with `allow_pickle=False`.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import itertools
@@ -45,6 +46,7 @@ FORMAT = 1
 NOTE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".txt")
 _FILES = ("passages.jsonl", "vocab.json", "words.json", "postings.npz", "counts.npz")
 _SHORT_RUN = re.compile(r"(?<!\S)-([A-Za-z]{2,4})(?![\w-])")
+_FLAG_USE = re.compile(r"(?<![\w./:=-])(--?[A-Za-z][\w-]*)")
 LOAD_ATTEMPTS = 8  # reads of CURRENT when builds keep replacing each other under a reader
 # what reading damaged JSON or .npz files can raise (a zip's CRC check: BadZipFile)
 _READ_ERRORS = (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, EOFError,
@@ -203,14 +205,15 @@ def passage_terms(p: Passage, tok: _Terms) -> list[str]:
     return out
 
 
-def flags_in(command: str) -> list[str]:
+@functools.lru_cache(maxsize=1 << 14)  # linking asks it of each command line several times
+def flags_in(command: str) -> tuple[str, ...]:
     """Flag names used in a command line, combined short flags split (`-aq` -> `-a`, `-q`)."""
-    names = re.findall(r"(?<![\w./:=-])(--?[A-Za-z][\w-]*)", command)
+    names = _FLAG_USE.findall(command)
     out: list[str] = []
     for n in names:
         m = _SHORT_RUN.fullmatch(n)
         out += [f"-{c}" for c in m.group(1)] if m and not n.startswith("--") else [n.split("=")[0]]
-    return out
+    return tuple(out)
 
 
 class LinkFacts:
