@@ -659,6 +659,7 @@ class _Tokenising:
         self.memo: dict[str, list[str]] = {}  # sections, contexts and commands repeat
         # what `learn` parsed, for `count` to take (each file parsed once)
         self.parsed: dict[str, tuple[_Learned, list[Passage]]] = {}
+        self.merged = False  # the facts are those of all files: what `count` learns goes as text
 
     def terms(self, text: str) -> list[str]:
         t = self.memo.get(text)
@@ -693,6 +694,8 @@ class _Tokenising:
         for shown, location, known_sha in work:
             kept = self.parsed.pop(shown, None)
             r, passages = kept if kept is not None else _learn(shown, location, known_sha)
+            if self.merged:
+                r.compact()
             learned.append(r)
             lines, lengths, counts = [], array("i"), array("f")
             for p in passages:
@@ -752,8 +755,9 @@ def _learn(shown: str, location: str, known_sha: str | None
 
 
 def _set_facts(facts: LinkFacts) -> None:
+    """The link facts of all files, learned in a first pass."""
     assert _STATE is not None
-    _STATE.facts = facts
+    _STATE.facts, _STATE.merged = facts, True
 
 
 def _learn_chunk(work: Work) -> list[_Learned]:
@@ -954,7 +958,7 @@ class _Assembly:
     def __init__(self, prev: _Previous | None) -> None:
         self.prev = prev
         self.vocab: dict[str, int] = {}  # term -> column (as they come; sorted at the end)
-        self.maps: dict[str, list[int]] = {}  # worker -> the column of each of its term ids
+        self.maps: dict[str, Any] = {}  # worker -> the column of each of its term ids (numpy)
         self.prev_columns: Any = None
         self.blobs: list[Any] = []  # passages.jsonl a file at a time: bytes, or (at, size)
         self.spool: Any = None  # passages of the files read, on disk until written in order
@@ -978,9 +982,9 @@ class _Assembly:
         """Give each file of a chunk its share of the chunk's term ids, as columns."""
         import numpy as np
 
-        m = self.maps.setdefault(chunk.worker, [])
-        m.extend(self.columns_of(chunk.new_terms).tolist())
-        columns = np.asarray(m, dtype=np.int32)[chunk.ids]
+        m = self.maps[chunk.worker] = np.concatenate([
+            self.maps.get(chunk.worker, np.zeros(0, np.int32)), self.columns_of(chunk.new_terms)])
+        columns = m[chunk.ids]
         a = 0
         for r in chunk.files:
             b = a + int(r.lengths.sum())
