@@ -718,14 +718,15 @@ class _Tokenising:
                       learned)
 
 
-def _tokenizer_for(todo: Work, facts: LinkFacts, few: bool) -> Tokenizer:
-    """The full tokenizer; for a few files, one whose dictionary holds only the words made of
-    the characters those files (and the flag descriptions linked into them) use: it segments
-    them exactly as the full one does (a word of other characters cannot match), and it is
-    ready in a fraction of the time."""
-    from qa.tokenize import Tokenizer, full_dictionary, normalize
+def _tokenizer_for(todo: Work, facts: LinkFacts, previous: Index | None) -> Tokenizer:
+    """The full tokenizer; for a few files (given the previous build), one whose dictionary
+    holds only the words made of the characters those files (and the flag descriptions
+    linked into them) use, with the dictionary's total frequency as the previous build
+    recorded it: it segments them exactly as the full one does (a word of other characters
+    cannot match), and it is ready in a fraction of the time."""
+    from qa.tokenize import Tokenizer, dictionary_words, normalize
 
-    if not few:
+    if previous is None:
         return Tokenizer.full()
     chars: set[str] = set()
     for _, location, _ in todo:
@@ -734,7 +735,7 @@ def _tokenizer_for(todo: Work, facts: LinkFacts, few: bool) -> Tokenizer:
                 chars.update(normalize(decode(fh.read())))
     for f in facts.table.values():
         chars.update(normalize(f.description))
-    return Tokenizer(*full_dictionary(chars))
+    return Tokenizer(dictionary_words(chars), previous.total)
 
 
 def _sha_file(path: Path) -> str:
@@ -871,13 +872,21 @@ class _Workers:
         for i, c in enumerate(chunks):
             w = self.owner.get(c[0][0])
             (free if w is None else owned[w]).append(i)
+
+        def next_for(w: int) -> int | None:
+            if owned[w]:
+                return owned[w].popleft()
+            if free:
+                return free.popleft()
+            behind = max(owned, key=len)  # a process slowed down (a busy machine): its last
+            return behind.pop() if len(behind) > 2 else None  # chunks, parsed again here
+
         busy = [0] * len(self.conns)
         done: dict[int, Any] = {}
         for i in range(len(chunks)):
             while i not in done:
                 for w, conn in enumerate(self.conns):
-                    while busy[w] < 2 and (owned[w] or free):  # one waiting behind each
-                        j = owned[w].popleft() if owned[w] else free.popleft()
+                    while busy[w] < 2 and (j := next_for(w)) is not None:  # one behind each
                         self.owner[chunks[j][0][0]] = w
                         conn.send((j, fn, chunks[j]))
                         busy[w] += 1
@@ -1241,7 +1250,8 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
         state = None
         if todo:
             partial = len(todo) < PARALLEL_FILES and prev is not None
-            state = _Tokenising(_tokenizer_for(todo, facts, partial), "main")
+            state = _Tokenising(_tokenizer_for(todo, facts, previous if partial else None),
+                                "main")
             state.parsed = parsed
     if todo:
         if state is None:

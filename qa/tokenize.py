@@ -81,18 +81,25 @@ def _import_jieba() -> Any:
 _DICT_LINE = r"^({}) ([0-9]+)(?![^ \n])"  # `word frequency [tag]`
 
 
-def full_dictionary(chars: Iterable[str] | None = None) -> tuple[dict[str, int], int]:
-    """jieba's own dictionary as {word: frequency} (read as text, no cache files) and the
-    total frequency; with `chars`, only the words made of those characters (the total is the
-    whole dictionary's still). Picking them out of the text is faster than reading all."""
+def _dictionary_lines(word: str) -> list[tuple[str, str]]:
+    """(word, frequency) of the lines of jieba's own dictionary (read as text, no cache files)
+    whose word matches the pattern `word`."""
     jieba = _import_jieba()
     text = Path(jieba.__file__).with_name("dict.txt").read_text("utf-8")
-    lines = re.findall(_DICT_LINE.format("[^ \n]+"), text, re.M)
-    total = sum(int(n) for _, n in lines)
-    if chars is not None:
-        allowed = "".join(re.escape(c) for c in sorted(set(chars) - {" ", "\n"}))
-        lines = re.findall(_DICT_LINE.format(f"[{allowed}]+"), text, re.M) if allowed else []
-    return {w: int(n) for w, n in lines}, total
+    return re.findall(_DICT_LINE.format(word), text, re.M)
+
+
+def full_dictionary() -> tuple[dict[str, int], int]:
+    """jieba's own dictionary as {word: frequency}, and the total frequency."""
+    lines = _dictionary_lines("[^ \n]+")
+    return {w: int(n) for w, n in lines}, sum(int(n) for _, n in lines)
+
+
+def dictionary_words(chars: Iterable[str]) -> dict[str, int]:
+    """The words of jieba's dictionary made of these characters only: picked out of its text,
+    which is faster than reading all of it."""
+    allowed = "".join(re.escape(c) for c in sorted(set(chars) - {" ", "\n"}))
+    return {w: int(n) for w, n in _dictionary_lines(f"[{allowed}]+")} if allowed else {}
 
 
 class Tokenizer:
