@@ -379,13 +379,10 @@ class Index:
         stamps = manifest.get("stamps")
         stamps = stamps if isinstance(stamps, dict) else {}
 
-        def damaged(name: str) -> IndexUnusable:
-            return IndexUnusable(f"the index file {root / name} is damaged; "
-                                 f"`qa index` rebuilds it")
-
         def verified(name: str, data: bytes) -> bytes:
             if not isinstance(checksums.get(name), str) or _sha(data) != checksums[name]:
-                raise damaged(name)
+                raise IndexUnusable(f"the index file {root / name} is damaged; "
+                                    f"`qa index` rebuilds it")
             return data
 
         def unchanged(name: str, fh: BinaryIO) -> bool:
@@ -590,8 +587,9 @@ class IndexStore:
 # --- building --------------------------------------------------------------------------------
 # One direction, in two passes over the files that changed, each in chunks (by forked worker
 # processes on a large collection): the first parses and learns the link facts (flag tables
-# and the commands that use them) of each file; the second, knowing the facts of all files,
-# links, tokenises and counts. The main process then weighs terms (numpy) and writes.
+# and the commands that use them) of each file, keeping its passages; the second, knowing the
+# facts of all files, links, tokenises and counts them. The main process then weighs terms
+# (numpy) and writes.
 CHUNK_FILES = 64  # files a worker takes at a time
 PARALLEL_FILES = 300  # fewer files than this to parse: no worker processes (they cost ~0.2 s)
 LINKS_LAYOUT = 4  # of the link facts kept in counts.npz for the next build
@@ -856,12 +854,16 @@ class _Workers:
         for conn in self.conns:
             self._receive(conn)
 
-    def map(self, fn: Callable[[Work], Any], work: Work, progress: Callable[[int], None]
-            ) -> Iterator[Any]:
+    def map(self, fn: Callable[[Work], Any], work: Work, progress: Callable[[int], None],
+            received: Callable[[Any], None] = lambda result: None) -> Iterator[Any]:
+        """fn over the work in chunks, results in order; `received` sees each result as it
+        arrives, in the order its process made them (term ids are handed out in that order)."""
         chunks = [work[i:i + CHUNK_FILES] for i in range(0, len(work), CHUNK_FILES)]
         if not self.conns:
             for c in chunks:
-                yield fn(c)
+                result = fn(c)
+                received(result)
+                yield result
                 progress(len(c))
             return
         from collections import deque
@@ -893,6 +895,7 @@ class _Workers:
                 for conn in wait([c for w, c in enumerate(self.conns) if busy[w]]):
                     j, result = self._receive(conn)  # type: ignore[arg-type]
                     busy[self.conns.index(conn)] -= 1
+                    received(result)
                     done[j] = result
             yield done.pop(i)
             progress(len(chunks[i]))
@@ -909,6 +912,9 @@ class _Workers:
 
 def _serve(conn: Any) -> None:
     """A worker process: (tag, fn, arg) in, (tag, ok, result or exception) out; None: done."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     while True:
         try:
             task = conn.recv()
@@ -1181,8 +1187,7 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
                         guess.update(x.facts, x.shown)
                 known = guess  # all of it: what files bring is kept as JSON text from now on
                 workers.everywhere(_set_facts, guess)
-            for chunk in workers.map(_count_chunk, work, tick):
-                asm.split(chunk)
+            for chunk in workers.map(_count_chunk, work, tick, asm.split):
                 for c in chunk.files:
                     asm.keep(c, out)
                     counted[c.shown] = c
@@ -1258,8 +1263,7 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
             state = _Tokenising(Tokenizer.full(), "main")
         state.facts = facts
         with _Workers(state, jobs, len(todo)) as workers:
-            for chunk in workers.map(_count_chunk, todo, tick if few else quiet):
-                asm.split(chunk)
+            for chunk in workers.map(_count_chunk, todo, tick if few else quiet, asm.split):
                 for c in chunk.files:
                     asm.keep(c, out)
                     counted[c.shown] = c
