@@ -3,6 +3,7 @@
 On disk, an index folder holds `CURRENT` (the name of the active build) and build folders.
 A build folder holds:
   manifest.json   format, tokenizer settings, per-file content hashes, checksums of the rest
+                  (and the size and modification time each large file was written with)
   passages.jsonl  one passage a line (read lazily by byte offset)
   vocab.json      the terms, in column order
   words.json      the dictionary slice that segments questions like the notes
@@ -15,7 +16,9 @@ Nothing is ever unpickled: JSON and `.npz` read with `allow_pickle=False`.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
+import importlib
 import io
 import itertools
 import json
@@ -23,6 +26,7 @@ import os
 import re
 import shutil
 import stat
+import sys
 import tempfile
 import time
 import zipfile
@@ -45,6 +49,7 @@ FORMAT = 1
 NOTE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".txt")
 _FILES = ("passages.jsonl", "vocab.json", "words.json", "postings.npz", "counts.npz")
 _SHORT_RUN = re.compile(r"(?<!\S)-([A-Za-z]{2,4})(?![\w-])")
+_FLAG_USE = re.compile(r"(?<![\w./:=-])(--?[A-Za-z][\w-]*)")
 LOAD_ATTEMPTS = 8  # reads of CURRENT when builds keep replacing each other under a reader
 # what reading damaged JSON or .npz files can raise (a zip's CRC check: BadZipFile)
 _READ_ERRORS = (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, EOFError,
@@ -219,14 +224,15 @@ def passage_terms(p: Passage, tok: _Terms) -> list[str]:
     return out
 
 
-def flags_in(command: str) -> list[str]:
+@functools.lru_cache(maxsize=1 << 14)  # linking asks it of each command line several times
+def flags_in(command: str) -> tuple[str, ...]:
     """Flag names used in a command line, combined short flags split (`-aq` -> `-a`, `-q`)."""
-    names = re.findall(r"(?<![\w./:=-])(--?[A-Za-z][\w-]*)", command)
+    names = _FLAG_USE.findall(command)
     out: list[str] = []
     for n in names:
         m = _SHORT_RUN.fullmatch(n)
         out += [f"-{c}" for c in m.group(1)] if m and not n.startswith("--") else [n.split("=")[0]]
-    return out
+    return tuple(out)
 
 
 class LinkFacts:
@@ -355,6 +361,10 @@ class Index:
 
     Every file the query path reads is checked against the manifest's checksums and for
     consistency, so a damaged index raises `IndexUnusable` instead of giving wrong answers.
+    The two large files are hashed only when their size or modification time is not the one
+    recorded (as notes are: stat first, hash on doubt; a build verifies the passages it
+    copies); postings.npz also carries the CRC-32 of its zip members, checked as they are
+    read; a passage that cannot be read is `IndexUnusable`.
     `passages.jsonl` stays open: passages can still be read after a newer build replaced this
     one and removed its folder."""
 
@@ -385,17 +395,30 @@ class Index:
             raise ValueError("manifest without checksums or files")
         self.manifest: dict[str, Any] = manifest
 
+        stamps = manifest.get("stamps")
+        stamps = stamps if isinstance(stamps, dict) else {}
+
         def verified(name: str, data: bytes) -> bytes:
             if not isinstance(checksums.get(name), str) or _sha(data) != checksums[name]:
                 raise IndexUnusable(f"the index file {root / name} is damaged; "
                                     f"`qa index` rebuilds it")
             return data
 
+        def unchanged(name: str, fh: BinaryIO) -> bool:
+            st = os.fstat(fh.fileno())
+            return stamps.get(name) == [st.st_size, st.st_mtime_ns]
+
         self._fh = open(root / "passages.jsonl", "rb")  # kept open: see the class docstring
-        size = len(verified("passages.jsonl", self._fh.read()))
+        if unchanged("passages.jsonl", self._fh):
+            size = os.fstat(self._fh.fileno()).st_size
+        else:
+            size = len(verified("passages.jsonl", self._fh.read()))
         terms = json.loads(verified("vocab.json", (root / "vocab.json").read_bytes()))
         words = json.loads(verified("words.json", (root / "words.json").read_bytes()))
-        raw = verified("postings.npz", (root / "postings.npz").read_bytes())
+        with open(root / "postings.npz", "rb") as fh:
+            raw = fh.read()
+            if not unchanged("postings.npz", fh):
+                verified("postings.npz", raw)
         with np.load(io.BytesIO(raw), allow_pickle=False) as z:
             indptr, docs, weights = z["indptr"], z["docs"], z["weights"]
             idf, offsets = z["idf"], z["offsets"]
@@ -441,14 +464,20 @@ class Index:
     def passage(self, i: int) -> Passage:
         p = self._passages.get(i)
         if p is None:
-            p = Passage.from_dict(json.loads(
-                self._bytes(int(self.offsets[i]), int(self.offsets[i + 1]))))
-            self._passages[i] = p
+            p = self._passages[i] = self._decode(
+                self._bytes(int(self.offsets[i]), int(self.offsets[i + 1])))
         return p
 
     def all_passages(self) -> Iterator[Passage]:
         for line in self._bytes(0, int(self.offsets[-1])).splitlines():
-            yield Passage.from_dict(json.loads(line))
+            yield self._decode(line)
+
+    def _decode(self, line: bytes) -> Passage:
+        try:
+            return Passage.from_dict(json.loads(line))
+        except _READ_ERRORS as e:  # damage the checks on loading did not look for
+            raise IndexUnusable(f"the index at {self.root} is damaged "
+                                f"({e.__class__.__name__}); `qa index` rebuilds it") from e
 
 
 # --- the index folder ------------------------------------------------------------------------
@@ -577,11 +606,12 @@ class IndexStore:
 # --- building --------------------------------------------------------------------------------
 # One direction, in two passes over the files that changed, each in chunks (by forked worker
 # processes on a large collection): the first parses and learns the link facts (flag tables
-# and the commands that use them) of each file; the second, knowing the facts of all files,
-# links, tokenises and counts. The main process then weighs terms (scikit-learn) and writes.
+# and the commands that use them) of each file, keeping its passages; the second, knowing the
+# facts of all files, links, tokenises and counts them. The main process then weighs terms
+# (numpy) and writes.
 CHUNK_FILES = 64  # files a worker takes at a time
 PARALLEL_FILES = 300  # fewer files than this to parse: no worker processes (they cost ~0.2 s)
-LINKS_LAYOUT = 3  # of the link facts kept in counts.npz for the next build
+LINKS_LAYOUT = 4  # of the link facts kept in counts.npz for the next build
 _STATE: _Tokenising | None = None  # what forked workers inherit
 _POOLS = itertools.count()
 
@@ -644,6 +674,9 @@ class _Tokenising:
         self.facts = facts or LinkFacts()
         self.vocab: dict[str, int] = {}
         self.memo: dict[str, list[str]] = {}  # sections, contexts and commands repeat
+        # what `learn` parsed, for `count` to take (each file parsed once)
+        self.parsed: dict[str, tuple[_Learned, list[Passage]]] = {}
+        self.merged = False  # the facts are those of all files: what `count` learns goes as text
 
     def terms(self, text: str) -> list[str]:
         t = self.memo.get(text)
@@ -654,11 +687,12 @@ class _Tokenising:
         return t
 
     def learn(self, work: Work) -> list[_Learned]:
+        """Each file's content hash and link facts; its passages are kept for `count`."""
         out = []
         for shown, location, known_sha in work:
-            r, passages = _read_and_parse(shown, location, known_sha)
-            r.facts.add(passages)
-            r.lookups = list(dict.fromkeys(k for p in passages for k in link_keys(p)))
+            r, passages = _learn(shown, location, known_sha)
+            if not r.unchanged:
+                self.parsed[shown] = r, passages
             out.append(r)
         return out
 
@@ -675,9 +709,10 @@ class _Tokenising:
         out = []
         learned: list[_Learned] = []
         for shown, location, known_sha in work:
-            r, passages = _read_and_parse(shown, location, known_sha)
-            r.facts.add(passages)
-            r.lookups = list(dict.fromkeys(k for p in passages for k in link_keys(p)))
+            kept = self.parsed.pop(shown, None)
+            r, passages = kept if kept is not None else _learn(shown, location, known_sha)
+            if self.merged:
+                r.compact()
             learned.append(r)
             lines, lengths, counts = [], array("i"), array("f")
             for p in passages:
@@ -700,17 +735,16 @@ class _Tokenising:
                       learned)
 
 
-def _tokenizer_for(todo: Work, facts: LinkFacts, few: bool) -> Tokenizer:
-    """The full tokenizer; for a few files, one whose dictionary holds only the words made of
-    the characters those files (and the flag descriptions linked into them, and the
-    glossary) use: it segments
-    them exactly as the full one does (a word of other characters cannot match), and it is
-    ready in a fraction of the time."""
-    from qa.tokenize import Tokenizer, full_dictionary, normalize
+def _tokenizer_for(todo: Work, facts: LinkFacts, previous: Index | None) -> Tokenizer:
+    """The full tokenizer; for a few files (given the previous build), one whose dictionary
+    holds only the words made of the characters those files (and the flag descriptions
+    linked into them, and the glossary's words) use, with the dictionary's total frequency as
+    the previous build recorded it: it segments them exactly as the full one does (a word of
+    other characters cannot match), and it is ready in a fraction of the time."""
+    from qa.tokenize import Tokenizer, dictionary_words, normalize
 
-    if not few:
+    if previous is None:
         return Tokenizer.full()
-    words, total = full_dictionary()
     chars: set[str] = set()
     for _, location, _ in todo:
         with contextlib.suppress(OSError, ValueError):
@@ -719,7 +753,7 @@ def _tokenizer_for(todo: Work, facts: LinkFacts, few: bool) -> Tokenizer:
     for f in facts.table.values():
         chars.update(normalize(f.description))
     chars.update(normalize(glossary.all_words()))  # what bare commands are indexed with
-    return Tokenizer({w: n for w, n in words.items() if chars.issuperset(w)}, total)
+    return Tokenizer(dictionary_words(chars), previous.total)
 
 
 def _sha_file(path: Path) -> str:
@@ -728,6 +762,21 @@ def _sha_file(path: Path) -> str:
         while chunk := f.read(1 << 20):
             h.update(chunk)
     return h.hexdigest()
+
+
+def _learn(shown: str, location: str, known_sha: str | None
+           ) -> tuple[_Learned, list[Passage]]:
+    """A file read and parsed, and what it brings to linking: its facts and their lookups."""
+    r, passages = _read_and_parse(shown, location, known_sha)
+    r.facts.add(passages)
+    r.lookups = list(dict.fromkeys(k for p in passages for k in link_keys(p)))
+    return r, passages
+
+
+def _set_facts(facts: LinkFacts) -> None:
+    """The link facts of all files, learned in a first pass."""
+    assert _STATE is not None
+    _STATE.facts, _STATE.merged = facts, True
 
 
 def _learn_chunk(work: Work) -> list[_Learned]:
@@ -764,44 +813,144 @@ def _read_and_parse(shown: str, location: str, known_sha: str | None
     return r, parse_text(text, shown).passages
 
 
-def _in_chunks(fn: Callable[[Work], Any], work: Work, state: _Tokenising, jobs: int,
-               progress: Callable[[int], None], meanwhile: Callable[[], object] = lambda: None,
-               ) -> Iterator[Any]:
-    """fn over the work in chunks, by `jobs` forked workers starting from `state`; in order.
-    `meanwhile` runs in this process once the workers are busy."""
-    chunks = [work[i:i + CHUNK_FILES] for i in range(0, len(work), CHUNK_FILES)]
-    import multiprocessing
+class _Workers:
+    """Runs a build's passes over the files in chunks: in this process, or in `jobs` forked
+    ones (each starting from `state`) for a large collection. A chunk goes to the process that
+    had it in an earlier pass, where the passages it parsed then are kept; others to whichever
+    process is free. Results come back in the order of the chunks."""
 
-    if jobs <= 0:
-        jobs = os.cpu_count() or 1
-    if len(work) < PARALLEL_FILES or "fork" not in multiprocessing.get_all_start_methods():
-        jobs = 1
-    jobs = min(jobs, len(chunks))
-    global _STATE
-    _STATE = state if jobs <= 1 else _Tokenising(state.tok, f"pool{next(_POOLS)}", state.facts)
-    try:
-        if jobs <= 1:
-            results: Iterator[Any] = map(fn, chunks)
-            for c, result in zip(chunks, results, strict=True):
-                yield result
-                progress(len(c))
-            meanwhile()
-            return
+    def __init__(self, state: _Tokenising, jobs: int, files: int) -> None:
         import gc
+        import multiprocessing
 
+        if jobs <= 0:
+            jobs = os.cpu_count() or 1
+        if files < PARALLEL_FILES or "fork" not in multiprocessing.get_all_start_methods():
+            jobs = 1
+        jobs = min(jobs, -(-files // CHUNK_FILES))
+        self.conns: list[Any] = []
+        self.procs: list[Any] = []
+        self.owner: dict[str, int] = {}  # first file of a chunk -> the process that had it
+        global _STATE
+        if jobs <= 1:
+            _STATE = state
+            return
+        _STATE = _Tokenising(state.tok, f"pool{next(_POOLS)}", state.facts)
+        ctx = multiprocessing.get_context("fork")
         gc.freeze()  # the collector would otherwise write to, and so copy, every shared page
         try:
-            pool = multiprocessing.get_context("fork").Pool(jobs)
+            for _ in range(jobs):
+                mine, theirs = ctx.Pipe()
+                proc = ctx.Process(target=_serve, args=(theirs,), daemon=True)
+                proc.start()
+                theirs.close()
+                self.conns.append(mine)
+                self.procs.append(proc)
         finally:
             gc.unfreeze()
-        with pool:
-            results = pool.imap(fn, chunks)
-            meanwhile()
-            for c, result in zip(chunks, results, strict=True):
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        global _STATE
+        _STATE = None
+        for conn in self.conns:
+            with contextlib.suppress(OSError):
+                conn.send(None)  # done
+            conn.close()
+        for proc in self.procs:
+            if kind is not None:
+                proc.terminate()
+            proc.join()
+
+    def everywhere(self, fn: Callable[[Any], None], arg: Any) -> None:
+        """fn(arg) in every process (between passes)."""
+        if not self.conns:
+            fn(arg)
+            return
+        for conn in self.conns:
+            conn.send(("", fn, arg))
+        for conn in self.conns:
+            self._receive(conn)
+
+    def map(self, fn: Callable[[Work], Any], work: Work, progress: Callable[[int], None],
+            received: Callable[[Any], None] = lambda result: None) -> Iterator[Any]:
+        """fn over the work in chunks, results in order; `received` sees each result as it
+        arrives, in the order its process made them (term ids are handed out in that order)."""
+        chunks = [work[i:i + CHUNK_FILES] for i in range(0, len(work), CHUNK_FILES)]
+        if not self.conns:
+            for c in chunks:
+                result = fn(c)
+                received(result)
                 yield result
                 progress(len(c))
-    finally:
-        _STATE = None
+            return
+        from collections import deque
+        from multiprocessing.connection import wait
+
+        owned: list[deque[int]] = [deque() for _ in self.conns]
+        free: deque[int] = deque()
+        for i, c in enumerate(chunks):
+            w = self.owner.get(c[0][0])
+            (free if w is None else owned[w]).append(i)
+
+        def next_for(w: int) -> int | None:
+            if owned[w]:
+                return owned[w].popleft()
+            if free:
+                return free.popleft()
+            behind = max(owned, key=len)  # a process slowed down (a busy machine): its last
+            return behind.pop() if len(behind) > 2 else None  # chunks, parsed again here
+
+        busy = [0] * len(self.conns)
+        done: dict[int, Any] = {}
+        for i in range(len(chunks)):
+            while i not in done:
+                for w, conn in enumerate(self.conns):
+                    while busy[w] < 2 and (j := next_for(w)) is not None:  # one behind each
+                        self.owner[chunks[j][0][0]] = w
+                        conn.send((j, fn, chunks[j]))
+                        busy[w] += 1
+                for conn in wait([c for w, c in enumerate(self.conns) if busy[w]]):
+                    j, result = self._receive(conn)  # type: ignore[arg-type]
+                    busy[self.conns.index(conn)] -= 1
+                    received(result)
+                    done[j] = result
+            yield done.pop(i)
+            progress(len(chunks[i]))
+
+    def _receive(self, conn: Any) -> tuple[int, Any]:
+        try:
+            j, ok, result = conn.recv()
+        except EOFError:
+            raise RuntimeError("a build worker process died") from None
+        if not ok:
+            raise result
+        return j, result
+
+
+def _serve(conn: Any) -> None:
+    """A worker process: (tag, fn, arg) in, (tag, ok, result or exception) out; None: done."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    while True:
+        try:
+            task = conn.recv()
+        except EOFError:
+            return
+        if task is None:
+            return
+        tag, fn, arg = task
+        try:
+            out = (tag, True, fn(arg))
+        except Exception as e:  # handed to the main process, which raises it
+            out = (tag, False, e)
+        try:
+            conn.send(out)
+        except Exception as e:  # an exception that does not pickle
+            conn.send((tag, False, RuntimeError(repr(e))))
 
 
 class _Previous:
@@ -812,16 +961,20 @@ class _Previous:
 
         with np.load(index.root / "counts.npz", allow_pickle=False) as z:
             self.data, self.indices, self.indptr = z["data"], z["indices"], z["indptr"]
-            meta = json.loads(z["links"].tobytes().decode("utf-8"))
+            head, _, texts = z["links"].tobytes().decode("utf-8").partition("\n")
+        meta = json.loads(head)
         if meta.get("layout") != LINKS_LAYOUT:
             raise ValueError("link facts of another layout")
-        self.links: dict[str, str] = meta["files"]  # shown -> JSON [facts, lookups]
+        names = meta["files"]
+        # shown -> JSON [facts, lookups]: a line each, not JSON strings (quicker both ways)
+        self.links: dict[str, str] = dict(zip(names, texts.split("\n") if names else [],
+                                              strict=True))
         self.merged = LinkFacts.from_json(meta["merged"])
         self.merged.owners = {(k[0], k[1], k[2]): k[3] for k in meta["owners"]}
         self.common: dict[str, int] = meta["common"]  # the words every words.json has
         self.raw = (index.root / "passages.jsonl").read_bytes()
-        if len(self.raw) != int(index.offsets[-1]):  # (its checksum was checked on loading)
-            raise ValueError("passages.jsonl is not the one recorded")
+        if _sha(self.raw) != index.manifest["checksums"]["passages.jsonl"]:
+            raise ValueError("passages.jsonl is not the one recorded")  # (loading trusts stamps)
         self.offsets = index.offsets
         self.terms = index.terms
         self.files: dict[str, dict[str, Any]] = index.manifest["files"]
@@ -840,7 +993,7 @@ class _Assembly:
     def __init__(self, prev: _Previous | None) -> None:
         self.prev = prev
         self.vocab: dict[str, int] = {}  # term -> column (as they come; sorted at the end)
-        self.maps: dict[str, list[int]] = {}  # worker -> the column of each of its term ids
+        self.maps: dict[str, Any] = {}  # worker -> the column of each of its term ids (numpy)
         self.prev_columns: Any = None
         self.blobs: list[Any] = []  # passages.jsonl a file at a time: bytes, or (at, size)
         self.spool: Any = None  # passages of the files read, on disk until written in order
@@ -864,9 +1017,9 @@ class _Assembly:
         """Give each file of a chunk its share of the chunk's term ids, as columns."""
         import numpy as np
 
-        m = self.maps.setdefault(chunk.worker, [])
-        m.extend(self.columns_of(chunk.new_terms).tolist())
-        columns = np.asarray(m, dtype=np.int32)[chunk.ids]
+        m = self.maps[chunk.worker] = np.concatenate([
+            self.maps.get(chunk.worker, np.zeros(0, np.int32)), self.columns_of(chunk.new_terms)])
+        columns = m[chunk.ids]
         a = 0
         for r in chunk.files:
             b = a + int(r.lengths.sum())
@@ -982,14 +1135,9 @@ class _Assembly:
 
 def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
                 progress: Callable[[int, int], None] | None) -> BuildReport:
-    import importlib
-
     import numpy as np
 
     from qa.tokenize import Tokenizer
-
-    def import_sklearn() -> object:  # ~1 s: done while workers are busy, when there are any
-        return importlib.import_module("sklearn.feature_extraction.text")
 
     t0 = time.perf_counter()
     files, skipped = find_notes(corpus)
@@ -1036,17 +1184,13 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
     learned: dict[str, _Learned] = {}
     counted: dict[str, _Counted] = {}
     known: LinkFacts | None = None  # the merged link facts, when learned in a first pass
-    importer = None
-    if len(work) < PARALLEL_FILES:
-        # no worker will be forked (unless many files must be linked again, see below): the
-        # slow import goes on beside the reading
-        import threading
-
-        importer = threading.Thread(target=import_sklearn, daemon=True)
-        importer.start()
+    few = len(work) < PARALLEL_FILES
+    if few:
+        # no worker is forked (unless many files must be linked again, see below)
         state = _Tokenising(Tokenizer({}, 1), "main")  # the real one once the facts are known
-        for batch in _in_chunks(_learn_chunk, work, state, jobs, quiet):
-            learned.update((x.shown, x) for x in batch)
+        with _Workers(state, jobs, len(work)) as workers:
+            for batch in workers.map(_learn_chunk, work, quiet):
+                learned.update((x.shown, x) for x in batch)
     elif work:
         # Many files: one pass links them with the facts of the previous build, tokenises
         # them and learns each file's facts; the files that look up a fact that changed are
@@ -1055,23 +1199,25 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
         tok = Tokenizer.full()
         tok.terms("预热")  # fill the segmenter once, before any worker is forked
         state = _Tokenising(tok, "main")
-        guess = prev.merged if prev is not None else LinkFacts()
-        if prev is None:
-            for batch in _in_chunks(_learn_chunk, work, state, jobs, quiet, import_sklearn):
-                for x in batch:
-                    guess.update(x.facts, x.shown)
-            known = guess  # all of it: what the files bring is kept as JSON text from now on
-        state.facts = guess
-        for chunk in _in_chunks(_count_chunk, work, state, jobs, tick,
-                                import_sklearn if prev is not None else lambda: None):
-            asm.split(chunk)
-            for c in chunk.files:
-                asm.keep(c, out)
-                counted[c.shown] = c
-            for x in chunk.learned:
-                if known is not None:
-                    x.compact()
-                learned[x.shown] = x
+        guess = state.facts = prev.merged if prev is not None else LinkFacts()
+        with _Workers(state, jobs, len(work)) as workers:
+            if prev is None:  # (the workers keep the passages they parse for the next pass)
+                for batch in workers.map(_learn_chunk, work, quiet):
+                    for x in batch:
+                        guess.update(x.facts, x.shown)
+                known = guess  # all of it: what files bring is kept as JSON text from now on
+                workers.everywhere(_set_facts, guess)
+            for chunk in workers.map(_count_chunk, work, tick, asm.split):
+                if prev is None and "sklearn" not in sys.modules:
+                    # ~1 s, here while the workers tokenise (weighing needs it at the end)
+                    importlib.import_module("sklearn.feature_extraction.text")
+                for c in chunk.files:
+                    asm.keep(c, out)
+                    counted[c.shown] = c
+                for x in chunk.learned:
+                    if known is not None:
+                        x.compact()
+                    learned[x.shown] = x
     for x in learned.values():
         if x.unchanged:
             reuse[x.shown] = {**prev.files[x.shown], "size": x.size,  # type: ignore[union-attr]
@@ -1126,24 +1272,25 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
                                                      rec["mtime_ns"])
                     r.facts, r.lookups = old_facts, looks_up
                     todo.append((nf.shown, nf.location, None))
-    if importer is not None and len(todo) >= PARALLEL_FILES:
-        importer.join()  # no thread may be importing while workers are forked
     partial = False
-    if importer is not None:  # the placeholder tokenizer of the first pass
+    if few:  # the placeholder tokenizer of the first pass (keeping what it parsed)
+        parsed = state.parsed if state is not None else {}
         state = None
         if todo:
             partial = len(todo) < PARALLEL_FILES and prev is not None
-            state = _Tokenising(_tokenizer_for(todo, facts, partial), "main")
+            state = _Tokenising(_tokenizer_for(todo, facts, previous if partial else None),
+                                "main")
+            state.parsed = parsed
     if todo:
         if state is None:
             state = _Tokenising(Tokenizer.full(), "main")
         state.facts = facts
-        for chunk in _in_chunks(_count_chunk, todo, state, jobs, tick if importer else quiet):
-            asm.split(chunk)
-            for c in chunk.files:
-                asm.keep(c, out)
-                counted[c.shown] = c
-            learned.update((x.shown, x) for x in chunk.learned)
+        with _Workers(state, jobs, len(todo)) as workers:
+            for chunk in workers.map(_count_chunk, todo, tick if few else quiet, asm.split):
+                for c in chunk.files:
+                    asm.keep(c, out)
+                    counted[c.shown] = c
+                learned.update((x.shown, x) for x in chunk.learned)
 
     for nf in files:
         if nf.shown in reuse:
@@ -1166,10 +1313,11 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
         tok = state.tok
         if partial:  # words of the previous build, and what the new text brings
             assert previous is not None
+            # the words still in use (in any field), and those of the new terms
             words = {t: n for t, n in previous.words.items()
-                     if in_vocab(previous.vocab, t) and _has_cjk(t)}
-            words.update(tok.dictionary_for(bare(t) for t in asm.vocab if _has_cjk(t)
-                                            and t not in previous.vocab))
+                     if _has_cjk(t) and in_vocab(asm.vocab, t)}
+            words.update(tok.dictionary_for(bare(t) for t in asm.vocab.keys() -
+                                            previous.vocab.keys() if _has_cjk(t)))
         else:
             words, common = _dictionary_slices(tok, asm.vocab)
         total, settings = tok.total, tok.settings
@@ -1178,17 +1326,20 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
     offsets, passages_sha = asm.write_passages(out / "passages.jsonl")
     asm.blobs = []
     counts_m, terms = asm.counts_matrix()
-    if importer is not None:
-        importer.join()
-    tfidf = import_sklearn().TfidfTransformer(  # type: ignore[attr-defined]
-        sublinear_tf=True, smooth_idf=True, norm="l2")
-    weights = tfidf.fit_transform(counts_m).tocsc()
+    # a fresh build weighs with scikit-learn; a re-index with `tf_idf`, the same floats
+    # without the second it takes to import scikit-learn (a test holds the two equal)
+    weights, idf = (tf_idf if previous is not None else _sklearn_tf_idf)(counts_m)
+    weights = weights.tocsc()
     weights.sort_indices()
 
-    (out / "vocab.json").write_text(json.dumps(terms, ensure_ascii=False), "utf-8")
-    if words is None and previous is not None and prev is not None and terms == prev.terms:
-        shutil.copyfile(previous.root / "words.json", out / "words.json")  # the same terms
-        settings = previous.manifest["tokenizer"]
+    same = previous if prev is not None and terms == prev.terms else None  # the same terms
+    if same is not None:
+        shutil.copyfile(same.root / "vocab.json", out / "vocab.json")
+    else:
+        (out / "vocab.json").write_text(json.dumps(terms, ensure_ascii=False), "utf-8")
+    if words is None and same is not None:
+        shutil.copyfile(same.root / "words.json", out / "words.json")
+        settings = same.manifest["tokenizer"]
     else:
         if words is None or common is None:
             tok = Tokenizer.full()
@@ -1200,11 +1351,12 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
                                                    ensure_ascii=False), "utf-8")
     np.savez(out / "postings.npz", indptr=weights.indptr.astype(np.int64),
              docs=weights.indices.astype(np.int32), weights=weights.data.astype(np.float32),
-             idf=tfidf.idf_.astype(np.float32), offsets=offsets)
-    links = json.dumps({"layout": LINKS_LAYOUT, "files": asm.links, "merged": facts.to_json(),
-                        "owners": [[*k, o] for k, o in facts.owners.items()],
-                        "common": common},
-                       ensure_ascii=False).encode("utf-8")
+             idf=idf, offsets=offsets)
+    links = "\n".join([json.dumps({"layout": LINKS_LAYOUT, "files": list(asm.links),
+                                   "merged": facts.to_json(),
+                                   "owners": [[*k, o] for k, o in facts.owners.items()],
+                                   "common": common}, ensure_ascii=False),
+                       *asm.links.values()]).encode("utf-8")
     np.savez(out / "counts.npz", data=counts_m.data, indices=counts_m.indices,
              indptr=counts_m.indptr.astype(np.int64),
              shape=np.asarray(counts_m.shape, dtype=np.int64),
@@ -1216,6 +1368,8 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
         "unreadable": asm.unreadable, "passages": asm.rows, "terms": len(terms),
         "checksums": {name: passages_sha if name == "passages.jsonl" else _sha_file(out / name)
                       for name in _FILES},
+        "stamps": {name: [(st := os.stat(out / name)).st_size, st.st_mtime_ns]
+                   for name in ("passages.jsonl", "postings.npz")},
     }
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
     report.passages, report.terms = asm.rows, len(terms)
@@ -1242,5 +1396,52 @@ def _dictionary_slices(tok: Tokenizer, terms: Iterable[str]) -> tuple[dict[str, 
     return words, common
 
 
+_CJK_CHAR = re.compile("[\u3400-\u9fff]")
+
+
 def _has_cjk(t: str) -> bool:
-    return any("\u3400" <= ch <= "\u9fff" for ch in t)
+    return _CJK_CHAR.search(t) is not None
+
+
+def _sklearn_tf_idf(counts: Any) -> tuple[Any, Any]:
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    tfidf = TfidfTransformer(sublinear_tf=True, smooth_idf=True, norm="l2")
+    weights = tfidf.fit_transform(counts)
+    return weights, tfidf.idf_.astype("float32")
+
+
+def tf_idf(counts: Any) -> tuple[Any, Any]:
+    """Term weights of a CSR matrix of term counts, and the idf of each term: sublinear tf
+    times smoothed idf, each row scaled to unit length. The same float32 numbers that
+    scikit-learn's `TfidfTransformer(sublinear_tf=True, smooth_idf=True, norm="l2")` gives:
+    its operations in its order, a row's squares summed in float64 one term at a time."""
+    import numpy as np
+    from scipy import sparse
+
+    n, v = counts.shape
+    idf = np.full(v, n + 1, dtype=np.float32)
+    df = np.bincount(counts.indices, minlength=v).astype(np.float32)
+    df += 1.0
+    idf /= df
+    np.log(idf, out=idf)
+    idf += 1.0
+    data = counts.data.astype(np.float32)  # a copy
+    np.log(data, out=data)
+    data += 1.0
+    data *= idf[counts.indices]
+    # each row's sum of squares, in order: term k of every row that has one, k = 0, 1, ...
+    lengths = np.diff(counts.indptr)
+    order = np.argsort(-lengths, kind="stable")
+    starts = counts.indptr[:-1][order]
+    longer = n - np.cumsum(np.bincount(lengths))  # rows with more than k terms
+    squares = data * data
+    sums = np.zeros(n)
+    for k, rows in enumerate(longer.tolist()):
+        if not rows:
+            break
+        sums[:rows] += squares[starts[:rows] + k]
+    norms = np.ones(n)
+    norms[order] = np.where(sums == 0.0, 1.0, np.sqrt(sums))  # (an empty row stays as it is)
+    data = (data / np.repeat(norms, lengths)).astype(np.float32)
+    return sparse.csr_matrix((data, counts.indices, counts.indptr), shape=(n, v)), idf

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -183,6 +184,7 @@ def _gb18030(data: bytes) -> str:
         raise ValueError("not UTF-8, UTF-16 or GB18030 text") from None
 
 
+@functools.lru_cache(maxsize=1 << 14)  # linking asks it of each command line several times
 def command_family(command: str) -> str | None:
     """`docker run -d nginx` -> `docker run`; `docker network create x` -> the three words."""
     words = re.findall(r"[^\s|;&]+", _command_start(command))

@@ -21,6 +21,7 @@ from typing import Any
 from qa.lexicon import Lexicon, load_lexicon, stem
 
 _CJK_RUN = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+"
+_JIEBA_HAN = re.compile("[\u4e00-\u9fd5]+")  # what jieba's cut() hands whole to its DAG
 # Every alternative reads a bounded stretch before it can fail, so scanning stays linear on
 # any input (a megabyte of `-` or of `$(`): a substitution is at most 400 characters, a code
 # token starts within 8 characters of punctuation.
@@ -77,20 +78,28 @@ def _import_jieba() -> Any:
         return jieba
 
 
-def full_dictionary() -> tuple[dict[str, int], int]:
-    """jieba's own dictionary as {word: frequency} (read as text, no cache files)."""
+_DICT_LINE = r"^({}) ([0-9]+)(?![^ \n])"  # `word frequency [tag]`
+
+
+def _dictionary_lines(word: str) -> list[tuple[str, str]]:
+    """(word, frequency) of the lines of jieba's own dictionary (read as text, no cache files)
+    whose word matches the pattern `word`."""
     jieba = _import_jieba()
-    path = Path(jieba.__file__).with_name("dict.txt")
-    freq: dict[str, int] = {}
-    total = 0
-    with path.open(encoding="utf-8") as f:
-        for line in f:
-            parts = line.split(" ", 2)
-            if len(parts) >= 2 and parts[1].strip().isdigit():
-                n = int(parts[1])
-                freq[parts[0]] = n
-                total += n
-    return freq, total
+    text = Path(jieba.__file__).with_name("dict.txt").read_text("utf-8")
+    return re.findall(_DICT_LINE.format(word), text, re.M)
+
+
+def full_dictionary() -> tuple[dict[str, int], int]:
+    """jieba's own dictionary as {word: frequency}, and the total frequency."""
+    lines = _dictionary_lines("[^ \n]+")
+    return {w: int(n) for w, n in lines}, sum(int(n) for _, n in lines)
+
+
+def dictionary_words(chars: Iterable[str]) -> dict[str, int]:
+    """The words of jieba's dictionary made of these characters only: picked out of its text,
+    which is faster than reading all of it."""
+    allowed = "".join(re.escape(c) for c in sorted(set(chars) - {" ", "\n"}))
+    return {w: int(n) for w, n in _dictionary_lines(f"[{allowed}]+")} if allowed else {}
 
 
 class Tokenizer:
@@ -108,6 +117,9 @@ class Tokenizer:
         self.keep_single = frozenset(w for w in self.lexicon.zh_words if len(w) == 1)
         self._jieba: Any = None
         self._runs: dict[str, list[Unit]] = {}  # Chinese run -> its units
+        self._codes: dict[str, list[Unit]] = {}  # code token -> its units
+        self._costs: dict[str, float] = {}  # word -> its log probability (jieba's calc)
+        self._words: dict[str, Unit] = {}  # word of the dictionary -> its unit
         self._lock = threading.Lock()
 
     @classmethod
@@ -164,7 +176,12 @@ class Tokenizer:
             elif kind == "flag":
                 out.append(Unit("flag", s, (s,)))
             elif kind == "code":
-                out.extend(self._code(s))
+                code = self._codes.get(s)
+                if code is None:  # code tokens repeat (docker, -it): stem each once
+                    if len(self._codes) >= 50_000:
+                        self._codes.clear()
+                    code = self._codes[s] = self._code(s)
+                out.extend(code)
             elif kind == "cjk":
                 run = self._runs.get(s)
                 if run is None:  # runs repeat (容器, 镜像): segment each once
@@ -211,7 +228,7 @@ class Tokenizer:
                     out.append(Unit("zh", c, (c,)) if kept else Unit("stop", c, ()))
             pending.clear()
 
-        for w in tk.cut(run, HMM=False):
+        for w in self._cut(run) if _JIEBA_HAN.fullmatch(run) else tk.cut(run, HMM=False):
             if len(w) == 1 and w not in stop:
                 pending.append(w)
                 continue
@@ -219,13 +236,47 @@ class Tokenizer:
             if w in stop:
                 out.append(Unit("stop", w, ()))
                 continue
-            forms = [w]
-            if len(w) > 2:
-                forms += [w[i:i + 2] for i in range(len(w) - 1) if freq.get(w[i:i + 2])]
-            if len(w) > 3:
-                forms += [w[i:i + 3] for i in range(len(w) - 2) if freq.get(w[i:i + 3])]
-            out.append(Unit("zh", w, tuple(dict.fromkeys(forms))))
+            unit = self._words.get(w)
+            if unit is None:  # words repeat far more than runs do
+                forms = [w]
+                if len(w) > 2:
+                    forms += [w[i:i + 2] for i in range(len(w) - 1) if freq.get(w[i:i + 2])]
+                if len(w) > 3:
+                    forms += [w[i:i + 3] for i in range(len(w) - 2) if freq.get(w[i:i + 3])]
+                unit = self._words[w] = Unit("zh", w, tuple(dict.fromkeys(forms)))
+            out.append(unit)
         flush()
+        return out
+
+    def _cut(self, run: str) -> list[str]:
+        """jieba's `cut(run, HMM=False)` of a run of its Chinese characters, the same words:
+        its DAG and route search in one loop, each word's log probability computed once."""
+        freq = self._segmenter().FREQ
+        costs = self._costs
+        n = len(run)
+        score = [0.0] * (n + 1)  # jieba's route: (score, end) from each position
+        end = [0] * (n + 1)
+        for k in range(n - 1, -1, -1):
+            best, best_end = 0.0, -1
+            i, frag = k, run[k]
+            while i < n and frag in freq:
+                if freq[frag]:
+                    cost = costs.get(frag)
+                    if cost is None:
+                        cost = costs[frag] = math.log(freq[frag]) - math.log(self.total)
+                    s = cost + score[i + 1]
+                    if best_end < 0 or s >= best:  # max() of (score, end): a tie, the longer
+                        best, best_end = s, i
+                i += 1
+                frag = run[k:i + 1]
+            if best_end < 0:  # no word starts here: the character alone
+                best, best_end = math.log(1) - math.log(self.total) + score[k + 1], k
+            score[k], end[k] = best, best_end
+        out = []
+        k = 0
+        while k < n:
+            out.append(run[k:end[k] + 1])
+            k = end[k] + 1
         return out
 
     # --- terms --------------------------------------------------------------------------
@@ -241,6 +292,8 @@ def direction_pairs(seq: list[tuple[str, ...]] | list[frozenset[str]]) -> list[s
     """`从 容器` -> `从>容器`: the word after a direction marker, marked (one rule, both sides)."""
     out: list[str] = []
     for here, nxt in zip(seq, seq[1:], strict=False):
+        if DIRECTION_MARKERS.isdisjoint(here):
+            continue
         for marker in DIRECTION_MARKERS.intersection(here):
             out += [f"{marker}>{f}" for f in nxt if f not in DIRECTION_MARKERS]
     return out

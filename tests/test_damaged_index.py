@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import random
 import shutil
 from pathlib import Path
@@ -256,3 +257,23 @@ def test_a_loaded_index_keeps_reading_what_it_checked(
     assert [loaded.passage(i) for i in range(0, loaded.n, 2)] == before
     assert [p.text for p in loaded.all_passages()] == [loaded.passage(i).text
                                                        for i in range(loaded.n)]
+
+
+def test_damage_that_keeps_size_and_time_is_never_a_wrong_answer(
+        damageable: tuple[Path, Path, dict[str, object]]) -> None:
+    """Loading trusts the size and modification time recorded for passages.jsonl; garbage
+    written behind them (and the time put back) is still never an answer or a traceback,
+    and a build does not carry it over."""
+    corpus, index, answer = damageable
+    path = index_file(index, "passages.jsonl")
+    st = path.stat()
+    damage(path, garbage)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    code, out, err = qa("ask", "--json", "--corpus", str(corpus), "--index", str(index),
+                        QUESTION)
+    assert (code, err) == (0, "") and json.loads(out) == answer or \
+        code == 2 and out == "" and len(err.splitlines()) == 1
+    code, out, err = qa("index", "--corpus", str(corpus), "--index", str(index))
+    assert (code, err) == (0, "")
+    code, out, _ = qa("ask", "--json", "--corpus", str(corpus), "--index", str(index), QUESTION)
+    assert json.loads(out) == answer

@@ -1,10 +1,11 @@
 """The index: safe files on disk, fresh answers after notes change, incremental rebuilds,
-and a query path that works without scikit-learn."""
+scikit-learn for a fresh build and nowhere else (not on the query path, not to re-index)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -136,11 +137,52 @@ def test_prebuilt_index_answers_without_scikit_learn(built: Assistant) -> None:
     assert out["r"]["answers"][0]["command"] == "docker ps -l"
 
 
-def test_blocking_scikit_learn_really_blocks_a_build(tmp_path: Path) -> None:
-    """The check above can fail: with no index yet, a build needs scikit-learn and says so."""
+def test_a_fresh_build_weighs_with_scikit_learn(tmp_path: Path) -> None:
+    """The check above can fail: with no index yet, a build needs scikit-learn."""
     done = run_python(_WITHOUT_SKLEARN, str(FIXTURES), str(tmp_path / "index"))
     assert done.returncode != 0
     assert "scikit-learn is blocked" in done.stderr
+
+
+def test_a_re_index_needs_no_scikit_learn(tmp_path: Path) -> None:
+    """One file changed: the index is weighed again without importing scikit-learn."""
+    notes = tmp_path / "notes"
+    shutil.copytree(FIXTURES, notes)
+    Assistant(corpus=notes, index=tmp_path / "index").build()
+    _append(next(notes.rglob("*.md")), "\n查看所有镜像：\ndocker images -a\n")
+    done = run_python(_WITHOUT_SKLEARN, str(notes), str(tmp_path / "index"))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["r"]["answers"][0]["command"] == "docker ps -l"
+
+
+def test_weights_are_scikit_learns_to_the_bit() -> None:
+    """`tf_idf` gives what TfidfTransformer(sublinear_tf, smooth_idf, l2) gives, float for
+    float: rows of one term to hundreds, counts small and large, a term in every row."""
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    from qa.index import tf_idf
+
+    rng = np.random.default_rng(7)
+    rows, terms = 400, 3000
+    lengths = rng.integers(1, 40, rows)
+    lengths[::50] = rng.integers(200, 700, len(lengths[::50]))
+    indices = np.concatenate([np.sort(rng.choice(terms, n, replace=False)) for n in lengths])
+    indices[np.cumsum(lengths) - lengths] = 0  # term 0 is in every row
+    indices = np.concatenate([np.sort(r) for r in np.split(indices, np.cumsum(lengths)[:-1])])
+    counts = rng.zipf(1.6, len(indices)).clip(1, 5000).astype(np.float32)
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    m = sparse.csr_matrix((counts, indices.astype(np.int32), indptr), shape=(rows, terms))
+    m.sum_duplicates()
+    m.sort_indices()
+    weights, idf = tf_idf(m)
+    tfidf = TfidfTransformer(sublinear_tf=True, smooth_idf=True, norm="l2")
+    expected = sparse.csr_matrix(tfidf.fit_transform(m))
+    assert idf.dtype == np.float32 and idf.tobytes() == tfidf.idf_.astype(np.float32).tobytes()
+    assert np.array_equal(weights.indptr, expected.indptr)
+    assert np.array_equal(weights.indices, expected.indices)
+    assert weights.data.dtype == np.float32
+    assert weights.data.tobytes() == expected.data.astype(np.float32).tobytes()
 
 
 def _append(path: Path, text: str) -> None:
