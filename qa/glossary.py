@@ -66,7 +66,7 @@ def all_words() -> str:
     return " ".join(_data().words.values())
 
 
-@lru_cache(maxsize=65536)  # notes repeat their commands
+@lru_cache(maxsize=4096)  # notes repeat their commands
 def describe(command: str, *, dockerfile: bool = False) -> str:
     """The glossary's words for every command of a line (`$(...)` inside it included), or for
     a Dockerfile instruction (`dockerfile cmd` for `CMD ["python", "app.py"]`)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -37,10 +38,25 @@ class Hit:
     rank: float  # what the order is by
 
 
+_GROUPS: weakref.WeakKeyDictionary[Index, dict[Group, Any]] = weakref.WeakKeyDictionary()
+_GROUPS_KEPT = 4096  # per index: questions share their concepts (容器, delete, all)
+
+
 def _group_postings(index: Index, g: Group) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """Docs matching any term of the group, the best tf/|doc| a doc, how fully (1, or the
     group's partial share for a word inside the question's word) and the group's idf (its
-    terms united)."""
+    terms united). Kept per index: the arrays are only read."""
+    kept = _GROUPS.setdefault(index, {})
+    found = kept.get(g)
+    if found is None:
+        if len(kept) >= _GROUPS_KEPT:
+            kept.clear()
+        found = kept[g] = _group_postings_uncached(index, g)
+    return found
+
+
+def _group_postings_uncached(index: Index, g: Group) -> tuple[np.ndarray, np.ndarray,
+                                                               np.ndarray, float]:
     import numpy as np
 
     docs_parts, vals_parts, share_parts, own_parts = [], [], [], []
