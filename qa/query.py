@@ -8,6 +8,7 @@ Chinese word weighs.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -70,11 +71,15 @@ class QueryAnalyzer:
         self.flag_names = flag_names
         self.en_index = lexicon.english_index()
         self.zh_index = lexicon.chinese_index()
-        self._english_known = sorted(
-            {w for term in self.en_index for w in term if len(w) >= 4}
-            | {t for t in vocab if t.isascii() and t.isalpha() and len(t) >= 4})
         self._concept_terms = lru_cache(maxsize=4096)(self._concept_terms_uncached)
         self._units = lru_cache(maxsize=8192)(self.tok.units)
+
+    @functools.cache  # noqa: B019 (one analyzer an index, kept as long as the index)
+    def _english_known(self) -> list[str]:
+        """The English words a typo may be meant as: the lexicon's and the notes' (only a
+        question with an unknown English word needs them)."""
+        return sorted({w for term in self.en_index for w in term if len(w) >= 4}
+                      | {t for t in self.vocab if t.isascii() and t.isalpha() and len(t) >= 4})
 
     def _concept_terms_uncached(self, i: int) -> frozenset[str]:
         c = self.lex.concepts[i]
@@ -193,7 +198,7 @@ class QueryAnalyzer:
 
             # a typo keeps its first letter (contianer -> container, not react -> create);
             # two letters swapped is one typo (nignx -> nginx)
-            same_start = [k for k in self._english_known if k[0] == w[0]]
+            same_start = [k for k in self._english_known() if k[0] == w[0]]
             best = process.extractOne(w, same_start, scorer=fuzz.ratio, score_cutoff=85) \
                 or process.extractOne(w, same_start, scorer=OSA.distance, score_cutoff=1)
             if best:
