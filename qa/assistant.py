@@ -137,7 +137,8 @@ class Assistant:
                 raise damage
             raise IndexUnusable(f"no index at {self.index_dir}: run `qa index`")
         lexicon = load_lexicon()
-        tokenizer = Tokenizer(index.words, index.total, lexicon)
+        # questions are short: no prefix dictionary to build before the first one
+        tokenizer = Tokenizer(index.words, index.total, lexicon, prefixes=False)
         flags = frozenset(t for t in index.terms if t.startswith("-"))
         return _Engine(index, QueryAnalyzer(tokenizer, lexicon, index.vocab, flags))
 

@@ -107,7 +107,10 @@ class Tokenizer:
     in an index (`Tokenizer(words, total)`, questions): both segment the notes' words alike."""
 
     def __init__(self, words: Mapping[str, int], total: int,
-                 lexicon: Lexicon | None = None) -> None:
+                 lexicon: Lexicon | None = None, *, prefixes: bool = True) -> None:
+        """`prefixes`: find words through jieba's prefix dictionary (fast over much text;
+        building it takes a while), else by trying every length up to the longest word (for
+        short questions: nothing to build). Both find the same words."""
         self.lexicon = lexicon or load_lexicon()
         self.words = dict(words)
         for w in self.lexicon.zh_words | self.lexicon.stop_zh:
@@ -115,6 +118,8 @@ class Tokenizer:
                 self.words[w] = DEFAULT_WORD_FREQ  # lexicon words stay whole (本机, 时区)
         self.total = total
         self.keep_single = frozenset(w for w in self.lexicon.zh_words if len(w) == 1)
+        self.prefixes = prefixes
+        self._longest = max(map(len, self.words), default=1)
         self._jieba: Any = None
         self._runs: dict[str, list[Unit]] = {}  # Chinese run -> its units
         self._codes: dict[str, list[Unit]] = {}  # code token -> its units
@@ -207,8 +212,7 @@ class Tokenizer:
         return [Unit("code", s, forms)]
 
     def _chinese(self, run: str) -> list[Unit]:
-        tk = self._segmenter()
-        freq = tk.FREQ
+        freq = self.words
         stop = self.lexicon.stop_zh
         out: list[Unit] = []
         pending: list[str] = []  # single characters in a row
@@ -228,7 +232,8 @@ class Tokenizer:
                     out.append(Unit("zh", c, (c,)) if kept else Unit("stop", c, ()))
             pending.clear()
 
-        for w in self._cut(run) if _JIEBA_HAN.fullmatch(run) else tk.cut(run, HMM=False):
+        for w in self._cut(run) if _JIEBA_HAN.fullmatch(run) else \
+                self._segmenter().cut(run, HMM=False):
             if len(w) == 1 and w not in stop:
                 pending.append(w)
                 continue
@@ -251,16 +256,18 @@ class Tokenizer:
     def _cut(self, run: str) -> list[str]:
         """jieba's `cut(run, HMM=False)` of a run of its Chinese characters, the same words:
         its DAG and route search in one loop, each word's log probability computed once."""
-        freq = self._segmenter().FREQ
+        freq = self._segmenter().FREQ if self.prefixes else self.words
+        last = n = len(run)
         costs = self._costs
-        n = len(run)
         score = [0.0] * (n + 1)  # jieba's route: (score, end) from each position
         end = [0] * (n + 1)
         for k in range(n - 1, -1, -1):
             best, best_end = 0.0, -1
             i, frag = k, run[k]
-            while i < n and frag in freq:
-                if freq[frag]:
+            if not self.prefixes:
+                last = min(n, k + self._longest)
+            while i < last and (not self.prefixes or frag in freq):
+                if freq.get(frag):
                     cost = costs.get(frag)
                     if cost is None:
                         cost = costs[frag] = math.log(freq[frag]) - math.log(self.total)

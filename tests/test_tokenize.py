@@ -76,7 +76,7 @@ def test_notes_and_questions_are_cut_alike(shipped: Assistant) -> None:
     index = IndexStore(Path(shipped.index_dir), SHIPPED).load()
     assert index is not None
     for_notes = Tokenizer.full()
-    for_questions = Tokenizer(index.words, index.total)
+    for_questions = Tokenizer(index.words, index.total, prefixes=False)  # as the library does
     checked = 0
     for passage in index.all_passages():
         for text in (passage.text, passage.command, passage.description, passage.context,
@@ -85,6 +85,15 @@ def test_notes_and_questions_are_cut_alike(shipped: Assistant) -> None:
                 assert for_questions.terms(text) == for_notes.terms(text), text
                 checked += 1
     assert checked > 200
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from("容器镜像删除所有查看运行端口映射数据卷网络命名空间的了吗"),
+               max_size=40))
+def test_finding_words_without_prefixes_finds_the_same(tok: Tokenizer, text: str) -> None:
+    """Trying every length up to the longest word finds what jieba's prefix walk finds."""
+    scan = Tokenizer(tok.words, tok.total, tok.lexicon, prefixes=False)
+    assert scan.terms(text) == tok.terms(text)
 
 
 @settings(max_examples=150, deadline=None)
