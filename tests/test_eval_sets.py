@@ -1,8 +1,9 @@
 """Accuracy floors on the question sets of tests/eval (a ratchet: raise them as ranking improves).
 
 docker-*.jsonl ask the shipped notes, linux-*.jsonl ask tests/corpora/linux-zh, ops-*.jsonl ask
-tests/corpora/ops-zh, dev-en-*.jsonl ask tests/corpora/dev-en (English notes), kb-*.jsonl ask tests/corpora/kb-mixed;
-the ops, dev-en and kb collections were written with their questions, before qa was run on them. Each floor is
+tests/corpora/ops-zh, dev-en-*.jsonl ask tests/corpora/dev-en (English notes), kb-*.jsonl ask
+tests/corpora/kb-mixed; the ops, dev-en and kb collections were written with their questions,
+before qa was run on them. Each floor is
 what `qa eval FILE` measured, minus about two points; `oos_abstain` is the share of the
 out-of-scope questions (field "none") that get found=False.
 """
