@@ -116,6 +116,7 @@ _SQL_LANGS = ("sql", "mysql", "psql", "postgresql", "pgsql", "sqlite", "plsql", 
 _SESSION_PROMPT = re.compile(
     r"^\s*(?:\$|(?:[A-Za-z][\w-]*|[\w.-]+:\d+)(?:\[[\w()]*\])?(?:=?>|=#))\s+(?=\S)")
 _BARE_PROMPT = re.compile(r"^\s*[A-Za-z][\w-]*(?:=?>|=#)\s*$")  # `appdb=>` with nothing after
+_HEREDOC = re.compile(r"(?<!<)<<-?\s*(['\"]?)(?P<word>[A-Za-z_]\w*)\1")  # `<<'EOF'`, not `<<<`
 _CONTINUED_PROMPT = re.compile(r"^\s*(?:->|\.\.\.>|[\w-]*-[>#])\s")  # `    -> ` (mysql)
 _DOCKERFILE_LINE = re.compile(
     r"^\s*(?:FROM|RUN|CMD|ENTRYPOINT|COPY|ADD|WORKDIR|EXPOSE|ENV|LABEL|ARG|VOLUME|USER|"
@@ -127,7 +128,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 20  # bump when the passages made of the same notes change
+PARSER_VERSION = 21  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -308,6 +309,7 @@ class _Parser:
         self.output = False  # reading what a command at a prompt printed
         self.dockerfile = False  # the pending commands are lines of a Dockerfile
         self.heading_text: dict[int, str] = {}
+        self.shown: dict[int, tuple[str, int]] = {}  # a command over lines: its text, last line
 
     # --- sections -----------------------------------------------------------------------
     @property
@@ -415,9 +417,10 @@ class _Parser:
             cmd = _clean_command(cmd)
             if not cmd:
                 continue
-            description, context, text, start = comment, lead, raw.strip(), no
+            text, end = self.shown.get(no, (raw.strip(), no))
+            description, context, start = comment, lead, no
             if intro and not comment and len(group) == 1:
-                description, text, start = intro[0], f"{intro[0]}\n{raw.strip()}", intro[1]
+                description, text, start = intro[0], f"{intro[0]}\n{text}", intro[1]
             elif intro:
                 context = intro[0]
                 if not comment and _names_group(intro[0], len(group)):
@@ -429,7 +432,7 @@ class _Parser:
                 description = DOCKERFILE  # what an instruction line is, said in words
             if kind == "command":
                 self.last_family = command_family(cmd) or self.last_family
-            self._emit(kind, text, start, no, cmd, description, context,
+            self._emit(kind, text, start, end, cmd, description, context,
                        tuple(self._prose_flags(description)))
 
     def _lead_in(self) -> str:
@@ -699,12 +702,33 @@ class _Parser:
                 self._md_table([(lines[k], k + 1) for k in range(i, j)])
                 i = j
                 continue
+            j = self._command_extent(i)
+            if j > i + 1:  # a command over lines: continued with `\\`, or a heredoc
+                text, _, end = _join_continuations([(lines[k], k + 1) for k in range(i, j)])[0]
+                self.shown[no] = (text.strip(), end)
+                line = text.split("\n", 1)[0]
             self._line(line, no)
-            i += 1
+            i = j
         self._break()
         self._drop_intro()
         self._heading_descriptions()
         return self.out
+
+    def _command_extent(self, i: int) -> int:
+        """Where the command line `i` ends (exclusive): after the lines it continues on with a
+        trailing backslash, and after the body of a heredoc it opens."""
+        lines = self.lines
+        j = i
+        if not looks_like_command(lines[i].strip()):
+            return i + 1
+        while j + 1 < len(lines) and lines[j].rstrip().endswith("\\"):
+            j += 1
+        heredoc = _HEREDOC.search(_strip_comment(lines[j])[0])
+        if heredoc:
+            word = heredoc.group("word")
+            end = next((k for k in range(j + 1, len(lines)) if lines[k].strip() == word), j)
+            j = end
+        return j + 1
 
     def _html(self, i: int) -> int:
         """HTML in the notes: a comment (`<!-- … -->`, maybe over lines) or a line of tags is
@@ -932,11 +956,16 @@ def family_in_text(text: str) -> str | None:
 
 
 def _join_continuations(body: list[tuple[str, int]]) -> list[tuple[str, int, int]]:
-    """Shell lines ending in a backslash continue on the next line: (text, first, last line)."""
+    """Shell lines ending in a backslash continue on the next line; the lines of a heredoc
+    (`cat > f <<'EOF'` up to `EOF`) belong to the line that opens it, shown below it: (text,
+    first, last line). The command of a text of several lines is its first line."""
     out: list[tuple[str, int, int]] = []
     carry = ""
     start = 0
-    for text, no in body:
+    k = 0
+    while k < len(body):
+        text, no = body[k]
+        k += 1
         if carry:
             text = carry + " " + text.strip()
         else:
@@ -945,6 +974,13 @@ def _join_continuations(body: list[tuple[str, int]]) -> list[tuple[str, int, int
             carry = text.rstrip()[:-1].rstrip()
             continue
         carry = ""
+        heredoc = _HEREDOC.search(_strip_comment(text)[0])
+        if heredoc:
+            end = next((j for j in range(k, len(body))
+                        if body[j][0].strip() == heredoc.group("word")), None)
+            if end is not None:
+                text = "\n".join([text.rstrip()] + [t.rstrip() for t, _ in body[k:end + 1]])
+                no, k = body[end][1], end + 1
         out.append((text, start, no))
     if carry:
         out.append((carry, start, body[-1][1]))
@@ -965,9 +1001,10 @@ def _block_items(body: list[tuple[str, int]], shell: bool, lang: str) -> list[_I
         t.lstrip().startswith("FROM ") for t, _, _ in lines)
     items: list[_Item] = []
     for t, n, e in lines:
-        prompt = _SESSION_PROMPT.match(t) if session else None
+        head = t.split("\n", 1)[0]  # a heredoc's opening line
+        prompt = _SESSION_PROMPT.match(head) if session else None
         if prompt:
-            items.append((t, t[prompt.end():], n, e, "command"))
+            items.append((t, head[prompt.end():], n, e, "command"))
         elif session and _CONTINUED_PROMPT.match(t) and items and items[-1][4] == "command":
             shown, cmd, start, _, kind = items[-1]
             more = _CONTINUED_PROMPT.sub("", t).strip()
@@ -976,9 +1013,9 @@ def _block_items(body: list[tuple[str, int]], shell: bool, lang: str) -> list[_I
             items.append((t, t, n, e, "#"))
         elif session and items and items[-1][4] == "command":
             continue  # output: what the command printed is no command (nor its answer)
-        elif looks_like_command(t) or shell and not session and not _CJK.search(
-                _strip_comment(t)[0]):
-            items.append((t, t, n, e, "command"))
+        elif looks_like_command(head) or shell and not session and not _CJK.search(
+                _strip_comment(head)[0]):
+            items.append((t, head, n, e, "command"))
         elif dockerfile and _DOCKERFILE_LINE.match(t):
             items.append((t, t, n, e, "code"))
         else:

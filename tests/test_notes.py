@@ -90,6 +90,16 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
         ("command", 6, 6, "openssl x509 -in server.crt -noout -enddate", "自签名证书",
          "自签名证书"),
     ],
+    # the lines of a heredoc belong to the command that opens it (in a block or not); a
+    # command continued with a backslash outside a block is one command too
+    "heredoc.md": [
+        ("command", 3, 9, "cat > hosts.ini <<'END'", "用 heredoc 写一个 inventory", "写配置文件"),
+        ("command", 12, 17, "sudo tee /etc/systemd/system/job.timer > /dev/null <<EOF",
+         "不用编辑器，直接写 unit 文件", "写配置文件"),
+        ("command", 19, 22,
+         'ansible all -i hosts.ini -m copy -a "src=./motd dest=/etc/motd" --become',
+         "把文件拷到所有机器", "写配置文件"),
+    ],
     # a command with no words of its own is what the heading right over its block asks or says
     # (numbering dropped); a section of many commands after a paragraph is no such heading
     "question-headings.md": [
@@ -521,3 +531,9 @@ def test_any_text_parses_into_passages_within_the_file(lines: list[str]) -> None
         assert 1 <= p.source.line <= p.source.end_line <= n
         assert p.kind in ("command", "flag", "prose", "code")
         assert p.command is None or p.command.strip() == p.command and p.command
+
+
+def test_a_heredoc_is_shown_with_the_command_that_opens_it() -> None:
+    p = _at(fixture_passages("heredoc.md"), "command", 12)
+    assert "OnCalendar=daily" in p.text and p.text.endswith("EOF")
+    assert not any(q.command in ("[web]", "EOF", "END") for q in fixture_passages("heredoc.md"))
