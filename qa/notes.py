@@ -41,6 +41,14 @@ _HEADING = re.compile(r"^ {0,3}(#{1,6})\s+((?:.*[^\s#])?)[\s#]*$")
 _FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([\w+.-]*)")
 _LIST = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*)$")
 _QUOTE = re.compile(r"^\s*>\s?(.*)$")
+_QUOTE_MARK = re.compile(r"^ {0,3}> ?")
+_CALLOUT = re.compile(r"^\s*\[![\w-]+\][-+]?\s*(.*)$")  # `> [!tip]- 标题` (Obsidian)
+_TAG = r"#[^\s#\d\W][^\s#]*"  # `#linux`, `#运维`: not `# ` (a heading), `#1`, `#!`
+_TAG_LINE = re.compile(rf"^{_TAG}(?:\s+{_TAG})*$")
+_TAG_WORD = re.compile(rf"(?<!\S){_TAG}(?!\S)")
+_WIKILINK = re.compile(r"\[\[(?:[^\]|\n]*\|)?([^\]\n]*)\]\]")  # `[[page|shown]]` -> `shown`
+_HIGHLIGHT = re.compile(r"==([^=\n]+)==")
+_CHECKBOX = re.compile(r"^\[[ xX]\]\s+")  # `- [x] 安装`: a task list item
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _TABLE_RULE = re.compile(r"^\s*(?:\|\s*)?:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*(?:\|\s*)?$")
 _INLINE_CODE_LINE = re.compile(r"^\s*`([^`]+)`\s*(?:[。.]\s*)?$")
@@ -128,7 +136,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 21  # bump when the passages made of the same notes change
+PARSER_VERSION = 22  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -332,6 +340,7 @@ class _Parser:
               flags: tuple[FlagEntry, ...] = ()) -> None:
         if not text.strip():
             return  # an empty fence or a lone `:` is nothing to answer with
+        description = _plain(description)
         if self.parents and kind != "flag":  # `- 日常操作：` over this item
             context = self.parent_text
             if kind == "prose":
@@ -639,9 +648,14 @@ class _Parser:
         i = self._front_matter()
         n = len(lines)
         while i < n:
+            if _QUOTE_MARK.match(lines[i]):
+                self._unquote(i)
             line = lines[i]
             no = i + 1
             stripped = line.strip()
+            if _TAG_LINE.match(stripped):
+                i += 1  # `#linux #vpn`: tags are metadata, not words to answer with
+                continue
             fence = _FENCE.match(line)
             if fence:
                 marker = fence.group(2)
@@ -663,7 +677,7 @@ class _Parser:
                 self._break()
                 self._drop_intro()
                 self.parents = []
-                self._heading(len(heading.group(1)), heading.group(2))
+                self._heading(len(heading.group(1)), _WIKILINK.sub(r"\1", heading.group(2)))
                 i += 1
                 continue
             after_html = self._html(i) if stripped.startswith("<") else i
@@ -713,6 +727,18 @@ class _Parser:
         self._drop_intro()
         self._heading_descriptions()
         return self.out
+
+    def _unquote(self, i: int) -> None:
+        """A blockquote (`> …` lines from line `i` on) holds Markdown of its own: its lines are
+        read without the marks, so a fence or a session in a quote is one. An Obsidian callout's
+        `[!tip]` mark goes; its title stays a line of its own."""
+        j = i
+        while j < len(self.lines) and _QUOTE_MARK.match(self.lines[j]):
+            self.lines[j] = _QUOTE_MARK.sub("", self.lines[j], count=1)
+            j += 1
+        callout = _CALLOUT.match(self.lines[i])
+        if callout:
+            self.lines[i] = callout.group(1)
 
     def _command_extent(self, i: int) -> int:
         """Where the command line `i` ends (exclusive): after the lines it continues on with a
@@ -775,7 +801,7 @@ class _Parser:
         item = _LIST.match(line)
         indent = len(line) - len(line.lstrip())
         self._close_parents(indent, item is not None)
-        text = item.group(1).strip() if item else line.strip()
+        text = _CHECKBOX.sub("", item.group(1).strip()) if item else line.strip()
         if item and self._has_children(no, indent):
             # `- 日常操作：` over indented items: what it says is their context, not an answer
             self._break()
@@ -1140,9 +1166,16 @@ def _forbidden(text: str, at: int) -> bool:
     return bool(_WARNING.search(clause))
 
 
+def _plain(text: str) -> str:
+    """A line without its marks of emphasis: bold, and Obsidian's `==highlight==`,
+    `[[links]]` and `#tags`."""
+    text = _TAG_WORD.sub("", _HIGHLIGHT.sub(r"\1", _WIKILINK.sub(r"\1", text)))
+    return text.replace("**", "").strip()
+
+
 def _unmark(text: str) -> str:
-    """Words of a Markdown line without its inline marks (code ticks, bold)."""
-    return re.sub(r"\*\*|__", "", text.replace("`", "")).strip()
+    """Words of a Markdown line without its inline marks (code ticks, bold, `_plain`'s)."""
+    return re.sub(r"\*\*|__", "", _plain(text).replace("`", "")).strip()
 
 
 def _heading_words(heading: str) -> str:

@@ -90,6 +90,14 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
         ("command", 6, 6, "openssl x509 -in server.crt -noout -enddate", "自签名证书",
          "自签名证书"),
     ],
+    # Obsidian notes: tag lines are metadata; links, highlights, tags and task boxes are no
+    # words of a description; a callout (a quote) holds a fence of its own
+    "obsidian.md": [
+        ("command", 5, 5, "sudo apt install wireguard", "安装", "组网 wg0.conf"),
+        ("prose", 7, 7, None, "", "组网 wg0.conf"),
+        ("command", 8, 10, "sudo wg-quick strip wg0", "改完 一定先测试 配置", "组网 wg0.conf"),
+        ("command", 13, 13, "sudo wg-quick up wg0", "启动接口", "组网 wg0.conf"),
+    ],
     # the lines of a heredoc belong to the command that opens it (in a block or not); a
     # command continued with a backslash outside a block is one command too
     "heredoc.md": [
@@ -537,3 +545,7 @@ def test_a_heredoc_is_shown_with_the_command_that_opens_it() -> None:
     p = _at(fixture_passages("heredoc.md"), "command", 12)
     assert "OnCalendar=daily" in p.text and p.text.endswith("EOF")
     assert not any(q.command in ("[web]", "EOF", "END") for q in fixture_passages("heredoc.md"))
+
+
+def test_tags_are_no_passage() -> None:
+    assert all("#linux" not in p.text for p in fixture_passages("obsidian.md"))
