@@ -41,6 +41,11 @@ _HEADING = re.compile(r"^ {0,3}(#{1,6})\s+((?:.*[^\s#])?)[\s#]*$")
 _FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([\w+.-]*)")
 _LIST = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*)$")
 _QUOTE = re.compile(r"^\s*>\s?(.*)$")
+_THEMATIC_BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_SETEXT = re.compile(r"^ {0,3}(=|-)\1*\s*$")
+_BOLD_LINE = re.compile(r"^\*\*([^*]+)\*\*$|^__([^_]+)__$")
+_QUESTION_LABEL = re.compile(r"^(?:Q|问)\s*[:：.]\s*")  # `**Q: 怎么解封？**`
+_ANSWER_LABEL = re.compile(r"^\*\*(?:A|答)\s*[:：.]\s*\*\*\s*|^\*\*(?:A|答)\*\*\s*[:：.]\s*")
 _QUOTE_MARK = re.compile(r"^ {0,3}> ?")
 _CALLOUT = re.compile(r"^\s*\[![\w-]+\][-+]?\s*(.*)$")  # `> [!tip]- 标题` (Obsidian)
 _TAG = r"#[^\s#\d\W][^\s#]*"  # `#linux`, `#运维`: not `# ` (a heading), `#1`, `#!`
@@ -136,7 +141,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 22  # bump when the passages made of the same notes change
+PARSER_VERSION = 23  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -317,6 +322,7 @@ class _Parser:
         self.output = False  # reading what a command at a prompt printed
         self.dockerfile = False  # the pending commands are lines of a Dockerfile
         self.heading_text: dict[int, str] = {}
+        self.level = 0  # the level of the last `#` heading: bold pseudo-headings are under it
         self.shown: dict[int, tuple[str, int]] = {}  # a command over lines: its text, last line
 
     # --- sections -----------------------------------------------------------------------
@@ -326,7 +332,9 @@ class _Parser:
         names = [self.title] if self.title and top_is_title else []
         return " > ".join(names + [h for _, h in self.headings])
 
-    def _heading(self, level: int, text: str) -> None:
+    def _heading(self, level: int, text: str, real: bool = True) -> None:
+        if real:
+            self.level = level
         while self.headings and self.headings[-1][0] >= level:
             self.headings.pop()
         self.headings.append((level, text))
@@ -656,6 +664,11 @@ class _Parser:
             if _TAG_LINE.match(stripped):
                 i += 1  # `#linux #vpn`: tags are metadata, not words to answer with
                 continue
+            if _THEMATIC_BREAK.match(line) and not self.output:
+                self._break()  # `***`, `---`: parts of a file set apart, nothing to answer with
+                self._drop_intro()
+                i += 1
+                continue
             fence = _FENCE.match(line)
             if fence:
                 marker = fence.group(2)
@@ -672,13 +685,25 @@ class _Parser:
                 self.output = False
                 i += 1
                 continue
+            label = _ANSWER_LABEL.match(stripped)
+            if label:  # `**A:** …`: the answer to the question above says what follows
+                line = stripped = stripped[label.end():]
+                if not stripped:
+                    i += 1
+                    continue
+            bold = _BOLD_LINE.match(stripped)
+            if bold and _INTRO_END.search(bold.group(1) or bold.group(2)):
+                line = stripped = (bold.group(1) or bold.group(2)).strip()  # `**示例：**`
             heading = _HEADING.match(line)
-            if heading:
+            level, title, skip = (len(heading.group(1)), heading.group(2), 1) if heading \
+                else self._heading_like(i, stripped)
+            real = skip == 2 or bool(heading)  # a bold line stands under the last heading
+            if title is not None:
                 self._break()
                 self._drop_intro()
                 self.parents = []
-                self._heading(len(heading.group(1)), _WIKILINK.sub(r"\1", heading.group(2)))
-                i += 1
+                self._heading(level, _WIKILINK.sub(r"\1", title), real)
+                i += skip
                 continue
             after_html = self._html(i) if stripped.startswith("<") else i
             if after_html != i:
@@ -727,6 +752,25 @@ class _Parser:
         self._drop_intro()
         self._heading_descriptions()
         return self.out
+
+    def _heading_like(self, i: int, stripped: str) -> tuple[int, str | None, int]:
+        """A line that stands for a heading: (level, its words, lines it takes), words None
+        when it is none. A paragraph's one line underlined with `===` or `---` (setext); a
+        paragraph that is one bold line (`**查看日志**`, `**Q: 怎么解封？**`), under the last
+        `#` heading. Not a bold line that introduces (`**示例：**`) or ends a sentence."""
+        if i and self.lines[i - 1].strip() or _LIST.match(stripped) or self.output:
+            return 0, None, 1
+        nxt = self.lines[i + 1] if i + 1 < len(self.lines) else ""
+        setext = _SETEXT.match(nxt)
+        if setext and not looks_like_command(stripped) and not stripped.startswith(("|", "<")):
+            return (1 if setext.group(1) == "=" else 2), stripped, 2
+        bold = _BOLD_LINE.match(stripped)
+        if not bold:
+            return 0, None, 1
+        words = (bold.group(1) or bold.group(2)).strip()
+        if len(words) > 80 or re.search(r"[：:。.!！;；]$", words):
+            return 0, None, 1
+        return self.level + 1, _QUESTION_LABEL.sub("", words), 1
 
     def _unquote(self, i: int) -> None:
         """A blockquote (`> …` lines from line `i` on) holds Markdown of its own: its lines are

@@ -90,6 +90,18 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
         ("command", 6, 6, "openssl x509 -in server.crt -noout -enddate", "自签名证书",
          "自签名证书"),
     ],
+    # headings in other clothes: a line underlined with `===`, a paragraph of one bold line
+    # (a FAQ's `**Q: …？**` too), under the last heading; `***` sets parts apart; `**A:**`
+    # and a bold line ending in a colon introduce what follows
+    "pseudo-headings.md": [
+        ("command", 6, 6, "journalctl -u caddy -n 100", "查看日志", "Caddy 笔记 > 查看日志"),
+        ("command", 11, 11, "sudo systemctl reload caddy", "重新加载", "Caddy 笔记 > 重新加载"),
+        ("command", 13, 15, "caddy fmt --overwrite Caddyfile", "示例", "Caddy 笔记 > 重新加载"),
+        ("command", 19, 19, "fail2ban-client set sshd unbanip 1.2.3.4", "用 unbanip",
+         "Caddy 笔记 > 误封了 IP 怎么解封？"),
+        ("command", 26, 26, "wsl --shutdown", "WSL 怎么彻底关掉？",
+         "Caddy 笔记 > WSL 怎么彻底关掉？"),
+    ],
     # Obsidian notes: tag lines are metadata; links, highlights, tags and task boxes are no
     # words of a description; a callout (a quote) holds a fence of its own
     "obsidian.md": [
