@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -42,6 +43,10 @@ _FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([\w+.-]*)")
 _LIST = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*)$")
 _QUOTE = re.compile(r"^\s*>\s?(.*)$")
 _THEMATIC_BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_HTML_TABLE = re.compile(r"^\s*<table\b", re.I)
+_HTML_ROW = re.compile(r"<tr\b[^<>]*>", re.I)
+_HTML_CELL = re.compile(r"<(t[dh])\b[^<>]*>", re.I)
+_HTML_TAG = re.compile(r"<[^<>]*>")
 _SETEXT = re.compile(r"^ {0,3}(=|-)\1*\s*$")
 _BOLD_LINE = re.compile(r"^\*\*([^*]+)\*\*$|^__([^_]+)__$")
 _QUESTION_LABEL = re.compile(r"^(?:Q|问)\s*[:：.]\s*")  # `**Q: 怎么解封？**`
@@ -141,7 +146,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 23  # bump when the passages made of the same notes change
+PARSER_VERSION = 24  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -631,10 +636,49 @@ class _Parser:
             return
         header = cells[0][0] if len(rows) > 1 and _TABLE_RULE.match(rows[1][0]) else None
         body = cells[1:] if header else cells
+        self._table_rows([(row, no, raw[no].startswith("`")) for row, no in body])
+
+    def _html_table(self, i: int) -> int:
+        """An HTML table (`<table>` to `</table>`): its rows are read as a Markdown table's,
+        a `<th>` row as its header. Returns the index of the line after it (`i` when the
+        table is never closed)."""
+        j = i
+        while j < len(self.lines) and "</table>" not in self.lines[j].lower():
+            j += 1
+        if j == len(self.lines):
+            return i  # never closed: not a table to read rows from
+        self._break()
+        rows: list[tuple[list[str], int, bool]] = []
+        for k in range(i, j + 1):
+            for piece in _HTML_ROW.split(self.lines[k])[1:]:
+                rows.append(([], k + 1, False))
+                self._html_cells(piece, rows)
+            if not _HTML_ROW.search(self.lines[k]) and rows and "</tr>" not in "".join(
+                    self.lines[rows[-1][1] - 1:k]).lower():
+                self._html_cells(self.lines[k], rows)  # a row's cells on lines of their own
+        self._table_rows([r for r in rows if r[0] and not r[0][0].startswith("\0")])
+        return j + 1
+
+    @staticmethod
+    def _html_cells(text: str, rows: list[tuple[list[str], int, bool]]) -> None:
+        """Add the cells of `text` (HTML) to the last row; a header cell marks the row."""
+        cells, no, code = rows[-1]
+        parts = _HTML_CELL.split(text)  # before, tag, cell, tag, cell, …
+        for tag, piece in zip(parts[1::2], parts[2::2], strict=True):
+            inner = piece.split("</t", 1)[0]
+            if not cells:
+                code = inner.lstrip().lower().startswith("<code")
+            words = " ".join(html.unescape(_HTML_TAG.sub("", inner)).split())
+            cells.append(("\0" if tag.lower() == "th" else "") + words)
+        rows[-1] = (cells, no, code)
+
+    def _table_rows(self, body: list[tuple[list[str], int, bool]]) -> None:
+        """Table rows (cells, line, is the first cell code): flag rows become flag entries,
+        command rows commands, others prose."""
         family = family_in_text(self.intro[0]) if self.intro else None
         family = family or family_in_text(self.section) or self.last_family
         self.intro = None
-        for row, no in body:
+        for row, no, code in body:
             first = row[0] if row else ""
             rest = " ".join(c for c in row[1:] if c)
             names = re.findall(_FLAG_NAME, first)
@@ -643,7 +687,7 @@ class _Parser:
                 long = next((n for n in names if n.startswith("--")), None)
                 entry = FlagEntry(short, long, None, rest, family)
                 self._emit("flag", " | ".join(row), no, no, None, rest, family or "", (entry,))
-            elif looks_like_command(first) or raw[no].startswith("`") and first:
+            elif looks_like_command(first) or code and first:
                 # `| `:q!` | quit without saving |`: what a key or command in code does
                 cmd, comment = _strip_comment(first)
                 self._emit("command", " | ".join(row), no, no, _clean_command(cmd), rest or comment)
@@ -805,6 +849,8 @@ class _Parser:
         nothing to answer with; `<summary>…</summary>` introduces what the block holds. Returns
         the index of the next line to read (`i` when line `i` is not such HTML)."""
         line = self.lines[i]
+        if _HTML_TABLE.match(line):
+            return self._html_table(i)
         if line.lstrip().startswith("<!--"):
             j = i
             while j < len(self.lines) and "-->" not in self.lines[j]:

@@ -90,6 +90,14 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
         ("command", 6, 6, "openssl x509 -in server.crt -noout -enddate", "自签名证书",
          "自签名证书"),
     ],
+    # an HTML table is read as a Markdown table: code in the first cell is a command, a
+    # row's cells may stand on lines of their own, entities are the characters they stand for
+    "html-table.md": [
+        ("command", 5, 5, ".tables", "列出所有表", "SQLite"),
+        ("command", 6, 6, ".import --csv data.csv users", "把 CSV 导入 users 表", "SQLite"),
+        ("command", 10, 10, "sqlite3 app.db .dump > backup.sql", "导出整个库", "SQLite"),
+        ("prose", 11, 11, None, "点命令只在 sqlite3 里用", "SQLite"),
+    ],
     # headings in other clothes: a line underlined with `===`, a paragraph of one bold line
     # (a FAQ's `**Q: …？**` too), under the last heading; `***` sets parts apart; `**A:**`
     # and a bold line ending in a colon introduce what follows
