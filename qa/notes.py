@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -47,6 +47,7 @@ _HTML_TABLE = re.compile(r"^\s*<table\b", re.I)
 _HTML_ROW = re.compile(r"<tr\b[^<>]*>", re.I)
 _HTML_CELL = re.compile(r"<(t[dh])\b[^<>]*>", re.I)
 _HTML_TAG = re.compile(r"<[^<>]*>")
+_DATE = re.compile(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\S+)?$")  # `2024-03-11 周一`
 _SETEXT = re.compile(r"^ {0,3}(=|-)\1*\s*$")
 _BOLD_LINE = re.compile(r"^\*\*([^*]+)\*\*$|^__([^_]+)__$")
 _QUESTION_LABEL = re.compile(r"^(?:Q|问)\s*[:：.]\s*")  # `**Q: 怎么解封？**`
@@ -83,7 +84,9 @@ _FLAG_LINE = re.compile(
     r"(?:\s{2,}|\t+|\s+(?=[\u3400-\u9fff]))(?P<desc>\S(?:.*\S)?)\s*$")
 _COMMENT = re.compile(r"(?:^|\s+|(?<=[\w)\]\"'])(?=#\s*[^\s!/]))#(?![!{])\s*(?P<c>.*)$")
 _INTRO_END = re.compile(r"[：:]\s*$")
-_DESC_THEN_CMD = re.compile(r"^(?P<desc>[^`：:]{0,119}?[^`：:\s])\s*[：:]\s*(?P<cmd>\S.*)$")
+_DESC_THEN_CMD = re.compile(r"^(?P<desc>[^`：:→]{0,119}?[^`：:→\s])\s*[：:→]\s*(?P<cmd>\S.*)$")
+_ARGUMENT_LOOK = re.compile(r"\s(?:\S*[/=]|--?[A-Za-z]|\S+\.[A-Za-z])")
+_POINTERS = "：:→"  # what says `the command is this:`
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
 _ONE_SPAN = re.compile(r"^`([^`]+)`\s*[。.；;]?$")
@@ -146,7 +149,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 24  # bump when the passages made of the same notes change
+PARSER_VERSION = 25  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -243,6 +246,12 @@ def looks_like_command(line: str) -> bool:
         re.search(r"\s--?[A-Za-z]", s)) and not _CJK.search(_strip_comment(s)[0])
 
 
+def _program(command: str) -> str:
+    """The program a command runs: `sudo restic check` -> `restic`."""
+    words = [w for w in _command_start(command).split() if w != "sudo"]
+    return words[0] if words else ""
+
+
 def _command_start(line: str) -> str:
     """The line from its program on: without a `$ ` prompt, a crontab schedule
     (`30 2 * * * `) or environment assignments (`CGO_ENABLED=0 `)."""
@@ -327,6 +336,7 @@ class _Parser:
         self.output = False  # reading what a command at a prompt printed
         self.dockerfile = False  # the pending commands are lines of a Dockerfile
         self.heading_text: dict[int, str] = {}
+        self.programs: set[str] = set()  # programs this file runs in its commands
         self.level = 0  # the level of the last `#` heading: bold pseudo-headings are under it
         self.shown: dict[int, tuple[str, int]] = {}  # a command over lines: its text, last line
 
@@ -353,7 +363,9 @@ class _Parser:
               flags: tuple[FlagEntry, ...] = ()) -> None:
         if not text.strip():
             return  # an empty fence or a lone `:` is nothing to answer with
-        description = _plain(description)
+        description, context = _plain(description), _plain(context)
+        if kind == "command" and command:
+            self.programs.add(_program(command))
         if self.parents and kind != "flag":  # `- 日常操作：` over this item
             context = self.parent_text
             if kind == "prose":
@@ -469,11 +481,11 @@ class _Parser:
             self.pending_direct = self.fresh
         self.pending.append((raw, no))
 
-    def _prose(self, text: str, no: int) -> None:
+    def _prose(self, text: str, no: int, intro: bool = False) -> None:
         self._flush_commands()
         self._drop_intro()
         stripped = text.strip()
-        if _INTRO_END.search(stripped):
+        if intro or _INTRO_END.search(stripped):
             self._flush_paragraph()
             self.intro = (re.sub(r"[：:]\s*$", "", stripped), no)
             return
@@ -880,7 +892,10 @@ class _Parser:
         for k, (p, (h, direct)) in enumerate(zip(self.out, self.heading_of, strict=True)):
             if h and p.kind in ("command", "code") and not p.description \
                     and (direct or counts[h] <= _HEADING_COMMANDS):
-                self.out[k] = replace(p, description=_heading_words(self.heading_text[h]))
+                words = _heading_words(self.heading_text[h])
+                if _DATE.match(words):  # a journal's `## 2024-03-05`: the line above says more
+                    words = p.context if "\n" not in p.context and len(p.context) <= 120 else ""
+                self.out[k] = replace(p, description=words)
 
     def _line(self, line: str, no: int) -> None:
         self.fresh, self.under_heading = self.under_heading, False
@@ -951,7 +966,10 @@ class _Parser:
             return
         if item and self._item(text, no):
             return
-        spans = _command_spans(text)
+        if self._alone(text, no):
+            self._command(text, no)
+            return
+        spans = _command_spans(text, self.programs)
         if spans:  # commands a sentence mentions: answers of their own, the sentence says why
             self._flush_commands()
             seen = {code for code, *_, n in self.inline if n == no}
@@ -964,16 +982,33 @@ class _Parser:
                         phrase = _without_commands(sentence)
                     else:
                         sentence = _clause(text, m.start())
-                        phrase = _clause(text, m.start(), _PHRASE_END)
+                        phrase = _said_before(_clause(text, m.start(), _PHRASE_END), m.group(0))
                     self.inline.append((m.group(1), sentence, phrase, no))
-        self._prose(text, no)
+        self._prose(text, no, intro=item is not None and self._code_under(no, line))
+
+    def _code_under(self, no: int, line: str) -> bool:
+        """Is the line after list item `no` its continuation, one inline code line (`- 启动接口`
+        over an indented `` `sudo wg-quick up wg0` ``)? Then the item introduces that code."""
+        nxt = self.lines[no] if no < len(self.lines) else ""
+        indent = len(line) - len(line.lstrip())
+        return len(nxt) - len(nxt.lstrip()) > indent and bool(_INLINE_CODE_LINE.match(nxt))
+
+    def _alone(self, text: str, no: int) -> bool:
+        """Is this line a command standing alone where a command is expected: a paragraph of
+        its own, right under a heading or after a line introducing it (`ansible-vault encrypt
+        vars.yml`), a program and its arguments with a path, file or flag among them?"""
+        if not (self.fresh or self.intro) or self.paragraph or no < len(self.lines) and \
+                self.lines[no].strip():
+            return False
+        return runnable(text) and bool(_ARGUMENT_LOOK.search(text)) and not text.endswith(
+            (".", "!", "?", ":"))
 
     def _item(self, text: str, no: int) -> bool:
         """A list item naming commands in inline code: one command passage each, described by
         the item's words (`` `npm ci`：严格按 lock 文件装 ``, `1. 先用 `git reflog` 查看…`). An
         item led by code that is no command (`` `daily`：每天轮转 ``) is a passage of its own."""
         first = _CODE_FIRST.match(text)
-        spans = _command_spans(text)
+        spans = _command_spans(text, self.programs)
         if first and (not spans or spans[0].start() == 0) and len(spans) <= 1:
             code = first.group("code")
             if not (looks_like_command(code) or _STATEMENT.match(code)):
@@ -1198,17 +1233,23 @@ def _masked(text: str) -> str:
     return _CODE_SPAN.sub(lambda m: "`" + "x" * len(m.group(1)) + "`", text)
 
 
-def _command_spans(text: str) -> list[re.Match[str]]:
-    """The inline code spans of a line that are commands of two words or more."""
+def _command_spans(text: str, known: Set[str] = frozenset()) -> list[re.Match[str]]:
+    """The inline code spans of a line that are commands of two words or more (`known`: the
+    programs the notes have run elsewhere; those the line runs are known too)."""
     if len(text) > _MAX_SPAN_LINE or "`" not in text:
         return []
-    return [m for m in _CODE_SPAN.finditer(text) if _names_command(m.group(1))]
+    spans = list(_CODE_SPAN.finditer(text))
+    known = set(known) | {_program(m.group(1)) for m in spans if _names_command(m.group(1))}
+    return [m for m in spans if _names_command(m.group(1), known)]
 
 
-def _names_command(code: str) -> bool:
+def _names_command(code: str, known: Set[str] = frozenset()) -> bool:
     """Is code in a sentence a command? Two words at least; an English word qa does not know
-    as a program (`file 'part1.mp4'`, a line of a list file) needs a flag or a third word."""
+    as a program (`file 'part1.mp4'`, a line of a list file) needs a flag or a third word. A
+    program the notes run elsewhere (`restic init --repo …`) is known: `restic snapshots`."""
     words = code.split()
+    if len(words) >= 2 and words[0] in known and words[0] not in _WORDLIKE:
+        return runnable(code)
     return len(words) >= 2 and looks_like_command(code) and (
         words[0] in PROGRAMS or len(words) >= 3 or words[1].startswith("-"))
 
@@ -1224,13 +1265,24 @@ def _clause(text: str, at: int, ends: re.Pattern[str] = _CLAUSE_END) -> str:
     return clause if len(words) >= 4 else text
 
 
+def _said_before(phrase: str, span: str) -> str:
+    """A phrase that says what a command does, then points at it (`以后新装的默认用 2：`cmd``,
+    `查看流量 → `cmd``): the words before the pointer. Other phrases as they are."""
+    head, found, tail = phrase.rpartition(span)
+    words = head.rstrip(_POINTERS + " ")
+    if found and head.rstrip().endswith(tuple(_POINTERS)) and words \
+            and not tail.strip(" ，,。.；;"):
+        return words
+    return phrase
+
+
 def _without_commands(sentence: str) -> str:
     """What an English sentence says about the commands in it: `To cut a clip, copy the
     streams: `ffmpeg -ss …`.` -> `To cut a clip, copy the streams`."""
     words = _CODE_SPAN.sub(lambda m: " " if _names_command(m.group(1)) else m.group(0), sentence)
     words = re.sub(r"\(\s*\)", " ", " ".join(words.split()))
     while True:
-        trimmed = words.rstrip(" ,:;.!?—-")
+        trimmed = words.rstrip(" ,:;.!?—-" + _POINTERS)
         last = trimmed.rsplit(" ", 1)
         if len(last) == 2 and last[1].lower() in _LEAD_WORDS:
             trimmed = last[0]

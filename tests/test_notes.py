@@ -90,6 +90,24 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
         ("command", 6, 6, "openssl x509 -in server.crt -noout -enddate", "自签名证书",
          "自签名证书"),
     ],
+    # commands in a tutorial's prose: a program the notes run is known when named again
+    # (`restic snapshots`); a command alone under a heading; words, then `→` or `：` pointing
+    # at the command, describe it; a list item over an indented command introduces it; a
+    # journal's date heading says less than the line above the command
+    "tutorial-prose.md": [
+        ("command", 5, 5, "restic init --repo /srv/repo",
+         "先用 restic init --repo /srv/repo 初始化仓库。", "restic 备份 > 准备"),
+        ("command", 5, 5, "restic snapshots", "备份完用 restic snapshots 列出所有快照。",
+         "restic 备份 > 准备"),
+        ("command", 9, 9, "ansible-vault encrypt group_vars/db/vault.yml", "加密变量",
+         "restic 备份 > 加密变量"),
+        ("command", 13, 13, "sudo wg show", "查看握手时间和流量", "restic 备份 > 排查"),
+        ("command", 15, 15, "wsl --set-default-version 2", "以后新装的默认用 2",
+         "restic 备份 > 排查"),
+        ("command", 17, 18, "sudo wg-quick up wg0", "启动接口", "restic 备份 > 排查"),
+        ("command", 23, 23, "sudo apt install fail2ban", "新加一台机器，装 fail2ban。",
+         "restic 备份 > 2024-03-05"),
+    ],
     # an HTML table is read as a Markdown table: code in the first cell is a command, a
     # row's cells may stand on lines of their own, entities are the characters they stand for
     "html-table.md": [
