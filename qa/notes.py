@@ -149,7 +149,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 25  # bump when the passages made of the same notes change
+PARSER_VERSION = 26  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -363,7 +363,8 @@ class _Parser:
               flags: tuple[FlagEntry, ...] = ()) -> None:
         if not text.strip():
             return  # an empty fence or a lone `:` is nothing to answer with
-        description, context = _plain(description), _plain(context)
+        # a description says what a command does, not that it follows (`…还原：`)
+        description, context = _plain(description).rstrip(" ：:"), _plain(context)
         if kind == "command" and command:
             self.programs.add(_program(command))
         if self.parents and kind != "flag":  # `- 日常操作：` over this item
@@ -955,7 +956,8 @@ class _Parser:
         cmd_part = m.group("cmd") if m else ""
         one = _ONE_SPAN.match(cmd_part)
         cmd_part = one.group(1) if one else "" if "`" in cmd_part else cmd_part
-        if m and (runnable(cmd_part) if one else looks_like_command(cmd_part)):
+        if m and (runnable(cmd_part) or bool(_STATEMENT.match(cmd_part)) if one
+                  else looks_like_command(cmd_part)):
             self._flush_commands()
             self._flush_paragraph()
             cmd, comment = _strip_comment(cmd_part)

@@ -115,6 +115,8 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
         ("command", 6, 6, ".import --csv data.csv users", "把 CSV 导入 users 表", "SQLite"),
         ("command", 10, 10, "sqlite3 app.db .dump > backup.sql", "导出整个库", "SQLite"),
         ("prose", 11, 11, None, "点命令只在 sqlite3 里用", "SQLite"),
+        # a statement (`PRAGMA …`, `FLUSHDB`) after what it does is a command, as in a list
+        ("command", 14, 14, "PRAGMA foreign_keys = ON;", "打开外键约束", "SQLite"),
     ],
     # headings in other clothes: a line underlined with `===`, a paragraph of one bold line
     # (a FAQ's `**Q: …？**` too), under the last heading; `***` sets parts apart; `**A:**`
@@ -587,3 +589,11 @@ def test_a_heredoc_is_shown_with_the_command_that_opens_it() -> None:
 
 def test_tags_are_no_passage() -> None:
     assert all("#linux" not in p.text for p in fixture_passages("obsidian.md"))
+
+
+def test_a_description_does_not_end_in_the_colon_that_introduces_more() -> None:
+    text = "# conda\n\n导出成 yml，对方用 `conda env create -f env.yml` 还原：\n\n" \
+           "```bash\nconda env export > env.yml\n```\n"
+    passages = parse_text(text, "x.md").passages
+    create = next(p for p in passages if p.command == "conda env create -f env.yml")
+    assert create.description == "对方用 conda env create -f env.yml 还原"
