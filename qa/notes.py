@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import functools
+import html
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -42,6 +43,24 @@ _HEADING = re.compile(r"^ {0,3}(#{1,6})\s+((?:.*[^\s#])?)[\s#]*$")
 _FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([\w+.-]*)")
 _LIST = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*)$")
 _QUOTE = re.compile(r"^\s*>\s?(.*)$")
+_THEMATIC_BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_HTML_TABLE = re.compile(r"^\s*<table\b", re.I)
+_HTML_ROW = re.compile(r"<tr\b[^<>]*>", re.I)
+_HTML_CELL = re.compile(r"<(t[dh])\b[^<>]*>", re.I)
+_HTML_TAG = re.compile(r"<[^<>]*>")
+_DATE = re.compile(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\S+)?$")  # `2024-03-11 周一`
+_SETEXT = re.compile(r"^ {0,3}(=|-)\1*\s*$")
+_BOLD_LINE = re.compile(r"^\*\*([^*]+)\*\*$|^__([^_]+)__$")
+_QUESTION_LABEL = re.compile(r"^(?:Q|问)\s*[:：.]\s*")  # `**Q: 怎么解封？**`
+_ANSWER_LABEL = re.compile(r"^\*\*(?:A|答)\s*[:：.]\s*\*\*\s*|^\*\*(?:A|答)\*\*\s*[:：.]\s*")
+_QUOTE_MARK = re.compile(r"^ {0,3}> ?")
+_CALLOUT = re.compile(r"^\s*\[![\w-]+\][-+]?\s*(.*)$")  # `> [!tip]- 标题` (Obsidian)
+_TAG = r"#[^\s#\d\W][^\s#]*"  # `#linux`, `#运维`: not `# ` (a heading), `#1`, `#!`
+_TAG_LINE = re.compile(rf"^{_TAG}(?:\s+{_TAG})*$")
+_TAG_WORD = re.compile(rf"(?<!\S){_TAG}(?!\S)")
+_WIKILINK = re.compile(r"\[\[(?:[^\]|\n]*\|)?([^\]\n]*)\]\]")  # `[[page|shown]]` -> `shown`
+_HIGHLIGHT = re.compile(r"==([^=\n]+)==")
+_CHECKBOX = re.compile(r"^\[[ xX]\]\s+")  # `- [x] 安装`: a task list item
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _TABLE_RULE = re.compile(r"^\s*(?:\|\s*)?:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*(?:\|\s*)?$")
 _INLINE_CODE_LINE = re.compile(r"^\s*`([^`]+)`\s*(?:[。.]\s*)?$")
@@ -66,7 +85,9 @@ _FLAG_LINE = re.compile(
     r"(?:\s{2,}|\t+|\s+(?=[\u3400-\u9fff]))(?P<desc>\S(?:.*\S)?)\s*$")
 _COMMENT = re.compile(r"(?:^|\s+|(?<=[\w)\]\"'])(?=#\s*[^\s!/]))#(?![!{])\s*(?P<c>.*)$")
 _INTRO_END = re.compile(r"[：:]\s*$")
-_DESC_THEN_CMD = re.compile(r"^(?P<desc>[^`：:]{0,119}?[^`：:\s])\s*[：:]\s*(?P<cmd>\S.*)$")
+_DESC_THEN_CMD = re.compile(r"^(?P<desc>[^`：:→]{0,119}?[^`：:→\s])\s*[：:→]\s*(?P<cmd>\S.*)$")
+_ARGUMENT_LOOK = re.compile(r"\s(?:\S*[/=]|--?[A-Za-z]|\S+\.[A-Za-z])")
+_POINTERS = "：:→"  # what says `the command is this:`
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
 _ONE_SPAN = re.compile(r"^`([^`]+)`\s*[。.；;]?$")
@@ -117,6 +138,7 @@ _SQL_LANGS = ("sql", "mysql", "psql", "postgresql", "pgsql", "sqlite", "plsql", 
 _SESSION_PROMPT = re.compile(
     r"^\s*(?:\$|(?:[A-Za-z][\w-]*|[\w.-]+:\d+)(?:\[[\w()]*\])?(?:=?>|=#))\s+(?=\S)")
 _BARE_PROMPT = re.compile(r"^\s*[A-Za-z][\w-]*(?:=?>|=#)\s*$")  # `appdb=>` with nothing after
+_HEREDOC = re.compile(r"(?<!<)<<-?\s*(['\"]?)(?P<word>[A-Za-z_]\w*)\1")  # `<<'EOF'`, not `<<<`
 _CONTINUED_PROMPT = re.compile(r"^\s*(?:->|\.\.\.>|[\w-]*-[>#])\s")  # `    -> ` (mysql)
 _DOCKERFILE_LINE = re.compile(
     r"^\s*(?:FROM|RUN|CMD|ENTRYPOINT|COPY|ADD|WORKDIR|EXPOSE|ENV|LABEL|ARG|VOLUME|USER|"
@@ -128,7 +150,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 20  # bump when the passages made of the same notes change
+PARSER_VERSION = 26  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -226,6 +248,12 @@ def looks_like_command(line: str) -> bool:
         re.search(r"\s--?[A-Za-z]", s)) and not _CJK.search(_strip_comment(s)[0])
 
 
+def _program(command: str) -> str:
+    """The program a command runs: `sudo restic check` -> `restic`."""
+    words = [w for w in _command_start(command).split() if w != "sudo"]
+    return words[0] if words else ""
+
+
 def _command_start(line: str) -> str:
     """The line from its program on: without a `$ ` prompt, a crontab schedule
     (`30 2 * * * `) or environment assignments (`CGO_ENABLED=0 `)."""
@@ -310,6 +338,9 @@ class _Parser:
         self.output = False  # reading what a command at a prompt printed
         self.dockerfile = False  # the pending commands are lines of a Dockerfile
         self.heading_text: dict[int, str] = {}
+        self.programs: set[str] = set()  # programs this file runs in its commands
+        self.level = 0  # the level of the last `#` heading: bold pseudo-headings are under it
+        self.shown: dict[int, tuple[str, int]] = {}  # a command over lines: its text, last line
 
     # --- sections -----------------------------------------------------------------------
     @property
@@ -318,7 +349,9 @@ class _Parser:
         names = [self.title] if self.title and top_is_title else []
         return " > ".join(names + [h for _, h in self.headings])
 
-    def _heading(self, level: int, text: str) -> None:
+    def _heading(self, level: int, text: str, real: bool = True) -> None:
+        if real:
+            self.level = level
         while self.headings and self.headings[-1][0] >= level:
             self.headings.pop()
         self.headings.append((level, text))
@@ -332,6 +365,10 @@ class _Parser:
               flags: tuple[FlagEntry, ...] = ()) -> None:
         if not text.strip():
             return  # an empty fence or a lone `:` is nothing to answer with
+        # a description says what a command does, not that it follows (`…还原：`)
+        description, context = _plain(description).rstrip(" ：:"), _plain(context)
+        if kind == "command" and command:
+            self.programs.add(_program(command))
         if self.parents and kind != "flag":  # `- 日常操作：` over this item
             context = self.parent_text
             if kind == "prose":
@@ -417,9 +454,10 @@ class _Parser:
             cmd = _clean_command(cmd)
             if not cmd:
                 continue
-            description, context, text, start = comment, lead, raw.strip(), no
+            text, end = self.shown.get(no, (raw.strip(), no))
+            description, context, start = comment, lead, no
             if intro and not comment and len(group) == 1:
-                description, text, start = intro[0], f"{intro[0]}\n{raw.strip()}", intro[1]
+                description, text, start = intro[0], f"{intro[0]}\n{text}", intro[1]
             elif intro:
                 context = intro[0]
                 if not comment and _names_group(intro[0], len(group)):
@@ -431,7 +469,7 @@ class _Parser:
                 description = DOCKERFILE  # what an instruction line is, said in words
             if kind == "command":
                 self.last_family = command_family(cmd) or self.last_family
-            self._emit(kind, text, start, no, cmd, description, context,
+            self._emit(kind, text, start, end, cmd, description, context,
                        tuple(self._prose_flags(description)))
 
     def _lead_in(self) -> str:
@@ -446,11 +484,11 @@ class _Parser:
             self.pending_direct = self.fresh
         self.pending.append((raw, no))
 
-    def _prose(self, text: str, no: int) -> None:
+    def _prose(self, text: str, no: int, intro: bool = False) -> None:
         self._flush_commands()
         self._drop_intro()
         stripped = text.strip()
-        if _INTRO_END.search(stripped):
+        if intro or _INTRO_END.search(stripped):
             self._flush_paragraph()
             self.intro = (re.sub(r"[：:]\s*$", "", stripped), no)
             return
@@ -613,10 +651,49 @@ class _Parser:
             return
         header = cells[0][0] if len(rows) > 1 and _TABLE_RULE.match(rows[1][0]) else None
         body = cells[1:] if header else cells
+        self._table_rows([(row, no, raw[no].startswith("`")) for row, no in body])
+
+    def _html_table(self, i: int) -> int:
+        """An HTML table (`<table>` to `</table>`): its rows are read as a Markdown table's,
+        a `<th>` row as its header. Returns the index of the line after it (`i` when the
+        table is never closed)."""
+        j = i
+        while j < len(self.lines) and "</table>" not in self.lines[j].lower():
+            j += 1
+        if j == len(self.lines):
+            return i  # never closed: not a table to read rows from
+        self._break()
+        rows: list[tuple[list[str], int, bool]] = []
+        for k in range(i, j + 1):
+            for piece in _HTML_ROW.split(self.lines[k])[1:]:
+                rows.append(([], k + 1, False))
+                self._html_cells(piece, rows)
+            if not _HTML_ROW.search(self.lines[k]) and rows and "</tr>" not in "".join(
+                    self.lines[rows[-1][1] - 1:k]).lower():
+                self._html_cells(self.lines[k], rows)  # a row's cells on lines of their own
+        self._table_rows([r for r in rows if r[0] and not r[0][0].startswith("\0")])
+        return j + 1
+
+    @staticmethod
+    def _html_cells(text: str, rows: list[tuple[list[str], int, bool]]) -> None:
+        """Add the cells of `text` (HTML) to the last row; a header cell marks the row."""
+        cells, no, code = rows[-1]
+        parts = _HTML_CELL.split(text)  # before, tag, cell, tag, cell, …
+        for tag, piece in zip(parts[1::2], parts[2::2], strict=True):
+            inner = piece.split("</t", 1)[0]
+            if not cells:
+                code = inner.lstrip().lower().startswith("<code")
+            words = " ".join(html.unescape(_HTML_TAG.sub("", inner)).split())
+            cells.append(("\0" if tag.lower() == "th" else "") + words)
+        rows[-1] = (cells, no, code)
+
+    def _table_rows(self, body: list[tuple[list[str], int, bool]]) -> None:
+        """Table rows (cells, line, is the first cell code): flag rows become flag entries,
+        command rows commands, others prose."""
         family = family_in_text(self.intro[0]) if self.intro else None
         family = family or family_in_text(self.section) or self.last_family
         self.intro = None
-        for row, no in body:
+        for row, no, code in body:
             first = row[0] if row else ""
             rest = " ".join(c for c in row[1:] if c)
             names = re.findall(_FLAG_NAME, first)
@@ -625,7 +702,7 @@ class _Parser:
                 long = next((n for n in names if n.startswith("--")), None)
                 entry = FlagEntry(short, long, None, rest, family)
                 self._emit("flag", " | ".join(row), no, no, None, rest, family or "", (entry,))
-            elif looks_like_command(first) or raw[no].startswith("`") and first:
+            elif looks_like_command(first) or code and first:
                 # `| `:q!` | quit without saving |`: what a key or command in code does
                 cmd, comment = _strip_comment(first)
                 self._emit("command", " | ".join(row), no, no, _clean_command(cmd), rest or comment)
@@ -638,9 +715,19 @@ class _Parser:
         i = self._front_matter()
         n = len(lines)
         while i < n:
+            if _QUOTE_MARK.match(lines[i]):
+                self._unquote(i)
             line = lines[i]
             no = i + 1
             stripped = line.strip()
+            if _TAG_LINE.match(stripped):
+                i += 1  # `#linux #vpn`: tags are metadata, not words to answer with
+                continue
+            if _THEMATIC_BREAK.match(line) and not self.output:
+                self._break()  # `***`, `---`: parts of a file set apart, nothing to answer with
+                self._drop_intro()
+                i += 1
+                continue
             fence = _FENCE.match(line)
             if fence:
                 marker = fence.group(2)
@@ -657,13 +744,25 @@ class _Parser:
                 self.output = False
                 i += 1
                 continue
+            label = _ANSWER_LABEL.match(stripped)
+            if label:  # `**A:** …`: the answer to the question above says what follows
+                line = stripped = stripped[label.end():]
+                if not stripped:
+                    i += 1
+                    continue
+            bold = _BOLD_LINE.match(stripped)
+            if bold and _INTRO_END.search(bold.group(1) or bold.group(2)):
+                line = stripped = (bold.group(1) or bold.group(2)).strip()  # `**示例：**`
             heading = _HEADING.match(line)
-            if heading:
+            level, title, skip = (len(heading.group(1)), heading.group(2), 1) if heading \
+                else self._heading_like(i, stripped)
+            real = skip == 2 or bool(heading)  # a bold line stands under the last heading
+            if title is not None:
                 self._break()
                 self._drop_intro()
                 self.parents = []
-                self._heading(len(heading.group(1)), heading.group(2))
-                i += 1
+                self._heading(level, _WIKILINK.sub(r"\1", title), real)
+                i += skip
                 continue
             after_html = self._html(i) if stripped.startswith("<") else i
             if after_html != i:
@@ -701,18 +800,72 @@ class _Parser:
                 self._md_table([(lines[k], k + 1) for k in range(i, j)])
                 i = j
                 continue
+            j = self._command_extent(i)
+            if j > i + 1:  # a command over lines: continued with `\\`, or a heredoc
+                text, _, end = _join_continuations([(lines[k], k + 1) for k in range(i, j)])[0]
+                self.shown[no] = (text.strip(), end)
+                line = text.split("\n", 1)[0]
             self._line(line, no)
-            i += 1
+            i = j
         self._break()
         self._drop_intro()
         self._heading_descriptions()
         return self.out
+
+    def _heading_like(self, i: int, stripped: str) -> tuple[int, str | None, int]:
+        """A line that stands for a heading: (level, its words, lines it takes), words None
+        when it is none. A paragraph's one line underlined with `===` or `---` (setext); a
+        paragraph that is one bold line (`**查看日志**`, `**Q: 怎么解封？**`), under the last
+        `#` heading. Not a bold line that introduces (`**示例：**`) or ends a sentence."""
+        if i and self.lines[i - 1].strip() or _LIST.match(stripped) or self.output:
+            return 0, None, 1
+        nxt = self.lines[i + 1] if i + 1 < len(self.lines) else ""
+        setext = _SETEXT.match(nxt)
+        if setext and not looks_like_command(stripped) and not stripped.startswith(("|", "<")):
+            return (1 if setext.group(1) == "=" else 2), stripped, 2
+        bold = _BOLD_LINE.match(stripped)
+        if not bold:
+            return 0, None, 1
+        words = (bold.group(1) or bold.group(2)).strip()
+        if len(words) > 80 or re.search(r"[：:。.!！;；]$", words):
+            return 0, None, 1
+        return self.level + 1, _QUESTION_LABEL.sub("", words), 1
+
+    def _unquote(self, i: int) -> None:
+        """A blockquote (`> …` lines from line `i` on) holds Markdown of its own: its lines are
+        read without the marks, so a fence or a session in a quote is one. An Obsidian callout's
+        `[!tip]` mark goes; its title stays a line of its own."""
+        j = i
+        while j < len(self.lines) and _QUOTE_MARK.match(self.lines[j]):
+            self.lines[j] = _QUOTE_MARK.sub("", self.lines[j], count=1)
+            j += 1
+        callout = _CALLOUT.match(self.lines[i])
+        if callout:
+            self.lines[i] = callout.group(1)
+
+    def _command_extent(self, i: int) -> int:
+        """Where the command line `i` ends (exclusive): after the lines it continues on with a
+        trailing backslash, and after the body of a heredoc it opens."""
+        lines = self.lines
+        j = i
+        if not looks_like_command(lines[i].strip()):
+            return i + 1
+        while j + 1 < len(lines) and lines[j].rstrip().endswith("\\"):
+            j += 1
+        heredoc = _HEREDOC.search(_strip_comment(lines[j])[0])
+        if heredoc:
+            word = heredoc.group("word")
+            end = next((k for k in range(j + 1, len(lines)) if lines[k].strip() == word), j)
+            j = end
+        return j + 1
 
     def _html(self, i: int) -> int:
         """HTML in the notes: a comment (`<!-- … -->`, maybe over lines) or a line of tags is
         nothing to answer with; `<summary>…</summary>` introduces what the block holds. Returns
         the index of the next line to read (`i` when line `i` is not such HTML)."""
         line = self.lines[i]
+        if _HTML_TABLE.match(line):
+            return self._html_table(i)
         if line.lstrip().startswith("<!--"):
             j = i
             while j < len(self.lines) and "-->" not in self.lines[j]:
@@ -742,7 +895,10 @@ class _Parser:
         for k, (p, (h, direct)) in enumerate(zip(self.out, self.heading_of, strict=True)):
             if h and p.kind in ("command", "code") and not p.description \
                     and (direct or counts[h] <= _HEADING_COMMANDS):
-                self.out[k] = replace(p, description=_heading_words(self.heading_text[h]))
+                words = _heading_words(self.heading_text[h])
+                if _DATE.match(words):  # a journal's `## 2024-03-05`: the line above says more
+                    words = p.context if "\n" not in p.context and len(p.context) <= 120 else ""
+                self.out[k] = replace(p, description=words)
 
     def _line(self, line: str, no: int) -> None:
         self.fresh, self.under_heading = self.under_heading, False
@@ -753,7 +909,7 @@ class _Parser:
         item = _LIST.match(line)
         indent = len(line) - len(line.lstrip())
         self._close_parents(indent, item is not None)
-        text = item.group(1).strip() if item else line.strip()
+        text = _CHECKBOX.sub("", item.group(1).strip()) if item else line.strip()
         if item and self._has_children(no, indent):
             # `- 日常操作：` over indented items: what it says is their context, not an answer
             self._break()
@@ -802,7 +958,8 @@ class _Parser:
         cmd_part = m.group("cmd") if m else ""
         one = _ONE_SPAN.match(cmd_part)
         cmd_part = one.group(1) if one else "" if "`" in cmd_part else cmd_part
-        if m and (runnable(cmd_part) if one else looks_like_command(cmd_part)):
+        if m and (runnable(cmd_part) or bool(_STATEMENT.match(cmd_part)) if one
+                  else looks_like_command(cmd_part)):
             self._flush_commands()
             self._flush_paragraph()
             cmd, comment = _strip_comment(cmd_part)
@@ -813,7 +970,10 @@ class _Parser:
             return
         if item and self._item(text, no):
             return
-        spans = _command_spans(text)
+        if self._alone(text, no):
+            self._command(text, no)
+            return
+        spans = _command_spans(text, self.programs)
         if spans:  # commands a sentence mentions: answers of their own, the sentence says why
             self._flush_commands()
             seen = {code for code, *_, n in self.inline if n == no}
@@ -826,16 +986,33 @@ class _Parser:
                         phrase = _without_commands(sentence)
                     else:
                         sentence = _clause(text, m.start())
-                        phrase = _clause(text, m.start(), _PHRASE_END)
+                        phrase = _said_before(_clause(text, m.start(), _PHRASE_END), m.group(0))
                     self.inline.append((m.group(1), sentence, phrase, no))
-        self._prose(text, no)
+        self._prose(text, no, intro=item is not None and self._code_under(no, line))
+
+    def _code_under(self, no: int, line: str) -> bool:
+        """Is the line after list item `no` its continuation, one inline code line (`- 启动接口`
+        over an indented `` `sudo wg-quick up wg0` ``)? Then the item introduces that code."""
+        nxt = self.lines[no] if no < len(self.lines) else ""
+        indent = len(line) - len(line.lstrip())
+        return len(nxt) - len(nxt.lstrip()) > indent and bool(_INLINE_CODE_LINE.match(nxt))
+
+    def _alone(self, text: str, no: int) -> bool:
+        """Is this line a command standing alone where a command is expected: a paragraph of
+        its own, right under a heading or after a line introducing it (`ansible-vault encrypt
+        vars.yml`), a program and its arguments with a path, file or flag among them?"""
+        if not (self.fresh or self.intro) or self.paragraph or no < len(self.lines) and \
+                self.lines[no].strip():
+            return False
+        return runnable(text) and bool(_ARGUMENT_LOOK.search(text)) and not text.endswith(
+            (".", "!", "?", ":"))
 
     def _item(self, text: str, no: int) -> bool:
         """A list item naming commands in inline code: one command passage each, described by
         the item's words (`` `npm ci`：严格按 lock 文件装 ``, `1. 先用 `git reflog` 查看…`). An
         item led by code that is no command (`` `daily`：每天轮转 ``) is a passage of its own."""
         first = _CODE_FIRST.match(text)
-        spans = _command_spans(text)
+        spans = _command_spans(text, self.programs)
         if first and (not spans or spans[0].start() == 0) and len(spans) <= 1:
             code = first.group("code")
             if not (looks_like_command(code) or _STATEMENT.match(code)):
@@ -934,11 +1111,16 @@ def family_in_text(text: str) -> str | None:
 
 
 def _join_continuations(body: list[tuple[str, int]]) -> list[tuple[str, int, int]]:
-    """Shell lines ending in a backslash continue on the next line: (text, first, last line)."""
+    """Shell lines ending in a backslash continue on the next line; the lines of a heredoc
+    (`cat > f <<'EOF'` up to `EOF`) belong to the line that opens it, shown below it: (text,
+    first, last line). The command of a text of several lines is its first line."""
     out: list[tuple[str, int, int]] = []
     carry = ""
     start = 0
-    for text, no in body:
+    k = 0
+    while k < len(body):
+        text, no = body[k]
+        k += 1
         if carry:
             text = carry + " " + text.strip()
         else:
@@ -947,6 +1129,13 @@ def _join_continuations(body: list[tuple[str, int]]) -> list[tuple[str, int, int
             carry = text.rstrip()[:-1].rstrip()
             continue
         carry = ""
+        heredoc = _HEREDOC.search(_strip_comment(text)[0])
+        if heredoc:
+            end = next((j for j in range(k, len(body))
+                        if body[j][0].strip() == heredoc.group("word")), None)
+            if end is not None:
+                text = "\n".join([text.rstrip()] + [t.rstrip() for t, _ in body[k:end + 1]])
+                no, k = body[end][1], end + 1
         out.append((text, start, no))
     if carry:
         out.append((carry, start, body[-1][1]))
@@ -967,9 +1156,10 @@ def _block_items(body: list[tuple[str, int]], shell: bool, lang: str) -> list[_I
         t.lstrip().startswith("FROM ") for t, _, _ in lines)
     items: list[_Item] = []
     for t, n, e in lines:
-        prompt = _SESSION_PROMPT.match(t) if session else None
+        head = t.split("\n", 1)[0]  # a heredoc's opening line
+        prompt = _SESSION_PROMPT.match(head) if session else None
         if prompt:
-            items.append((t, t[prompt.end():], n, e, "command"))
+            items.append((t, head[prompt.end():], n, e, "command"))
         elif session and _CONTINUED_PROMPT.match(t) and items and items[-1][4] == "command":
             shown, cmd, start, _, kind = items[-1]
             more = _CONTINUED_PROMPT.sub("", t).strip()
@@ -978,9 +1168,9 @@ def _block_items(body: list[tuple[str, int]], shell: bool, lang: str) -> list[_I
             items.append((t, t, n, e, "#"))
         elif session and items and items[-1][4] == "command":
             continue  # output: what the command printed is no command (nor its answer)
-        elif looks_like_command(t) or shell and not session and not _CJK.search(
-                _strip_comment(t)[0]):
-            items.append((t, t, n, e, "command"))
+        elif looks_like_command(head) or shell and not session and not _CJK.search(
+                _strip_comment(head)[0]):
+            items.append((t, head, n, e, "command"))
         elif dockerfile and _DOCKERFILE_LINE.match(t):
             items.append((t, t, n, e, "code"))
         else:
@@ -1047,17 +1237,23 @@ def _masked(text: str) -> str:
     return _CODE_SPAN.sub(lambda m: "`" + "x" * len(m.group(1)) + "`", text)
 
 
-def _command_spans(text: str) -> list[re.Match[str]]:
-    """The inline code spans of a line that are commands of two words or more."""
+def _command_spans(text: str, known: Set[str] = frozenset()) -> list[re.Match[str]]:
+    """The inline code spans of a line that are commands of two words or more (`known`: the
+    programs the notes have run elsewhere; those the line runs are known too)."""
     if len(text) > _MAX_SPAN_LINE or "`" not in text:
         return []
-    return [m for m in _CODE_SPAN.finditer(text) if _names_command(m.group(1))]
+    spans = list(_CODE_SPAN.finditer(text))
+    known = set(known) | {_program(m.group(1)) for m in spans if _names_command(m.group(1))}
+    return [m for m in spans if _names_command(m.group(1), known)]
 
 
-def _names_command(code: str) -> bool:
+def _names_command(code: str, known: Set[str] = frozenset()) -> bool:
     """Is code in a sentence a command? Two words at least; an English word qa does not know
-    as a program (`file 'part1.mp4'`, a line of a list file) needs a flag or a third word."""
+    as a program (`file 'part1.mp4'`, a line of a list file) needs a flag or a third word. A
+    program the notes run elsewhere (`restic init --repo …`) is known: `restic snapshots`."""
     words = code.split()
+    if len(words) >= 2 and words[0] in known and words[0] not in _WORDLIKE:
+        return runnable(code)
     return len(words) >= 2 and looks_like_command(code) and (
         words[0] in PROGRAMS or len(words) >= 3 or words[1].startswith("-"))
 
@@ -1073,13 +1269,24 @@ def _clause(text: str, at: int, ends: re.Pattern[str] = _CLAUSE_END) -> str:
     return clause if len(words) >= 4 else text
 
 
+def _said_before(phrase: str, span: str) -> str:
+    """A phrase that says what a command does, then points at it (`以后新装的默认用 2：`cmd``,
+    `查看流量 → `cmd``): the words before the pointer. Other phrases as they are."""
+    head, found, tail = phrase.rpartition(span)
+    words = head.rstrip(_POINTERS + " ")
+    if found and head.rstrip().endswith(tuple(_POINTERS)) and words \
+            and not tail.strip(" ，,。.；;"):
+        return words
+    return phrase
+
+
 def _without_commands(sentence: str) -> str:
     """What an English sentence says about the commands in it: `To cut a clip, copy the
     streams: `ffmpeg -ss …`.` -> `To cut a clip, copy the streams`."""
     words = _CODE_SPAN.sub(lambda m: " " if _names_command(m.group(1)) else m.group(0), sentence)
     words = re.sub(r"\(\s*\)", " ", " ".join(words.split()))
     while True:
-        trimmed = words.rstrip(" ,:;.!?—-")
+        trimmed = words.rstrip(" ,:;.!?—-" + _POINTERS)
         last = trimmed.rsplit(" ", 1)
         if len(last) == 2 and last[1].lower() in _LEAD_WORDS:
             trimmed = last[0]
@@ -1105,9 +1312,16 @@ def _forbidden(text: str, at: int) -> bool:
     return bool(_WARNING.search(clause))
 
 
+def _plain(text: str) -> str:
+    """A line without its marks of emphasis: bold, and Obsidian's `==highlight==`,
+    `[[links]]` and `#tags`."""
+    text = _TAG_WORD.sub("", _HIGHLIGHT.sub(r"\1", _WIKILINK.sub(r"\1", text)))
+    return text.replace("**", "").strip()
+
+
 def _unmark(text: str) -> str:
-    """Words of a Markdown line without its inline marks (code ticks, bold)."""
-    return re.sub(r"\*\*|__", "", text.replace("`", "")).strip()
+    """Words of a Markdown line without its inline marks (code ticks, bold, `_plain`'s)."""
+    return re.sub(r"\*\*|__", "", _plain(text).replace("`", "")).strip()
 
 
 def _heading_words(heading: str) -> str:

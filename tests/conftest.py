@@ -27,6 +27,7 @@ DOCKER_NOTES = SHIPPED / "2018-05-09-docker-notes-1.md"
 LINUX = TESTS / "corpora" / "linux-zh"
 OPS = TESTS / "corpora" / "ops-zh"
 DEV_EN = TESTS / "corpora" / "dev-en"
+KB = TESTS / "corpora" / "kb-mixed"
 EVAL = TESTS / "eval"
 
 # Notes in GBK: written as bytes by the `gbk_notes` fixture (an editor would re-encode them).
@@ -128,6 +129,16 @@ def ops(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
 def dev_en(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     """An Assistant on tests/corpora/dev-en (English notes: cheat sheets, prompts, tables)."""
     a = Assistant(corpus=DEV_EN, index=tmp_path_factory.mktemp("dev-en-index"))
+    a.warm_up()
+    return a
+
+
+@pytest.fixture(scope="session")
+def kb(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    """An Assistant on tests/corpora/kb-mixed (FAQ, Obsidian callouts, tutorial prose, bold
+    pseudo-headings, HTML tables, numbered headings, a dated journal, ~~~ fences, quoted
+    sessions, continued lines and heredocs)."""
+    a = Assistant(corpus=KB, index=tmp_path_factory.mktemp("kb-index"))
     a.warm_up()
     return a
 

@@ -90,6 +90,64 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
         ("command", 6, 6, "openssl x509 -in server.crt -noout -enddate", "自签名证书",
          "自签名证书"),
     ],
+    # commands in a tutorial's prose: a program the notes run is known when named again
+    # (`restic snapshots`); a command alone under a heading; words, then `→` or `：` pointing
+    # at the command, describe it; a list item over an indented command introduces it; a
+    # journal's date heading says less than the line above the command
+    "tutorial-prose.md": [
+        ("command", 5, 5, "restic init --repo /srv/repo",
+         "先用 restic init --repo /srv/repo 初始化仓库。", "restic 备份 > 准备"),
+        ("command", 5, 5, "restic snapshots", "备份完用 restic snapshots 列出所有快照。",
+         "restic 备份 > 准备"),
+        ("command", 9, 9, "ansible-vault encrypt group_vars/db/vault.yml", "加密变量",
+         "restic 备份 > 加密变量"),
+        ("command", 13, 13, "sudo wg show", "查看握手时间和流量", "restic 备份 > 排查"),
+        ("command", 15, 15, "wsl --set-default-version 2", "以后新装的默认用 2",
+         "restic 备份 > 排查"),
+        ("command", 17, 18, "sudo wg-quick up wg0", "启动接口", "restic 备份 > 排查"),
+        ("command", 23, 23, "sudo apt install fail2ban", "新加一台机器，装 fail2ban。",
+         "restic 备份 > 2024-03-05"),
+    ],
+    # an HTML table is read as a Markdown table: code in the first cell is a command, a
+    # row's cells may stand on lines of their own, entities are the characters they stand for
+    "html-table.md": [
+        ("command", 5, 5, ".tables", "列出所有表", "SQLite"),
+        ("command", 6, 6, ".import --csv data.csv users", "把 CSV 导入 users 表", "SQLite"),
+        ("command", 10, 10, "sqlite3 app.db .dump > backup.sql", "导出整个库", "SQLite"),
+        ("prose", 11, 11, None, "点命令只在 sqlite3 里用", "SQLite"),
+        # a statement (`PRAGMA …`, `FLUSHDB`) after what it does is a command, as in a list
+        ("command", 14, 14, "PRAGMA foreign_keys = ON;", "打开外键约束", "SQLite"),
+    ],
+    # headings in other clothes: a line underlined with `===`, a paragraph of one bold line
+    # (a FAQ's `**Q: …？**` too), under the last heading; `***` sets parts apart; `**A:**`
+    # and a bold line ending in a colon introduce what follows
+    "pseudo-headings.md": [
+        ("command", 6, 6, "journalctl -u caddy -n 100", "查看日志", "Caddy 笔记 > 查看日志"),
+        ("command", 11, 11, "sudo systemctl reload caddy", "重新加载", "Caddy 笔记 > 重新加载"),
+        ("command", 13, 15, "caddy fmt --overwrite Caddyfile", "示例", "Caddy 笔记 > 重新加载"),
+        ("command", 19, 19, "fail2ban-client set sshd unbanip 1.2.3.4", "用 unbanip",
+         "Caddy 笔记 > 误封了 IP 怎么解封？"),
+        ("command", 26, 26, "wsl --shutdown", "WSL 怎么彻底关掉？",
+         "Caddy 笔记 > WSL 怎么彻底关掉？"),
+    ],
+    # Obsidian notes: tag lines are metadata; links, highlights, tags and task boxes are no
+    # words of a description; a callout (a quote) holds a fence of its own
+    "obsidian.md": [
+        ("command", 5, 5, "sudo apt install wireguard", "安装", "组网 wg0.conf"),
+        ("prose", 7, 7, None, "", "组网 wg0.conf"),
+        ("command", 8, 10, "sudo wg-quick strip wg0", "改完 一定先测试 配置", "组网 wg0.conf"),
+        ("command", 13, 13, "sudo wg-quick up wg0", "启动接口", "组网 wg0.conf"),
+    ],
+    # the lines of a heredoc belong to the command that opens it (in a block or not); a
+    # command continued with a backslash outside a block is one command too
+    "heredoc.md": [
+        ("command", 3, 9, "cat > hosts.ini <<'END'", "用 heredoc 写一个 inventory", "写配置文件"),
+        ("command", 12, 17, "sudo tee /etc/systemd/system/job.timer > /dev/null <<EOF",
+         "不用编辑器，直接写 unit 文件", "写配置文件"),
+        ("command", 19, 22,
+         'ansible all -i hosts.ini -m copy -a "src=./motd dest=/etc/motd" --become',
+         "把文件拷到所有机器", "写配置文件"),
+    ],
     # a command with no words of its own is what the heading right over its block asks or says
     # (numbering dropped); a section of many commands after a paragraph is no such heading
     "question-headings.md": [
@@ -521,3 +579,21 @@ def test_any_text_parses_into_passages_within_the_file(lines: list[str]) -> None
         assert 1 <= p.source.line <= p.source.end_line <= n
         assert p.kind in ("command", "flag", "prose", "code")
         assert p.command is None or p.command.strip() == p.command and p.command
+
+
+def test_a_heredoc_is_shown_with_the_command_that_opens_it() -> None:
+    p = _at(fixture_passages("heredoc.md"), "command", 12)
+    assert "OnCalendar=daily" in p.text and p.text.endswith("EOF")
+    assert not any(q.command in ("[web]", "EOF", "END") for q in fixture_passages("heredoc.md"))
+
+
+def test_tags_are_no_passage() -> None:
+    assert all("#linux" not in p.text for p in fixture_passages("obsidian.md"))
+
+
+def test_a_description_does_not_end_in_the_colon_that_introduces_more() -> None:
+    text = "# conda\n\n导出成 yml，对方用 `conda env create -f env.yml` 还原：\n\n" \
+           "```bash\nconda env export > env.yml\n```\n"
+    passages = parse_text(text, "x.md").passages
+    create = next(p for p in passages if p.command == "conda env create -f env.yml")
+    assert create.description == "对方用 conda env create -f env.yml 还原"
