@@ -192,15 +192,15 @@ class QueryAnalyzer:
     def _english_word(self, u: Unit, corrections: list[tuple[str, str]]) -> Group:
         """An English word the lexicon lacks: itself, or the known word it misspells."""
         w = u.forms[0]
-        if w not in self.vocab and len(w) >= 4:
+        if not in_vocab(self.vocab, w) and len(w) >= 4:  # (a word the notes use is no typo)
             from rapidfuzz import fuzz, process
-            from rapidfuzz.distance import OSA
 
             # a typo keeps its first letter (contianer -> container, not react -> create);
             # two letters swapped is one typo (nignx -> nginx)
             same_start = [k for k in self._english_known() if k[0] == w[0]]
+            swapped = [k for k in same_start if sorted(k) == sorted(w) and _one_swap(k, w)]
             best = process.extractOne(w, same_start, scorer=fuzz.ratio, score_cutoff=85) \
-                or process.extractOne(w, same_start, scorer=OSA.distance, score_cutoff=1)
+                or ((swapped[0], 0, 0) if swapped else None)
             if best:
                 fixed = best[0]
                 corrections.append((u.surface, fixed))
@@ -208,6 +208,13 @@ class QueryAnalyzer:
                 terms = {fixed}.union(*(self._concept_terms(c) for c in concepts))
                 return Group(u.surface, frozenset(terms), "word", self._concept_weight(concepts))
         return Group(u.surface, frozenset({w}), "word")
+
+
+def _one_swap(a: str, b: str) -> bool:
+    """Are a and b the same but for two neighbouring letters swapped?"""
+    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] \
+        and a[diff[1]] == b[diff[0]]
 
 
 def _merge_same(groups: list[Group]) -> list[Group]:

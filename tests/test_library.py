@@ -171,3 +171,17 @@ def test_missing_notes_raise_an_error_that_says_what_to_do(tmp_path: Path) -> No
         Assistant(corpus=tmp_path / "no-such-notes").ask("如何删除所有容器")
     assert isinstance(info.value, QAError)
     assert "no-such-notes" in str(info.value)
+
+
+def test_a_word_the_notes_use_only_in_a_heading_is_no_typo(tmp_path: Path) -> None:
+    """`sqlite` stems to `sqlit`, one letter from `split`: the notes' heading says SQLite, so it
+    is taken as written; two swapped letters (nignx) are still put right."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "db.md").write_text("# SQLite 速查\n\n列出所有表：\n\n```\n.tables\n```\n\n"
+                                 "# nginx\n\n重新加载配置：`nginx -s reload`\n\n"
+                                 "# 文本\n\n按行切分文件：`split -l 100 big.txt`\n", "utf-8")
+    a = Assistant(notes, tmp_path / "index")
+    analyzer = a.engine().analyzer
+    assert analyzer.analyze("sqlite 列出所有表").corrections == ()
+    assert analyzer.analyze("nignx 重新加载配置").corrections == (("nignx", "nginx"),)
