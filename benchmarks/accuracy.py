@@ -33,6 +33,7 @@ SETS = {
     "linux-zh collection": (ROOT / "tests/corpora/linux-zh", ["linux-zh", "linux-en"]),
     "ops-zh collection": (ROOT / "tests/corpora/ops-zh", ["ops-zh", "ops-en"]),
     "dev-en collection": (ROOT / "tests/corpora/dev-en", ["dev-en-en", "dev-en-zh"]),
+    "kb-mixed collection": (ROOT / "tests/corpora/kb-mixed", ["kb-zh", "kb-en"]),
 }
 DEV = Path("../shared/eval/dev.jsonl")
 

@@ -8,8 +8,25 @@ import re
 from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from qa.model import FlagEntry, Passage, Source
+
+
+class _Pattern:
+    """A regular expression compiled on first use: the notes' sixty patterns cost a cold
+    question (which parses nothing) tens of milliseconds to compile."""
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._args = (pattern, flags)
+
+    def __getattr__(self, name: str) -> Any:
+        compiled = re.compile(*self._args)
+        for method in ("match", "fullmatch", "search", "sub", "subn", "finditer", "findall",
+                       "split", "pattern", "flags", "groups", "groupindex"):
+            setattr(self, method, getattr(compiled, method))  # later uses skip this
+        return getattr(compiled, name)
+
 
 # Programs whose name at the start of a line makes that line a command.
 PROGRAMS = frozenset("""
@@ -39,112 +56,112 @@ service go node screen locate test convert identify defaults""".split())
 
 # Regexes here run on lines of any length: none may backtrack over a run of characters more than
 # once (no lazy group followed by optional whitespace, no two quantifiers able to share a run).
-_HEADING = re.compile(r"^ {0,3}(#{1,6})\s+((?:.*[^\s#])?)[\s#]*$")
-_FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([\w+.-]*)")
-_LIST = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*)$")
-_QUOTE = re.compile(r"^\s*>\s?(.*)$")
-_THEMATIC_BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-_HTML_TABLE = re.compile(r"^\s*<table\b", re.I)
-_HTML_ROW = re.compile(r"<tr\b[^<>]*>", re.I)
-_HTML_CELL = re.compile(r"<(t[dh])\b[^<>]*>", re.I)
-_HTML_TAG = re.compile(r"<[^<>]*>")
-_DATE = re.compile(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\S+)?$")  # `2024-03-11 周一`
-_SETEXT = re.compile(r"^ {0,3}(=|-)\1*\s*$")
-_BOLD_LINE = re.compile(r"^\*\*([^*]+)\*\*$|^__([^_]+)__$")
-_QUESTION_LABEL = re.compile(r"^(?:Q|问)\s*[:：.]\s*")  # `**Q: 怎么解封？**`
-_ANSWER_LABEL = re.compile(r"^\*\*(?:A|答)\s*[:：.]\s*\*\*\s*|^\*\*(?:A|答)\*\*\s*[:：.]\s*")
-_QUOTE_MARK = re.compile(r"^ {0,3}> ?")
-_CALLOUT = re.compile(r"^\s*\[![\w-]+\][-+]?\s*(.*)$")  # `> [!tip]- 标题` (Obsidian)
+_HEADING = _Pattern(r"^ {0,3}(#{1,6})\s+((?:.*[^\s#])?)[\s#]*$")
+_FENCE = _Pattern(r"^(\s*)(`{3,}|~{3,})\s*([\w+.-]*)")
+_LIST = _Pattern(r"^\s*(?:[-*+]|\d+[.)])\s+(.*)$")
+_QUOTE = _Pattern(r"^\s*>\s?(.*)$")
+_THEMATIC_BREAK = _Pattern(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_HTML_TABLE = _Pattern(r"^\s*<table\b", re.I)
+_HTML_ROW = _Pattern(r"<tr\b[^<>]*>", re.I)
+_HTML_CELL = _Pattern(r"<(t[dh])\b[^<>]*>", re.I)
+_HTML_TAG = _Pattern(r"<[^<>]*>")
+_DATE = _Pattern(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\S+)?$")  # `2024-03-11 周一`
+_SETEXT = _Pattern(r"^ {0,3}(=|-)\1*\s*$")
+_BOLD_LINE = _Pattern(r"^\*\*([^*]+)\*\*$|^__([^_]+)__$")
+_QUESTION_LABEL = _Pattern(r"^(?:Q|问)\s*[:：.]\s*")  # `**Q: 怎么解封？**`
+_ANSWER_LABEL = _Pattern(r"^\*\*(?:A|答)\s*[:：.]\s*\*\*\s*|^\*\*(?:A|答)\*\*\s*[:：.]\s*")
+_QUOTE_MARK = _Pattern(r"^ {0,3}> ?")
+_CALLOUT = _Pattern(r"^\s*\[![\w-]+\][-+]?\s*(.*)$")  # `> [!tip]- 标题` (Obsidian)
 _TAG = r"#[^\s#\d\W][^\s#]*"  # `#linux`, `#运维`: not `# ` (a heading), `#1`, `#!`
-_TAG_LINE = re.compile(rf"^{_TAG}(?:\s+{_TAG})*$")
-_TAG_WORD = re.compile(rf"(?<!\S){_TAG}(?!\S)")
-_WIKILINK = re.compile(r"\[\[(?:[^\]|\n]*\|)?([^\]\n]*)\]\]")  # `[[page|shown]]` -> `shown`
-_HIGHLIGHT = re.compile(r"==([^=\n]+)==")
-_CHECKBOX = re.compile(r"^\[[ xX]\]\s+")  # `- [x] 安装`: a task list item
-_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
-_TABLE_RULE = re.compile(r"^\s*(?:\|\s*)?:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*(?:\|\s*)?$")
-_INLINE_CODE_LINE = re.compile(r"^\s*`([^`]+)`\s*(?:[。.]\s*)?$")
-_PROMPT = re.compile(r"^\s*[$#]\s+(?=\S)")
+_TAG_LINE = _Pattern(rf"^{_TAG}(?:\s+{_TAG})*$")
+_TAG_WORD = _Pattern(rf"(?<!\S){_TAG}(?!\S)")
+_WIKILINK = _Pattern(r"\[\[(?:[^\]|\n]*\|)?([^\]\n]*)\]\]")  # `[[page|shown]]` -> `shown`
+_HIGHLIGHT = _Pattern(r"==([^=\n]+)==")
+_CHECKBOX = _Pattern(r"^\[[ xX]\]\s+")  # `- [x] 安装`: a task list item
+_TABLE_ROW = _Pattern(r"^\s*\|.*\|\s*$")
+_TABLE_RULE = _Pattern(r"^\s*(?:\|\s*)?:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*(?:\|\s*)?$")
+_INLINE_CODE_LINE = _Pattern(r"^\s*`([^`]+)`\s*(?:[。.]\s*)?$")
+_PROMPT = _Pattern(r"^\s*[$#]\s+(?=\S)")
 # What may stand before a program: a prompt, a crontab schedule, `NAME=value` assignments.
 _CRON = (r"(?:@(?:reboot|yearly|annually|monthly|weekly|daily|hourly)\s+"
          r"|(?:[\d*][\d*/,-]*\s+){4}[\d*][\d*/,-]*\s+)")
-_RUN_PREFIX = re.compile(rf"^(?:[$#]\s+)?{_CRON}?(?:[A-Z_][A-Z0-9_]*=\S*\s+)*")
-_CRON_LINE = re.compile(rf"^\s*{_CRON}[^\s\u3400-\u9fff]")  # `30 2 * * * /usr/bin/backup.sh`
+_RUN_PREFIX = _Pattern(rf"^(?:[$#]\s+)?{_CRON}?(?:[A-Z_][A-Z0-9_]*=\S*\s+)*")
+_CRON_LINE = _Pattern(rf"^\s*{_CRON}[^\s\u3400-\u9fff]")  # `30 2 * * * /usr/bin/backup.sh`
 # `createdb appdb_copy`, `open .`: a program-shaped word, then its arguments
-_PROGRAM_ARGS = re.compile(r"^[a-z][\w.+-]*(?:\s+[^\s\u3400-\u9fff]\S*)+$")
-_LABEL = re.compile(r"^[^`:：\"'=]*\w[:：]\s")  # `static checks: …`: words, then what they name
+_PROGRAM_ARGS = _Pattern(r"^[a-z][\w.+-]*(?:\s+[^\s\u3400-\u9fff]\S*)+$")
+_LABEL = _Pattern(r"^[^`:：\"'=]*\w[:：]\s")  # `static checks: …`: words, then what they name
 _FLAG_NAME = r"-{1,2}[A-Za-z0-9][A-Za-z0-9_-]*"
 # A default value never swallows `, -x` (the next flag name): that ambiguity was exponential.
 _FLAG_VALUE = rf"(?:[^\s,]|,(?!\s*{_FLAG_NAME}))"
 # `-m, --memory=""   指定容器的内存上限`: names, optional default, then the description.
-_FLAG_LINE = re.compile(
+_FLAG_LINE = _Pattern(
     rf"^(?P<indent>\s*)(?P<names>{_FLAG_NAME}"
     rf"(?:[= ](?P<val1>\"[^\"]*\"|\[[^\]]*\]|<[^>]*>|{_FLAG_VALUE}+?))?"
     r"(?: [a-z<\[][\w<>\[\].-]*)?"  # a second placeholder: `--arg name value`
     rf"(?:,\s*{_FLAG_NAME}(?:=(?P<val2>\"[^\"]*\"|\[[^\]]*\]|{_FLAG_VALUE}+))?)*)"
     r"(?:\s{2,}|\t+|\s+(?=[\u3400-\u9fff]))(?P<desc>\S(?:.*\S)?)\s*$")
-_COMMENT = re.compile(r"(?:^|\s+|(?<=[\w)\]\"'])(?=#\s*[^\s!/]))#(?![!{])\s*(?P<c>.*)$")
-_INTRO_END = re.compile(r"[：:]\s*$")
-_DESC_THEN_CMD = re.compile(r"^(?P<desc>[^`：:→]{0,119}?[^`：:→\s])\s*[：:→]\s*(?P<cmd>\S.*)$")
-_ARGUMENT_LOOK = re.compile(r"\s(?:\S*[/=]|--?[A-Za-z]|\S+\.[A-Za-z])")
+_COMMENT = _Pattern(r"(?:^|\s+|(?<=[\w)\]\"'])(?=#\s*[^\s!/]))#(?![!{])\s*(?P<c>.*)$")
+_INTRO_END = _Pattern(r"[：:]\s*$")
+_DESC_THEN_CMD = _Pattern(r"^(?P<desc>[^`：:→]{0,119}?[^`：:→\s])\s*[：:→]\s*(?P<cmd>\S.*)$")
+_ARGUMENT_LOOK = _Pattern(r"\s(?:\S*[/=]|--?[A-Za-z]|\S+\.[A-Za-z])")
 _POINTERS = "：:→"  # what says `the command is this:`
-_CJK = re.compile(r"[\u3400-\u9fff]")
-_CODE_SPAN = re.compile(r"`([^`\n]+)`")
-_ONE_SPAN = re.compile(r"^`([^`]+)`\s*[。.；;]?$")
+_CJK = _Pattern(r"[\u3400-\u9fff]")
+_CODE_SPAN = _Pattern(r"`([^`\n]+)`")
+_ONE_SPAN = _Pattern(r"^`([^`]+)`\s*[。.；;]?$")
 # A list item led by its code: `` `npm ci`：严格按 lock 文件装 ``, `` `dpkg -L pkg` 列出文件 ``.
-_CODE_FIRST = re.compile(r"^`(?P<code>[^`]+)`\s*(?:[：:]\s*)?(?P<desc>[^`\s].*)$")
-_STATEMENT = re.compile(r"^[A-Z][A-Z_]{2,}(?:\s[^\u3400-\u9fff]*)?$")  # `FLUSHDB`, `KEYS *`
+_CODE_FIRST = _Pattern(r"^`(?P<code>[^`]+)`\s*(?:[：:]\s*)?(?P<desc>[^`\s].*)$")
+_STATEMENT = _Pattern(r"^[A-Z][A-Z_]{2,}(?:\s[^\u3400-\u9fff]*)?$")  # `FLUSHDB`, `KEYS *`
 _MAX_SPAN_LINE = 2000  # longer lines are not sentences naming commands
 # `**--user**: 装到用户目录`, `` `-y`：自动回答 yes ``: a definition of a flag.
-_DEF_FLAG = re.compile(
+_DEF_FLAG = _Pattern(
     rf"^(?:\*\*|__|`)(?P<names>{_FLAG_NAME}(?:\s*[,/，]\s*{_FLAG_NAME})*)"
     r"(?:[= ](?P<value>[^\s*`:：]+))?(?:(?:\*\*|__|`)\s*[:：]|[:：]\s*(?:\*\*|__|`))"
     r"\s*(?P<desc>\S.*)$")
 # `- `-a` archive mode: …`, `` `-n`, `--dry-run` show what would happen ``: a list item led by
 # flags in code, then what they do (the words may follow without a colon)
-_CODE_FLAG_ITEM = re.compile(
+_CODE_FLAG_ITEM = _Pattern(
     rf"^`(?P<names>{_FLAG_NAME})(?:[= ](?P<value>[^`\s]+))?`"
     rf"(?:\s*[,/]\s*`(?P<more>{_FLAG_NAME})(?:[= ][^`\s]+)?`)?\s*(?:[:：]\s*)?(?P<desc>[^\s`].*)$")
 # `\l   list databases`, `:vsp file   open file in a vertical split`: keys, two spaces, words
-_TWO_COLUMN = re.compile(
+_TWO_COLUMN = _Pattern(
     r"^\s*(?P<key>[^\s\u3400-\u9fff]+(?: [^\s\u3400-\u9fff]+){0,2})(?: {2,}|\t+)(?P<desc>\S.*)$")
 _MAKE_LANGS = ("make", "makefile", "mk")
-_CLAUSE_END = re.compile(r"[。！？!?；;]")
-_SENTENCE_STOP = re.compile(r"[。！？!?；;]|\.(?=\s)")
+_CLAUSE_END = _Pattern(r"[。！？!?；;]")
+_SENTENCE_STOP = _Pattern(r"[。！？!?；;]|\.(?=\s)")
 # words that only lead to a command: `…, so `cmd``, `then run `cmd``
 _LEAD_WORDS = frozenset("so then run use is are try with via and or like e.g. i.e.".split())
-_PHRASE_END = re.compile(r"[。！？!?；;，,]")
-_WARNING = re.compile(r"不要|别|不能|禁止|千万|切勿|\b(?:[Dd]on't|[Dd]o not|[Nn]ever|[Aa]void)\b")
-_HTML_TAGS = re.compile(r"^\s*(?:</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>\s*)+$")
-_SUMMARY = re.compile(r"^\s*(?:<details[^<>]*>\s*)?<summary>([^<>]*)</summary>\s*$")
+_PHRASE_END = _Pattern(r"[。！？!?；;，,]")
+_WARNING = _Pattern(r"不要|别|不能|禁止|千万|切勿|\b(?:[Dd]on't|[Dd]o not|[Nn]ever|[Aa]void)\b")
+_HTML_TAGS = _Pattern(r"^\s*(?:</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>\s*)+$")
+_SUMMARY = _Pattern(r"^\s*(?:<details[^<>]*>\s*)?<summary>([^<>]*)</summary>\s*$")
 # `1. `, `2.2 `, `三、`: the numbering of a heading, not its words (`3306 端口` keeps its number)
-_HEADING_NUMBER = re.compile(r"^(?:\d+(?:\.\d+)+(?=\s)|\d+[.、)]|[一二三四五六七八九十]+[、.])\s*")
+_HEADING_NUMBER = _Pattern(r"^(?:\d+(?:\.\d+)+(?=\s)|\d+[.、)]|[一二三四五六七八九十]+[、.])\s*")
 _HEADING_COMMANDS = 3  # a heading over at most this many commands is about each of them
 # A table cell listing flags (`-p, --publish`, `-v /a:/b`): a value never swallows a separator
 # run that is followed by the next flag name (that ambiguity was exponential).
 _CELL_VALUE = rf"(?:[^\s,/]|[,/]+(?![,/\s]|{_FLAG_NAME}))"
-_FLAG_CELL = re.compile(rf"\s*(?:{_FLAG_NAME}(?![\w-])"
+_FLAG_CELL = _Pattern(rf"\s*(?:{_FLAG_NAME}(?![\w-])"
                         rf"(?:\s(?!{_FLAG_NAME}){_CELL_VALUE}+|{_CELL_VALUE}*)(?:[,/\s]+|$))+")
-_PROSE_FLAG = re.compile(
+_PROSE_FLAG = _Pattern(
     rf"(?<![\w-])(?P<flag>{_FLAG_NAME})\s*(?:[（(][^）)]{{0,8}}[）)]\s*)?(?:参数\s*)?(?:[，,]\s*)?"
     r"(?:是|表示|为|用于|用来|指|意思是|代表|可以)\s*(?P<desc>[^，。,;；\n]{2,60})")
 # `` `-t` TCP，`-l` 只看监听 ``: flags in code, each followed by what it does.
-_CODE_FLAG_LIST = re.compile(  # not `` `--permanent` 的规则 ``: that is a mention
+_CODE_FLAG_LIST = _Pattern(  # not `` `--permanent` 的规则 ``: that is a mention
     rf"`(?P<flag>{_FLAG_NAME})`\s*(?P<desc>[^`，,；;。\s的][^`，,；;。]{{0,40}})")
 _SHELL_LANGS = ("bash", "sh", "shell", "console", "zsh", "shell-session", "fish", "powershell")
-_SHELL_COMMENT = re.compile(r"^\s*#+\s*(\S.*)$")
+_SHELL_COMMENT = _Pattern(r"^\s*#+\s*(\S.*)$")
 _SQL_LANGS = ("sql", "mysql", "psql", "postgresql", "pgsql", "sqlite", "plsql", "tsql")
 # A prompt that starts a command in a session: `$ `, `mysql> `, `127.0.0.1:6379> `, `db=# `.
-_SESSION_PROMPT = re.compile(
+_SESSION_PROMPT = _Pattern(
     r"^\s*(?:\$|(?:[A-Za-z][\w-]*|[\w.-]+:\d+)(?:\[[\w()]*\])?(?:=?>|=#))\s+(?=\S)")
-_BARE_PROMPT = re.compile(r"^\s*[A-Za-z][\w-]*(?:=?>|=#)\s*$")  # `appdb=>` with nothing after
-_HEREDOC = re.compile(r"(?<!<)<<-?\s*(['\"]?)(?P<word>[A-Za-z_]\w*)\1")  # `<<'EOF'`, not `<<<`
-_CONTINUED_PROMPT = re.compile(r"^\s*(?:->|\.\.\.>|[\w-]*-[>#])\s")  # `    -> ` (mysql)
-_DOCKERFILE_LINE = re.compile(
+_BARE_PROMPT = _Pattern(r"^\s*[A-Za-z][\w-]*(?:=?>|=#)\s*$")  # `appdb=>` with nothing after
+_HEREDOC = _Pattern(r"(?<!<)<<-?\s*(['\"]?)(?P<word>[A-Za-z_]\w*)\1")  # `<<'EOF'`, not `<<<`
+_CONTINUED_PROMPT = _Pattern(r"^\s*(?:->|\.\.\.>|[\w-]*-[>#])\s")  # `    -> ` (mysql)
+_DOCKERFILE_LINE = _Pattern(
     r"^\s*(?:FROM|RUN|CMD|ENTRYPOINT|COPY|ADD|WORKDIR|EXPOSE|ENV|LABEL|ARG|VOLUME|USER|"
     r"HEALTHCHECK|ONBUILD|STOPSIGNAL|SHELL|MAINTAINER)\s+\S")
 DOCKERFILE = "Dockerfile"
-_SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|(?<=\.)\s")
+_SENTENCE_END = _Pattern(r"(?<=[。！？!?；;])|(?<=\.)\s")
 # Subcommands that take a further verb: `docker network create`, `ip netns exec`.
 _GROUPS = frozenset("""container image network volume system builder plugin node service stack
 swarm secret config context trust manifest buildx compose netns link addr address route remote
@@ -162,8 +179,8 @@ class Document:
     passages: list[Passage] = field(default_factory=list)
 
 
-_CONTROL_BYTES = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
-_ASCII_TEXT = re.compile("[\t\n\r -~]")
+_CONTROL_BYTES = _Pattern("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+_ASCII_TEXT = _Pattern("[\t\n\r -~]")
 
 
 def decode(data: bytes) -> str:
