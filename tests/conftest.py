@@ -108,39 +108,38 @@ def shipped(shipped_index: Path) -> Assistant:
     return a
 
 
-@pytest.fixture(scope="session")
-def linux(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    """An Assistant on tests/corpora/linux-zh (tldr pages, a GBK file, a BOM+CRLF file)."""
-    a = Assistant(corpus=LINUX, index=tmp_path_factory.mktemp("linux-index"))
+def _collection(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Assistant:
+    """An Assistant on a collection of tests/corpora, its index built once per session."""
+    a = Assistant(corpus=corpus, index=tmp_path_factory.mktemp(f"{corpus.name}-index"))
     a.warm_up()
     return a
+
+
+@pytest.fixture(scope="session")
+def linux(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    """tests/corpora/linux-zh: tldr pages, a GBK file, a BOM+CRLF file."""
+    return _collection(tmp_path_factory, LINUX)
 
 
 @pytest.fixture(scope="session")
 def ops(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    """An Assistant on tests/corpora/ops-zh (question headings, nested lists, inline commands,
-    sessions at a prompt, SQL blocks, HTML)."""
-    a = Assistant(corpus=OPS, index=tmp_path_factory.mktemp("ops-index"))
-    a.warm_up()
-    return a
+    """tests/corpora/ops-zh: question headings, nested lists, inline commands, sessions at a
+    prompt, SQL blocks, HTML."""
+    return _collection(tmp_path_factory, OPS)
 
 
 @pytest.fixture(scope="session")
 def dev_en(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    """An Assistant on tests/corpora/dev-en (English notes: cheat sheets, prompts, tables)."""
-    a = Assistant(corpus=DEV_EN, index=tmp_path_factory.mktemp("dev-en-index"))
-    a.warm_up()
-    return a
+    """tests/corpora/dev-en: English notes (cheat sheets, prompts, tables)."""
+    return _collection(tmp_path_factory, DEV_EN)
 
 
 @pytest.fixture(scope="session")
 def kb(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    """An Assistant on tests/corpora/kb-mixed (FAQ, Obsidian callouts, tutorial prose, bold
-    pseudo-headings, HTML tables, numbered headings, a dated journal, ~~~ fences, quoted
-    sessions, continued lines and heredocs)."""
-    a = Assistant(corpus=KB, index=tmp_path_factory.mktemp("kb-index"))
-    a.warm_up()
-    return a
+    """tests/corpora/kb-mixed: FAQ, Obsidian callouts, tutorial prose, bold pseudo-headings,
+    HTML tables, numbered headings, a dated journal, ~~~ fences, quoted sessions, continued
+    lines and heredocs."""
+    return _collection(tmp_path_factory, KB)
 
 
 def run_python(code: str, *args: str, env: dict[str, str] | None = None,
