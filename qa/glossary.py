@@ -3,7 +3,7 @@
 Notes often keep a bare command line (`docker build -t me/app .`, `ip netns add test1`) with no
 word of what it does. The glossary gives such a line the words of its command (`docker build`:
 build an image from a Dockerfile, 构建镜像) and of the flags that change what it does
-(`tar -x`: extract), indexed as background: they count less than the notes' own words.
+(`tar -x`: extract), indexed as a field of their own (`^` terms), apart from the notes' words.
 """
 
 from __future__ import annotations
@@ -115,8 +115,7 @@ def _describe_words(words: list[str], out: list[str], nested: bool) -> None:
 def _spelled(words: list[str], g: _Glossary) -> list[str]:
     """The words with a misspelt subcommand put right (`docker exe` -> `docker exec`): notes
     keep typos, and what the command is for is still known."""
-    program = words[0].rsplit("/", 1)[-1].lower()
-    known = g.subcommands.get(program)
+    known = g.subcommands.get(shell.program_name(words[0]).lower())
     if not known or len(words) < 2 or words[1] in known or len(words[1]) < 3 \
             or not words[1].isalpha():
         return words
@@ -127,7 +126,7 @@ def _spelled(words: list[str], g: _Glossary) -> list[str]:
 def command_keys(words: list[str]) -> list[str]:
     """Keys a command may match, the most specific first: `docker network create x` ->
     `docker network create x`, `docker network create`, `docker network`, `docker`."""
-    path = [words[0].rsplit("/", 1)[-1].lower()]
+    path = [shell.program_name(words[0]).lower()]
     for w in words[1:1 + MAX_SUBCOMMANDS]:
         if not re.fullmatch(r"[a-z][a-z0-9-]*", w):
             break

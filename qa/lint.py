@@ -163,7 +163,7 @@ def _check_words(words: list[str]) -> list[Finding]:
     i = shell.program_at(words)
     if i == len(words):
         return []
-    program = words[i].rsplit("/", 1)[-1]
+    program = shell.program_name(words[i])
     if program == "service":
         return _check_service(words[i + 1 :])
     root = _tools().get(program)
@@ -469,7 +469,7 @@ class _Network:
         return tuple(findings)
 
     def _ip(self, words: list[str], namespace: str, line: int) -> list[Finding]:
-        if not words or words[0].rsplit("/", 1)[-1] != "ip":
+        if not words or shell.program_name(words[0]) != "ip":
             return []
         i = 1
         while i < len(words) and words[i].startswith("-"):  # -4, -br, -n NAMESPACE

@@ -146,6 +146,11 @@ def words(text: str, closers: Iterable[str]) -> list[str]:
     return text.split()
 
 
+def program_name(word: str) -> str:
+    """The program a command word runs: `/usr/bin/docker` -> `docker`."""
+    return word.rsplit("/", 1)[-1]
+
+
 def program_at(words: list[str]) -> int:
     """Index of the program word, past ``sudo [-u root]``, a ``$`` prompt and ``VAR=value``."""
     i = 0
