@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -51,6 +52,21 @@ class Lexicon:
     concepts: tuple[Concept, ...]
     stop_en: frozenset[str]  # stemmed
     stop_zh: frozenset[str]
+    explain: tuple[str, ...] = ()  # words asking what something is or why (为什么, purpose)
+    howto: tuple[str, ...] = ()  # words asking for a way to do something (命令, how)
+
+    @functools.cached_property
+    def _explain_re(self) -> re.Pattern[str]:
+        return _any_of(self.explain)
+
+    @functools.cached_property
+    def _howto_re(self) -> re.Pattern[str]:
+        return _any_of(self.howto)
+
+    def asks_explain(self, question: str) -> bool:
+        """Does the question ask what something is or why, rather than how to do a thing?"""
+        return bool(self.explain and self._explain_re.search(question)
+                    and not (self.howto and self._howto_re.search(question)))
 
     @property
     def zh_words(self) -> frozenset[str]:
@@ -72,6 +88,14 @@ class Lexicon:
         return out
 
 
+def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of the words: Chinese ones anywhere, English ones as whole words."""
+    alts = sorted(words, key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) if not w.isascii() else
+                               r"(?<![A-Za-z])" + re.escape(w) + r"(?![A-Za-z])" for w in alts),
+                      re.IGNORECASE)
+
+
 def english_words(text: str) -> tuple[str, ...]:
     return tuple(_stem(w) for w in re.findall(r"[A-Za-z][A-Za-z0-9]*", text))
 
@@ -86,7 +110,9 @@ def parse_lexicon(data: dict) -> Lexicon:
                 rel=tuple(c.get("rel", [])), weight=float(c.get("weight", 1.0)))
         for c in data.get("concepts", []))
     stop_en = frozenset(stem(w) for w in data.get("stop_en", []))
-    return Lexicon(concepts, stop_en, frozenset(data.get("stop_zh", [])))
+    return Lexicon(concepts, stop_en, frozenset(data.get("stop_zh", [])),
+                   explain=tuple(data.get("explain_zh", []) + data.get("explain_en", [])),
+                   howto=tuple(data.get("howto", [])))
 
 
 @lru_cache(maxsize=1)

@@ -48,6 +48,7 @@ class Query:
     flags: tuple[str, ...]  # flag names the question mentions (corrected)
     family: str | None  # the command it names, e.g. "docker run"
     corrections: tuple[tuple[str, str], ...]  # (as typed, corrected)
+    explain: bool = False  # asks what something is or why, not for a command
 
 
 def detect_lang(text: str) -> str:
@@ -168,7 +169,8 @@ class QueryAnalyzer:
                                             and (g.kind == "word" or g.label in DIRECTION_MARKERS))]
         return Query(text=question, lang=detect_lang(text), groups=tuple(groups),
                      pairs=tuple(pairs), flags=tuple(dict.fromkeys(flags)),
-                     family=_family(text), corrections=tuple(corrections))
+                     family=_family(text), corrections=tuple(corrections),
+                     explain=self.lex.asks_explain(text))
 
     def _importance(self, concepts: list[int]) -> float:
         return max((self.lex.concepts[c].weight for c in concepts), default=1.0)

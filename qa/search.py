@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 MIN_COVERAGE = 0.4  # share of the question's weight a passage must match to be an answer
 KIND_PRIOR = {"command": 1.0, "flag": 0.9, "code": 0.85, "prose": 0.8}
+EXPLAIN_PRIOR = {"command": 0.5, "flag": 0.9, "code": 0.5, "prose": 1.0}  # what is / why
 FLAG_BOOST = 2.5  # a passage describing the very flag the question names
 UNDESCRIBED = 0.7  # a passage that does not describe the flag the question names
 OTHER_FAMILY = 0.6  # the flag's namesake in another command (`docker run -a` for commit's)
@@ -143,11 +144,12 @@ def rank(index: Index, q: Query, limit: int = 50) -> list[Hit]:
     rank_ = _combine(cos, cov)
     top = cand[np.argsort(-rank_)[: limit * 4]]
     hits = []
+    prior = EXPLAIN_PRIOR if q.explain else KIND_PRIOR
     for d in top:
         p = index.passage(int(d))
         s = float(score[d] / norm)
         c = float(covered[d] / total_w)
-        r = _combine(s, c) * KIND_PRIOR.get(p.kind, 0.8) * _flag_factor(p, q) \
+        r = _combine(s, c) * prior.get(p.kind, 0.8) * _flag_factor(p, q) \
             * (1.0 + CHAR_WEIGHT * _char_overlap(q.text, p))
         hits.append(Hit(int(d), s, c, r))
     hits.sort(key=lambda h: -h.rank)
@@ -225,10 +227,12 @@ def _missed_name(index: Index, q: Query, best: Hit) -> bool:
         return False
     p = index.passage(best.doc)
     said = " ".join((p.text, p.command or "", p.context, p.section)).lower()
-    for terms, in_answer in names:
-        # a word of the passage's own or a part of one (mysql of mysqldump)
+    said_bare = _alnum(said)
+    for label, terms, in_answer in names:
+        # a word of the passage's own or a part of one (mysql of mysqldump); the question's
+        # word as written, spaces and stops aside (python2.7 of python:2.7, union FS)
         if any(t in said or any(best.doc in _docs(index, f + t) for f in FIELDS)
-               for t in terms):
+               for t in terms) or len(_alnum(label)) >= 3 and _alnum(label) in said_bare:
             continue
         if not any(known(index, t) for t in terms):
             return True
@@ -250,7 +254,11 @@ def _nearby(index: Index, term: str, p: Passage, at_most: int = 200) -> bool:
     return False
 
 
-def _names(q: Query) -> list[tuple[frozenset[str], bool]]:
+def _alnum(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def _names(q: Query) -> list[tuple[str, frozenset[str], bool]]:
     """The tools a question names, each as the terms that stand for it and whether the answer
     must say it: amid Chinese, every word in Latin letters, which the answer must say when the
     lexicon does not know it (postgres, lfs); in English, the words the command glossary knows
@@ -259,11 +267,11 @@ def _names(q: Query) -> list[tuple[frozenset[str], bool]]:
     if not latin:
         return []
     if q.lang != "en":
-        return [(g.terms - g.partial - g.related, g.kind == "word" and len(g.terms) == 1)
-                for g in latin]
+        return [(g.label, g.terms - g.partial - g.related,
+                 g.kind == "word" and len(g.terms) == 1) for g in latin]
     from qa.glossary import programs
 
-    return [(g.terms - g.partial - g.related, True) for g in latin
+    return [(g.label, g.terms - g.partial - g.related, True) for g in latin
             if g.label.lower() in programs() and (g.kind == "code" or len(g.terms) == 1)]
 
 

@@ -156,3 +156,15 @@ def test_parse_lexicon_reads_rel():
     assert lex.concepts[0].rel == ("输出", "tail")
     assert lex.concepts[1].rel == ()
     assert Concept(en=(), zh=(), cmd=()).rel == ()
+
+
+@pytest.mark.parametrize("question, explain", [
+    ("netns是拿来做什么的", True), ("为啥docker没法直接在windows上跑", True),
+    ("why should I use .PHONY", True), ("what does host network mode mean", True),
+    ("CMD 和 ENTRYPOINT 的 difference", True),
+    ("如何删除所有容器", False), ("查看容器IP的命令是什么", False),
+    ("how do I see what a flag means", False), ("what command lists images", False)])
+def test_questions_asking_what_or_why_are_told_from_how_to(question, explain):
+    from qa.lexicon import load_lexicon
+
+    assert load_lexicon().asks_explain(question) is explain
