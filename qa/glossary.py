@@ -22,11 +22,16 @@ MAX_SUBCOMMANDS = 3
 _SHORT_RUN = re.compile(r"-([A-Za-z]{2,})")
 _FLAG = re.compile(r"--?[A-Za-z]")
 _SHELL_SYNTAX = re.compile(r"[\"'`$|;&<>()\\#\n]")  # what needs a shell's reading
+# a usage line: `docker run [OPTIONS] IMAGE [COMMAND] [ARG...]`, `git commit [<options>]`
+_SYNOPSIS = re.compile(r"(?<![\w$])\[(?:--?)?(?:[A-Z][A-Z_]{2,}|<[a-z-]+>|options|flags|args?)(?:\.\.\.)?\]"
+                       r"|\b[A-Z]{3,}\.\.\.")
+_TWO_FORMS = {"cmd", "entrypoint", "run"}  # instructions written as a JSON array or a string
 
 
 @dataclass(frozen=True)
 class _Glossary:
     words: dict[str, str]  # key -> its words, English and Chinese
+    forms: dict[str, str]  # a line's shape -> its words (synopsis, exec and shell form)
     subcommands: dict[str, list[str]]  # `docker` -> [`ps`, `run`, …]: the words that follow
     programs: frozenset[str]
 
@@ -38,15 +43,16 @@ def _raw() -> bytes:
 
 @lru_cache(maxsize=1)
 def _data() -> _Glossary:
-    entries = json.loads(_raw())["commands"]
-    words = {" ".join(k.split()): f"{v['en']} {v['zh']}" for k, v in entries.items()}
+    data = json.loads(_raw())
+    words = {" ".join(k.split()): f"{v['en']} {v['zh']}" for k, v in data["commands"].items()}
+    forms = {k: f"{v['en']} {v['zh']}" for k, v in data.get("forms", {}).items()}
     subcommands: dict[str, list[str]] = {}
     for key in words:
         *head, last = key.split()
         if head and not last.startswith("-"):
             subcommands.setdefault(" ".join(head), []).append(last)
     programs = frozenset(k.split()[0] for k in words if not k.startswith("dockerfile "))
-    return _Glossary(words, subcommands, programs)
+    return _Glossary(words, forms, subcommands, programs)
 
 
 @lru_cache(maxsize=1)
@@ -63,19 +69,25 @@ def programs() -> frozenset[str]:
 
 def all_words() -> str:
     """Every word the glossary may add to a passage."""
-    return " ".join(_data().words.values())
+    return " ".join([*_data().words.values(), *_data().forms.values()])
 
 
 @lru_cache(maxsize=4096)  # notes repeat their commands
 def describe(command: str, *, dockerfile: bool = False) -> str:
     """The glossary's words for every command of a line (`$(...)` inside it included), or for
     a Dockerfile instruction (`dockerfile cmd` for `CMD ["python", "app.py"]`)."""
+    g = _data()
     if dockerfile:
-        instruction = command.split(maxsplit=1)[:1]
-        return _data().words.get(f"dockerfile {instruction[0].lower()}", "") if instruction else ""
-    out: list[str] = []
+        instruction, _, args = command.partition(" ")
+        out = [g.words.get(f"dockerfile {instruction.lower()}", "")]
+        if instruction.lower() in _TWO_FORMS and args.strip():
+            out.append(g.forms.get("exec" if args.lstrip().startswith("[") else "shell", ""))
+        return " ".join(w for w in out if w)
+    out = []
     _describe(command, out, depth=0)
-    return " ".join(dict.fromkeys(out))
+    if _SYNOPSIS.search(command):
+        out.append(g.forms.get("synopsis", ""))
+    return " ".join(dict.fromkeys(w for w in out if w))
 
 
 def _describe(line: str, out: list[str], depth: int) -> None:

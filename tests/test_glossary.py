@@ -49,10 +49,22 @@ def test_unknown_commands_and_prose_get_nothing() -> None:
     assert glossary.describe("") == ""
 
 
-def test_dockerfile_instructions_are_described() -> None:
-    assert glossary.describe('CMD ["python", "app.py"]', dockerfile=True) == words_of(
-        "dockerfile cmd")
+def test_dockerfile_instructions_are_described_with_the_form_they_are_written_in() -> None:
+    exec_form = glossary.describe('CMD ["python", "app.py"]', dockerfile=True)
+    shell_form = glossary.describe("CMD python app.py", dockerfile=True)
+    assert exec_form.startswith(words_of("dockerfile cmd")) and "数组格式" in exec_form
+    assert shell_form.startswith(words_of("dockerfile cmd")) and "shell格式" in shell_form
+    assert glossary.describe("FROM alpine", dockerfile=True) == words_of("dockerfile from")
     assert glossary.describe("NOTANINSTRUCTION x", dockerfile=True) == ""
+
+
+@pytest.mark.parametrize(("line", "usage"), [
+    ("docker run [OPTIONS] IMAGE [COMMAND] [ARG...]", True),
+    ("git commit [<options>]", True), ("cp SOURCE... DIRECTORY", True),
+    ("docker run -it ubuntu bash", False), ("grep '[A-Z]' names.txt", False),
+    ("echo ${files[IDX]}", False)])
+def test_usage_lines_are_described_as_a_command_s_syntax(line: str, usage: bool) -> None:
+    assert ("语法" in glossary.describe(line)) is usage
 
 
 @pytest.fixture
