@@ -153,8 +153,11 @@ class QueryAnalyzer:
                                     self.tok.background_weight(u.surface), partial,
                                     related=related, importance=self._importance(concepts)))
             else:
-                # `tar.gz`, `docker-machine`: the whole token counts fully, its parts half
+                # `tar.gz`, `docker-machine`: the whole token counts fully, its parts half;
+                # characters no word holds (写完, 上跑) surprise as much as their rarest one
                 groups.append(Group(u.surface, frozenset(u.forms), u.kind,
+                                    max(map(self.tok.background_weight, u.surface))
+                                    if u.kind == "unk" else 1.0,
                                     partial=frozenset(u.forms[1:]) - {u.forms[0]},
                                     partial_share=CODE_PART_SHARE))
             i += 1
