@@ -178,7 +178,10 @@ class Loader:
         finally:
             self.done.set()
             for listener in self._listeners:
-                listener()
+                try:
+                    listener()
+                except RuntimeError:  # the session ended while the index loaded: no screen
+                    pass
 
 
 def vocabulary(assistant: Assistant) -> dict[str, str]:

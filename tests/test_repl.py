@@ -283,6 +283,26 @@ def test_an_unwritable_data_dir_keeps_history_in_memory(tmp_path: Path) -> None:
     assert type(history).__name__ == "InMemoryHistory"
 
 
+def test_leaving_before_the_index_has_loaded_prints_no_traceback(
+        assistant: Assistant, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The prompt's redraw fails once the session is over (no event loop): the loading thread
+    must not die with a traceback on the user's terminal."""
+    crashed: list[BaseException] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: crashed.append(args.exc_value))
+
+    def gone() -> None:
+        raise RuntimeError("no running event loop")
+
+    loader = Loader(assistant)
+    loader.when_done(gone)
+    loader.start()
+    assert loader.done.wait(60)
+    for t in threading.enumerate():
+        if t.name == "qa-index":
+            t.join(10)
+    assert crashed == []
+
+
 # --- completion ------------------------------------------------------------------------------
 
 
