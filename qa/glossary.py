@@ -23,8 +23,8 @@ _SHORT_RUN = re.compile(r"-([A-Za-z]{2,})")
 _FLAG = re.compile(r"--?[A-Za-z]")
 _SHELL_SYNTAX = re.compile(r"[\"'`$|;&<>()\\#\n]")  # what needs a shell's reading
 # a usage line: `docker run [OPTIONS] IMAGE [COMMAND] [ARG...]`, `git commit [<options>]`
-_SYNOPSIS = re.compile(r"(?<![\w$])\[(?:--?)?(?:[A-Z][A-Z_]{2,}|<[a-z-]+>|options|flags|args?)(?:\.\.\.)?\]"
-                       r"|\b[A-Z]{3,}\.\.\.")
+_SYNOPSIS = re.compile(r"(?<![\w$])\[(?:--?)?(?:[A-Z][A-Z_]{2,}|<[a-z-]+>|options|flags|args?)"
+                       r"(?:\.\.\.)?\]|\b[A-Z]{3,}\.\.\.")
 _TWO_FORMS = {"cmd", "entrypoint", "run"}  # instructions written as a JSON array or a string
 
 

@@ -69,7 +69,8 @@ _DATE = _Pattern(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\S+)?$")  # `20
 _SETEXT = _Pattern(r"^ {0,3}(=|-)\1*\s*$")
 _BOLD_LINE = _Pattern(r"^\*\*([^*]+)\*\*$|^__([^_]+)__$")
 _QUESTION_LABEL = _Pattern(r"^(?:Q|问)\s*[:：.]\s*")  # `**Q: 怎么解封？**`
-_ANSWER_LABEL = _Pattern(r"^\*\*(?:A|答)\s*[:：.]\s*\*\*\s*|^\*\*(?:A|答)\*\*\s*[:：.]\s*")
+_ANSWER_LABEL = _Pattern(r"^\*\*(?:A|答)\s*[:：.]\s*\*\*\s*|^\*\*(?:A|答)\*\*\s*[:：.]\s*"
+                         r"|^(?:A|答)\s*[:：]\s*")
 _QUOTE_MARK = _Pattern(r"^ {0,3}> ?")
 _CALLOUT = _Pattern(r"^\s*\[![\w-]+\][-+]?\s*(.*)$")  # `> [!tip]- 标题` (Obsidian)
 _TAG = r"#[^\s#\d\W][^\s#]*"  # `#linux`, `#运维`: not `# ` (a heading), `#1`, `#!`
@@ -130,7 +131,7 @@ _CLAUSE_END = _Pattern(r"[。！？!?；;]")
 _SENTENCE_STOP = _Pattern(r"[。！？!?；;]|\.(?=\s)")
 # words that only lead to a command: `…, so `cmd``, `then run `cmd``
 _LEAD_WORDS = frozenset("so then run use is are try with via and or like e.g. i.e.".split())
-_PHRASE_END = _Pattern(r"[。！？!?；;，,]")
+_PHRASE_END = _Pattern(r"[。！？!?；;，,]|\.(?=\s)")
 _WARNING = _Pattern(r"不要|别|不能|禁止|千万|切勿|\b(?:[Dd]on't|[Dd]o not|[Nn]ever|[Aa]void)\b")
 _HTML_TAGS = _Pattern(r"^\s*(?:</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>\s*)+$")
 _SUMMARY = _Pattern(r"^\s*(?:<details[^<>]*>\s*)?<summary>([^<>]*)</summary>\s*$")
@@ -150,6 +151,12 @@ _CODE_FLAG_LIST = _Pattern(  # not `` `--permanent` 的规则 ``: that is a ment
     rf"`(?P<flag>{_FLAG_NAME})`\s*(?P<desc>[^`，,；;。\s的][^`，,；;。]{{0,40}})")
 _SHELL_LANGS = ("bash", "sh", "shell", "console", "zsh", "shell-session", "fish", "powershell")
 _SHELL_COMMENT = _Pattern(r"^\s*#+\s*(\S.*)$")
+_SETTINGS_LANGS = frozenset((
+    "", "text", "txt", "conf", "config", "cfg", "ini", "toml", "yaml", "yml", "nginx",
+    "apache", "apacheconf", "properties", "ssh", "ssh-config", "sshconfig", "ssh_config",
+    "systemd", "unit", "hcl", "terraform", "tf", "caddy", "caddyfile", "postgresql", "redis",
+    "my.cnf", "cnf", "env", "dotenv", "crontab", "cron", "logrotate", "haproxy", "squid"))
+_SETTING_COMMENT = _Pattern(r"^(?:#+|;+|//)\s*(\S.*)$")  # `# …` (nginx, YAML), `; …` (ini)
 _SQL_LANGS = ("sql", "mysql", "psql", "postgresql", "pgsql", "sqlite", "plsql", "tsql")
 # A prompt that starts a command in a session: `$ `, `mysql> `, `127.0.0.1:6379> `, `db=# `.
 _SESSION_PROMPT = _Pattern(
@@ -167,7 +174,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 26  # bump when the passages made of the same notes change
+PARSER_VERSION = 27  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -560,6 +567,8 @@ class _Parser:
         text = "\n".join(t for t, _ in body)
         intro = self.intro
         self.intro = None
+        if lang.lower() in _SETTINGS_LANGS:
+            self._settings(body, intro[0] if intro else self._lead_in())
         start = intro[1] if intro else body[0][1]
         shown = f"{intro[0]}\n{text}" if intro else text
         first = next((t for t, _ in body if looks_like_command(t)), None)
@@ -569,6 +578,34 @@ class _Parser:
         self._emit("code", shown, start, body[-1][1],
                    _clean_command(_strip_comment(first)[0]) if first else None,
                    intro[0] if intro else "")
+
+    def _settings(self, body: list[tuple[str, int]], context: str) -> None:
+        """A configuration block whose comments say what lines do (`# 按客户端 IP 限流` over
+        `limit_req_zone …;`, `shared_buffers = 4GB  # 内存的 1/4`): each such line is a passage
+        of its own, the comment its description, the sections it sits in (`server`, `location
+        /api/`) its context. (The block stays a passage too.)"""
+        said = ""
+        within: list[str] = []
+        for t, no in body:
+            line = t.strip()
+            comment = _SETTING_COMMENT.match(line)
+            if comment:
+                said = f"{said} {comment.group(1).strip()}".strip() if said else \
+                    comment.group(1).strip()
+                continue
+            if line.endswith("{"):
+                within.append(line[:-1].strip())
+            elif line.startswith("}"):
+                within = within[:-1]
+            setting, trailing = _strip_comment(line) if "#" in line else (line, "")
+            described = trailing or said
+            said = ""
+            if not described or not setting or setting in ("{", "}") or len(setting) > 200:
+                continue
+            where = " ".join(within[:-1] if line.endswith("{") else within)
+            self._emit("code", f"{described}\n{line}" if not trailing else line, no, no,
+                       setting.rstrip("{").strip() if line.endswith("{") else setting,
+                       described, f"{context} {where}".strip())
 
     def _line_wise(self, body: list[tuple[str, int]], lang: str) -> bool:
         """A block of commands (shell comments describing them), a session at a prompt
@@ -844,7 +881,9 @@ class _Parser:
         if not bold:
             return 0, None, 1
         words = (bold.group(1) or bold.group(2)).strip()
-        if len(words) > 80 or re.search(r"[：:。.!！;；]$", words):
+        asked = _QUESTION_LABEL.match(words)  # `**Q: I committed to main.**`: whatever ends it
+        if len(words) > (160 if asked else 80) or not asked and re.search(
+                r"[：:。.!！;；]$", words):
             return 0, None, 1
         return self.level + 1, _QUESTION_LABEL.sub("", words), 1
 

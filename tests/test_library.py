@@ -192,8 +192,8 @@ def test_a_name_written_another_way_in_the_notes_still_counts(tmp_path: Path) ->
     in two: the notes do name them, so the question is answered."""
     notes = tmp_path / "notes"
     notes.mkdir()
-    (notes / "df.md").write_text("# Dockerfile\n\n```\nFROM python:2.7\nRUN pip install flask\n```\n\n"
-                                 "union FS 让镜像共用某一层，差异层单独存储。\n", "utf-8")
+    (notes / "df.md").write_text("# Dockerfile\n\n```\nFROM python:2.7\nRUN pip install flask\n"
+                                 "```\n\nunion FS 让镜像共用某一层，差异层单独存储。\n", "utf-8")
     a = Assistant(notes, tmp_path / "index")
     r = a.ask("基础镜像用python2.7怎么写")
     assert r.found and r.answers[0].command == "FROM python:2.7"
@@ -206,7 +206,8 @@ def test_what_is_questions_get_the_explanation_how_to_questions_the_command(
         tmp_path: Path) -> None:
     notes = tmp_path / "notes"
     notes.mkdir()
-    (notes / "ns.md").write_text("# 网络\n\nnetns 可以让一台机器模拟多个网络设备，把网络应用隔离。\n\n"
+    (notes / "ns.md").write_text("# 网络\n\nnetns 可以让一台机器模拟多个网络设备，"
+                                 "把网络应用隔离。\n\n"
                                  "```\nip netns add test1\nip netns list\n```\n", "utf-8")
     a = Assistant(notes, tmp_path / "index")
     assert a.ask("netns是拿来做什么的").answers[0].command is None

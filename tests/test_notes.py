@@ -130,6 +130,28 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
         ("command", 26, 26, "wsl --shutdown", "WSL 怎么彻底关掉？",
          "Caddy 笔记 > WSL 怎么彻底关掉？"),
     ],
+    # a FAQ whose bold questions end in a full stop and whose answers start `A:` unbolded: the
+    # question is the heading its commands answer; `Don't …` in an earlier sentence warns
+    # against nothing the next sentence runs
+    "faq-answers.md": [
+        ("command", 6, 6, "git branch feat/oops",
+         "I committed to main instead of my feature branch.",
+         "Git: undoing mistakes > I committed to main instead of my feature branch."),
+        ("command", 7, 7, "git reset --hard HEAD~1",
+         "I committed to main instead of my feature branch.",
+         "Git: undoing mistakes > I committed to main instead of my feature branch."),
+        ("command", 10, 10, "git revert 4c5d6e7",
+         "Don't rewrite shared history. Make a new commit that reverses it",
+         "Git: undoing mistakes > Undo a commit that is already pushed?"),
+    ],
+    # a configuration block: a line a comment explains is a passage of its own (the comment
+    # above it or after it its description); the block is one too
+    "config-block.md": [
+        ("code", 7, 7, "limit_req_zone $binary_remote_addr zone=api:10m rate=10r/s;",
+         "按客户端 IP，每秒 10 个请求", "Nginx 片段"),
+        ("code", 11, 11, "limit_req zone=api burst=20 nodelay;", "允许突发 20 个", "Nginx 片段"),
+        ("code", 3, 14, None, "限流", "Nginx 片段"),
+    ],
     # Obsidian notes: tag lines are metadata; links, highlights, tags and task boxes are no
     # words of a description; a callout (a quote) holds a fence of its own
     "obsidian.md": [
