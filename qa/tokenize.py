@@ -36,9 +36,9 @@ _ESCAPES = re.compile(r"\x1b\[[0-9;?]{0,32}[ -/]{0,4}[@-~]|\x1b\][^\x07\x1b]{0,5
                       r"|\x1b[@-Z\\-_]")
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\x00-\x08\x0b-\x1f\x7f]")
 DIRECTION_MARKERS = frozenset({"从", "到"})  # 从X 到Y: which way a copy or move goes
-TOKENIZER_VERSION = 19
+TOKENIZER_VERSION = 20
 COMMON_WORDS = 50000
-DEFAULT_WORD_FREQ = 300  # frequency given to lexicon words jieba's dictionary lacks
+DEFAULT_WORD_FREQ = 2000  # frequency given to lexicon words jieba's dictionary lacks
 
 
 def normalize(text: str) -> str:
@@ -113,9 +113,10 @@ class Tokenizer:
         short questions: nothing to build). Both find the same words."""
         self.lexicon = lexicon or load_lexicon()
         self.words = dict(words)
+        self._usage = words  # how common a word is in the language (before the lexicon's say)
         for w in self.lexicon.zh_words | self.lexicon.stop_zh:
             if len(w) > 1 and self.words.get(w, 0) < DEFAULT_WORD_FREQ:
-                self.words[w] = DEFAULT_WORD_FREQ  # lexicon words stay whole (本机, 时区)
+                self.words[w] = DEFAULT_WORD_FREQ  # lexicon words stay whole (本机, 时区, 最多)
         self.total = total
         self.keep_single = frozenset(w for w in self.lexicon.zh_words if len(w) == 1)
         self.prefixes = prefixes
@@ -153,17 +154,17 @@ class Tokenizer:
 
     def dictionary_for(self, terms: Iterable[str]) -> dict[str, int]:
         """The slice of the dictionary a question needs: the words among `terms`."""
-        return {t: self.words[t] for t in terms if self.words.get(t)}
+        return {t: self._usage[t] for t in terms if self._usage.get(t)}
 
     def common_words(self, n: int = COMMON_WORDS) -> dict[str, int]:
         """The n most frequent words of the language: questions use them even when notes don't."""
-        top = sorted(self.words.items(), key=lambda kv: -kv[1])[:n]
+        top = sorted(self._usage.items(), key=lambda kv: -kv[1])[:n]
         return dict(top)
 
     def background_weight(self, word: str) -> float:
         """How much a word the notes lack should count, from its frequency in the language:
         everyday words (已经, 现在) hardly at all, rare ones (咖啡, 闭包) fully."""
-        f = self.words.get(word, 0)
+        f = self._usage.get(word, 0)
         if not f:
             return 1.0
         surprise = math.log(self.total / f)

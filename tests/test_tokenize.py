@@ -134,3 +134,15 @@ def test_importing_and_tokenizing_print_nothing(tmp_path: Path) -> None:
     done = run_python(code, env={"TMPDIR": str(tmp_path)})
     assert done.returncode == 0, done.stderr
     assert (done.stdout, done.stderr) == ("", "")
+
+
+def test_words_of_the_lexicon_win_the_cut(tok: Tokenizer) -> None:
+    """最多 is all but missing from jieba's counts (最 + 多用 would win): a word the lexicon knows
+    is cut whole, so 多用 (versatile) does not turn up in a question about memory."""
+    words = [u.surface for u in tok.units("限制容器最多用多少内存")]
+    assert "最多" in words and "多用" not in words
+
+
+def test_how_rare_a_word_is_comes_from_the_language_not_the_lexicon(tok: Tokenizer) -> None:
+    """Cutting a lexicon word whole does not make it an everyday word."""
+    assert tok.background_weight("最多") == 1.0
