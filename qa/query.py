@@ -152,6 +152,9 @@ class QueryAnalyzer:
                 groups.append(Group(u.surface, frozenset(terms | partial | related), "zh",
                                     self.tok.background_weight(u.surface), partial,
                                     related=related, importance=self._importance(concepts)))
+            elif u.kind == "code" and (fixed := self._misspelt_code(u.forms[0])):
+                corrections.append((u.surface, fixed))
+                groups.extend(self._code_groups(fixed))
             else:
                 # `tar.gz`, `docker-machine`: the whole token counts fully, its parts half;
                 # characters no word holds (写完, 上跑) surprise as much as their rarest one
@@ -174,6 +177,28 @@ class QueryAnalyzer:
                      pairs=tuple(pairs), flags=tuple(dict.fromkeys(flags)),
                      family=_family(text), corrections=tuple(corrections),
                      explain=self.lex.asks_explain(text))
+
+    @functools.cache  # noqa: B019 (one analyzer an index, kept as long as the index)
+    def _code_known(self) -> list[str]:
+        """Names with a `-`, `_` or `.` inside that the notes use (docker-machine, pg_dump)."""
+        return sorted(t for t in self.vocab if t.isascii() and len(t) >= 5
+                      and re.fullmatch(r"[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)+", t))
+
+    def _misspelt_code(self, word: str) -> str | None:
+        """The name the notes use that `word` misspells (docekr-machine -> docker-machine)."""
+        if len(word) < 5 or in_vocab(self.vocab, word) or not re.search(r"[a-z][-_.][a-z]", word):
+            return None
+        from rapidfuzz import fuzz, process
+
+        same_start = [k for k in self._code_known() if k[0] == word[0]]
+        best = process.extractOne(word, same_start, scorer=fuzz.ratio, score_cutoff=85)
+        return best[0] if best else None
+
+    def _code_groups(self, word: str) -> list[Group]:
+        units = [u for u in self.tok.units(word) if u.kind == "code"]
+        return [Group(u.surface, frozenset(u.forms), u.kind,
+                      partial=frozenset(u.forms[1:]) - {u.forms[0]},
+                      partial_share=CODE_PART_SHARE) for u in units[:1]]
 
     def _importance(self, concepts: list[int]) -> float:
         return max((self.lex.concepts[c].weight for c in concepts), default=1.0)

@@ -222,3 +222,13 @@ def test_colloquial_filler_words_do_not_make_a_question_unanswerable(
     """没法, 到底, and characters no word holds (上跑) say little: the notes still answer."""
     r = shipped.ask(question)
     assert r.found and "Windows平台" in r.answers[0].text
+
+
+def test_a_misspelt_hyphenated_name_is_put_right(shipped: Assistant) -> None:
+    """docekr-machine is no name of the notes; docker-machine is: the question is theirs."""
+    r = shipped.ask("docekr-machine 的虚机怎么关掉")
+    assert r.found and r.answers[0].command == "docker-machine stop demo1"
+    analyzer = shipped.engine().analyzer
+    assert analyzer.analyze("docekr-machine ls").corrections == (("docekr-machine",
+                                                                   "docker-machine"),)
+    assert analyzer.analyze("docker-compose up").corrections == ()  # not in the notes: as typed
