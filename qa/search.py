@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from qa.index import Index
 
 MIN_COVERAGE = 0.4  # share of the question's weight a passage must match to be an answer
+UNKNOWN_MAX = 0.45  # share of it one concept the notes never use may hold in an answered one
+EVERYDAY = 0.5  # below this weight, a word the notes lack is an everyday one (see Group.weight)
 KIND_PRIOR = {"command": 1.0, "flag": 0.9, "code": 0.85, "prose": 0.8}
 EXPLAIN_PRIOR = {"command": 0.5, "flag": 0.9, "code": 0.5, "prose": 1.0}  # what is / why
 FLAG_BOOST = 2.5  # a passage describing the very flag the question names
@@ -123,10 +125,7 @@ def rank(index: Index, q: Query, limit: int = 50) -> list[Hit]:
     norm = 0.0
     for g in q.groups:
         docs, vals, shares, idf = _group_postings(index, g)
-        # a question word the notes lack weighs like the rarest word, even when words
-        # inside it (docker in docker-compose.yml) are found: those match it only partly
-        w = g.importance * (idf if any(known(index, t) for t in g.terms - g.partial - g.related)
-                            else max_idf * g.weight)
+        w = _weight(index, g, idf, max_idf)
         total_w += w
         norm += w * w
         if len(docs):
@@ -217,7 +216,27 @@ def answerable(index: Index, q: Query, hits: list[Hit]) -> bool:
     """Abstain unless the best passage matches most of what the question asks, and speaks of
     every tool the question names (postgres, nginx): a question about a tool the answer never
     mentions is not one the notes answer."""
-    return bool(hits) and hits[0].coverage >= MIN_COVERAGE and not _missed_name(index, q, hits[0])
+    return bool(hits) and hits[0].coverage >= MIN_COVERAGE \
+        and _unknown_share(index, q) < UNKNOWN_MAX and not _missed_name(index, q, hits[0])
+
+
+def _weight(index: Index, g: Group, idf: float, max_idf: float) -> float:
+    """What a concept of the question weighs: its idf; a word the notes lack weighs like the
+    rarest word (as surprising as it is in the language), even when words inside it (docker
+    in docker-compose.yml) are found: those match it only partly."""
+    return g.importance * (idf if any(known(index, t) for t in g.terms - g.partial - g.related)
+                           else max_idf * g.weight)
+
+
+def _unknown_share(index: Index, q: Query) -> float:
+    """The largest share of the question's weight that one concept the notes never use, in no
+    word of it, holds (swarm, 加速器): what the question is mostly about is not in the notes."""
+    max_idf = math.log(1 + index.n) + 1
+    weights = [(_weight(index, g, _group_postings(index, g)[3], max_idf),
+                # (an everyday word, as `what is` is, is no subject of a question)
+                g.weight < EVERYDAY or any(known(index, t) for t in g.terms)) for g in q.groups]
+    total = sum(w for w, _ in weights)
+    return max((w / total for w, used in weights if not used), default=0.0) if total else 0.0
 
 
 def _missed_name(index: Index, q: Query, best: Hit) -> bool:

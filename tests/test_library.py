@@ -25,6 +25,8 @@ OUT_OF_SCOPE = [
     "kubernetes 怎么扩容 pod", "how do I scale a kubernetes deployment",
     "今天茅台的股价是多少", "what is the stock price of Apple today",
     "JavaScript 的闭包是什么", "what is a closure in JavaScript",
+    # near misses: Docker words around what the notes never speak of
+    "how do I set up a docker swarm", "multi-stage builds in a Dockerfile",
 ]
 
 
