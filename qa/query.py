@@ -224,13 +224,16 @@ class QueryAnalyzer:
         w = u.forms[0]
         if not in_vocab(self.vocab, w) and len(w) >= 4:  # (a word the notes use is no typo)
             from rapidfuzz import fuzz, process
+            from rapidfuzz.distance import OSA
 
             # a typo keeps its first letter (contianer -> container, not react -> create);
-            # two letters swapped is one typo (nignx -> nginx)
+            # one letter wrong, missing, extra, or two swapped is one typo (iostst, nignx)
             same_start = [k for k in self._english_known() if k[0] == w[0]]
-            swapped = [k for k in same_start if sorted(k) == sorted(w) and _one_swap(k, w)]
-            best = process.extractOne(w, same_start, scorer=fuzz.ratio, score_cutoff=85) \
-                or ((swapped[0], 0, 0) if swapped else None)
+            best = process.extractOne(w, same_start, scorer=fuzz.ratio, score_cutoff=85)
+            if best is None:  # (in a short word only a swap: `nignx` is nginx, `react` no typo)
+                near = same_start if len(w) >= 6 else [k for k in same_start
+                                                       if sorted(k) == sorted(w)]
+                best = process.extractOne(w, near, scorer=OSA.distance, score_cutoff=1)
             if best:
                 fixed = best[0]
                 corrections.append((u.surface, fixed))
@@ -238,13 +241,6 @@ class QueryAnalyzer:
                 terms = {fixed}.union(*(self._concept_terms(c) for c in concepts))
                 return Group(u.surface, frozenset(terms), "word", self._concept_weight(concepts))
         return Group(u.surface, frozenset({w}), "word")
-
-
-def _one_swap(a: str, b: str) -> bool:
-    """Are a and b the same but for two neighbouring letters swapped?"""
-    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] \
-        and a[diff[1]] == b[diff[0]]
 
 
 def _merge_same(groups: list[Group]) -> list[Group]:

@@ -187,6 +187,9 @@ def test_a_word_the_notes_use_only_in_a_heading_is_no_typo(tmp_path: Path) -> No
     analyzer = a.engine().analyzer
     assert analyzer.analyze("sqlite 列出所有表").corrections == ()
     assert analyzer.analyze("nignx 重新加载配置").corrections == (("nignx", "nginx"),)
+    # one letter wrong in a longer word is a typo too; in a short one it may be another word
+    assert analyzer.analyze("nginx reloaf").corrections == (("reloaf", "reload"),)
+    assert analyzer.analyze("splat 大文件").corrections == ()
 
 
 def test_a_name_written_another_way_in_the_notes_still_counts(tmp_path: Path) -> None:
