@@ -112,6 +112,9 @@ _ONE_SPAN = _Pattern(r"^`([^`]+)`\s*[。.；;]?$")
 # A list item led by its code: `` `npm ci`：严格按 lock 文件装 ``, `` `dpkg -L pkg` 列出文件 ``.
 _CODE_FIRST = _Pattern(r"^`(?P<code>[^`]+)`\s*(?:[：:]\s*)?(?P<desc>[^`\s].*)$")
 _STATEMENT = _Pattern(r"^[A-Z][A-Z_]{2,}(?:\s[^\u3400-\u9fff]*)?$")  # `FLUSHDB`, `KEYS *`
+# a SQL statement in a sentence: `select pg_cancel_backend(123);`, `VACUUM FULL orders;`
+_SQL_SPAN = _Pattern(r"^(?i:select|insert|update|delete|create|drop|alter|grant|revoke|vacuum|"
+                     r"analyze|explain|show|truncate|reindex|cluster|copy|set)\s[^\u3400-\u9fff]+;$")
 _MAX_SPAN_LINE = 2000  # longer lines are not sentences naming commands
 # `**--user**: 装到用户目录`, `` `-y`：自动回答 yes ``: a definition of a flag.
 _DEF_FLAG = _Pattern(
@@ -174,7 +177,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 27  # bump when the passages made of the same notes change
+PARSER_VERSION = 28  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -1308,6 +1311,8 @@ def _names_command(code: str, known: Set[str] = frozenset()) -> bool:
     as a program (`file 'part1.mp4'`, a line of a list file) needs a flag or a third word. A
     program the notes run elsewhere (`restic init --repo …`) is known: `restic snapshots`."""
     words = code.split()
+    if _SQL_SPAN.match(code):
+        return True
     if len(words) >= 2 and words[0] in known and words[0] not in _WORDLIKE:
         return runnable(code)
     return len(words) >= 2 and looks_like_command(code) and (

@@ -239,6 +239,10 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
         # no prose copy of a sentence a command passage shows; the warning stays prose
         ("command", 9, 9, "nvm use", "进去以后直接 nvm use 就行。", "nginx"),
         ("prose", 9, 9, None, "", "nginx"),
+        # a SQL statement in a sentence is a command too
+        ("command", 11, 11, "select pg_cancel_backend(12345);",
+         "干掉跑太久的查询：先试 select pg_cancel_backend(12345);（只取消当前查询）", "nginx"),
+        ("command", 11, 11, "select * from t", "查表用 select * from t 就行。", "nginx"),
     ],
     # English notes: labels before code, programs qa does not know, prompts and their output,
     # crontab lines, key tables and two-column lines, flags listed in code, a Makefile
