@@ -22,6 +22,7 @@ from qa.tokenize import DIRECTION_MARKERS, Tokenizer, Unit, direction_pairs, nor
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 MAX_PHRASE = 4
+UNKNOWN_ENGLISH = 0.7  # weight of an English word neither the lexicon nor the notes know
 CODE_PART_SHARE = 0.3  # `docker` of `docker-compose.yml`: a part says little of the whole
 
 
@@ -240,6 +241,13 @@ class QueryAnalyzer:
                 concepts = self.en_index.get((fixed,), [])
                 terms = {fixed}.union(*(self._concept_terms(c) for c in concepts))
                 return Group(u.surface, frozenset(terms), "word", self._concept_weight(concepts))
+        if not in_vocab(self.vocab, w):
+            from qa.glossary import programs
+
+            # no counts of English say how everyday a word is: most the lexicon lacks are
+            # everyday ones (pegged, instant); a program's name surprises fully
+            return Group(u.surface, frozenset({w}), "word",
+                         1.0 if w in programs() else UNKNOWN_ENGLISH)
         return Group(u.surface, frozenset({w}), "word")
 
 

@@ -237,3 +237,11 @@ def test_a_misspelt_hyphenated_name_is_put_right(shipped: Assistant) -> None:
     assert analyzer.analyze("docekr-machine ls").corrections == (("docekr-machine",
                                                                    "docker-machine"),)
     assert analyzer.analyze("docker-compose up").corrections == ()  # not in the notes: as typed
+
+
+@pytest.mark.parametrize("question", ["delete all containers, my laptop is cluttered",
+                                      "wipe all containers on this laptop"])
+def test_everyday_english_words_the_lexicon_lacks_do_not_refuse_a_question(
+        shipped: Assistant, question: str) -> None:
+    r = shipped.ask(question)
+    assert r.found and r.answers[0].command == "docker rm $(docker container ls -aq)"
