@@ -29,11 +29,12 @@ from qa.notes import decode  # noqa: E402
 
 SETS = {
     "shipped notes": (ROOT / "corpus", ["docker-zh", "docker-en", "docker-mix", "docker-flags",
-                                        "docker-oos"]),
+                                        "docker-oos", "docker-heldout"]),
     "linux-zh collection": (ROOT / "tests/corpora/linux-zh", ["linux-zh", "linux-en"]),
     "ops-zh collection": (ROOT / "tests/corpora/ops-zh", ["ops-zh", "ops-en"]),
     "dev-en collection": (ROOT / "tests/corpora/dev-en", ["dev-en-en", "dev-en-zh"]),
     "kb-mixed collection": (ROOT / "tests/corpora/kb-mixed", ["kb-zh", "kb-en"]),
+    "sre-mixed collection": (ROOT / "tests/corpora/sre-mixed", ["sre-zh", "sre-en", "sre-oos"]),
 }
 DEV = Path("../shared/eval/dev.jsonl")
 

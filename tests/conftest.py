@@ -28,6 +28,7 @@ LINUX = TESTS / "corpora" / "linux-zh"
 OPS = TESTS / "corpora" / "ops-zh"
 DEV_EN = TESTS / "corpora" / "dev-en"
 KB = TESTS / "corpora" / "kb-mixed"
+SRE = TESTS / "corpora" / "sre-mixed"
 EVAL = TESTS / "eval"
 
 # Notes in GBK: written as bytes by the `gbk_notes` fixture (an editor would re-encode them).
@@ -140,6 +141,14 @@ def kb(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     HTML tables, numbered headings, a dated journal, ~~~ fences, quoted sessions, continued
     lines and heredocs."""
     return _collection(tmp_path_factory, KB)
+
+
+@pytest.fixture(scope="session")
+def sre(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    """tests/corpora/sre-mixed: cheat-sheet tables, `**Q:**` / `A:` FAQs, `### 问：` sections,
+    indented code, sessions with output, commented nginx/postgresql/ssh configuration, front
+    matter, emoji headings, a CRLF file and a file named in Chinese."""
+    return _collection(tmp_path_factory, SRE)
 
 
 def run_python(code: str, *args: str, env: dict[str, str] | None = None,
