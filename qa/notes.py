@@ -110,7 +110,8 @@ _CJK = _Pattern(r"[\u3400-\u9fff]")
 _CODE_SPAN = _Pattern(r"`([^`\n]+)`")
 _ONE_SPAN = _Pattern(r"^`([^`]+)`\s*[。.；;]?$")
 # A list item led by its code: `` `npm ci`：严格按 lock 文件装 ``, `` `dpkg -L pkg` 列出文件 ``.
-_CODE_FIRST = _Pattern(r"^`(?P<code>[^`]+)`\s*(?:[：:]\s*)?(?P<desc>[^`\s].*)$")
+_CODE_FIRST = _Pattern(r"^`(?P<code>[^`]+)`\s*(?:(?:[：:]|—+|–|-{1,2}(?=\s))\s*)?"
+                       r"(?P<desc>[^`\s].*)$")  # `` `uptime` —— 看负载 ``
 _STATEMENT = _Pattern(r"^[A-Z][A-Z_]{2,}(?:\s[^\u3400-\u9fff]*)?$")  # `FLUSHDB`, `KEYS *`
 # a SQL statement in a sentence: `select pg_cancel_backend(123);`, `VACUUM FULL orders;`
 _SQL_SPAN = _Pattern(r"^(?i:select|insert|update|delete|create|drop|alter|grant|revoke|vacuum|"
@@ -177,7 +178,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 28  # bump when the passages made of the same notes change
+PARSER_VERSION = 29  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -349,6 +350,7 @@ class _Parser:
         self.headings: list[tuple[int, str]] = []
         self.out: list[Passage] = []
         self.intro: tuple[str, int] | None = None  # a line ending in a colon, waiting for commands
+        self.list_intro = ""  # the line that introduced the list of commands being read
         self.pending: list[tuple[str, int]] = []  # commands waiting for their group to end
         self.paragraph: list[tuple[str, int]] = []
         self.last_family: str | None = None
@@ -377,6 +379,7 @@ class _Parser:
         return " > ".join(names + [h for _, h in self.headings])
 
     def _heading(self, level: int, text: str, real: bool = True) -> None:
+        self.list_intro = ""
         if real:
             self.level = level
         while self.headings and self.headings[-1][0] >= level:
@@ -538,6 +541,7 @@ class _Parser:
         """A fenced or indented block: flag table, commands, or one code passage."""
         self._flush_paragraph()
         self._flush_commands()
+        self.list_intro = ""
         self.direct, self.under_heading = self.under_heading, False
         try:
             self._block(body, lang)
@@ -966,6 +970,8 @@ class _Parser:
             return  # what the command at the prompt printed (`COPY 1532`), or a bare prompt
         self.output = False
         item = _LIST.match(line)
+        if not item:
+            self.list_intro = ""
         indent = len(line) - len(line.lstrip())
         self._close_parents(indent, item is not None)
         text = _CHECKBOX.sub("", item.group(1).strip()) if item else line.strip()
@@ -1074,7 +1080,7 @@ class _Parser:
         spans = _command_spans(text, self.programs)
         if first and (not spans or spans[0].start() == 0) and len(spans) <= 1:
             code = first.group("code")
-            if not (looks_like_command(code) or _STATEMENT.match(code)):
+            if not (looks_like_command(code) or _STATEMENT.match(code) or _a_program(code)):
                 self._break()
                 self._prose(text, no)
                 self._flush_paragraph()
@@ -1085,7 +1091,8 @@ class _Parser:
         else:
             return False
         self._break()
-        context = self._take_intro()
+        # `按顺序敲下面这些：` over a list: the context of every item of it
+        context = self.list_intro = self._take_intro() or self.list_intro
         for code, description in found:
             cmd, comment = _strip_comment(code)
             cmd = _clean_command(cmd)
@@ -1304,6 +1311,14 @@ def _command_spans(text: str, known: Set[str] = frozenset()) -> list[re.Match[st
     spans = list(_CODE_SPAN.finditer(text))
     known = set(known) | {_program(m.group(1)) for m in spans if _names_command(m.group(1))}
     return [m for m in spans if _names_command(m.group(1), known)]
+
+
+def _a_program(code: str) -> bool:
+    """Does code start with a program the command glossary knows (`uptime`, `vmstat 1`)?"""
+    from qa.glossary import programs
+
+    words = code.split()
+    return bool(words) and words[0] in programs() and not _CJK.search(code)
 
 
 def _names_command(code: str, known: Set[str] = frozenset()) -> bool:

@@ -221,6 +221,10 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
         ("command", 13, 13, "FLUSHDB", "清空当前库", "Git 救命 > 安装依赖"),
         ("prose", 14, 14, None, "", "Git 救命 > 安装依赖"),
         ("prose", 15, 15, None, "", "Git 救命 > 安装依赖"),
+        # a program the command glossary knows leads an item (`uptime`), a dash before what
+        # it does; the line introducing the list is the context of every item (see below)
+        ("command", 19, 19, "uptime", "看负载的趋势", "Git 救命 > 安装依赖"),
+        ("command", 20, 20, "vmstat 1", "看运行队列", "Git 救命 > 安装依赖"),
     ],
     # items under `- 日常操作：` take it as context; the parent alone is no passage
     "nested-lists.md": [
@@ -349,6 +353,12 @@ def test_two_commands_of_one_item_are_two_passages_of_the_item() -> None:
     assert [p.command for p in passages] == ["git rm --cached secret.yml", "git commit --amend"]
     assert {p.text for p in passages} == {
         "还没 push：`git rm --cached secret.yml`，加进 `.gitignore`，然后 `git commit --amend`"}
+
+
+def test_the_line_introducing_a_list_is_the_context_of_every_item() -> None:
+    passages = fixture_passages("list-inline-code.md")
+    assert [p.context for p in passages if p.source.line >= 19] == ["排查时按顺序敲"] * 2
+    assert [p.context for p in passages if p.source.line in (11, 12)] == ["", ""]
 
 
 def test_nested_items_take_their_parent_as_context() -> None:
