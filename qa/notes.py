@@ -113,6 +113,8 @@ _ONE_SPAN = _Pattern(r"^`([^`]+)`\s*[。.；;]?$")
 _CODE_FIRST = _Pattern(r"^`(?P<code>[^`]+)`\s*(?:(?:[：:]|—+|–|-{1,2}(?=\s))\s*)?"
                        r"(?P<desc>[^`\s].*)$")  # `` `uptime` —— 看负载 ``
 _STATEMENT = _Pattern(r"^[A-Z][A-Z_]{2,}(?:\s[^\u3400-\u9fff]*)?$")  # `FLUSHDB`, `KEYS *`
+_SQL_BLOCK = _Pattern(r"^(?i:select|insert|update|delete|with|create|drop|alter|grant|"
+                      r"vacuum|analyze|explain|show|truncate|reindex|copy|set|begin)\s")
 # a SQL statement in a sentence: `select pg_cancel_backend(123);`, `VACUUM FULL orders;`
 _SQL_SPAN = _Pattern(r"^(?i:select|insert|update|delete|create|drop|alter|grant|revoke|vacuum|"
                      r"analyze|explain|show|truncate|reindex|cluster|copy|set)\s[^\u3400-\u9fff]+;$")
@@ -178,7 +180,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 29  # bump when the passages made of the same notes change
+PARSER_VERSION = 30  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -842,6 +844,10 @@ class _Parser:
                 if any(parse_flag_line(t, None) for t, _ in body[:1]) or all(
                         looks_like_command(t) or not t.strip() for t, _ in body):
                     self._code_block(body, "")
+                    i = j
+                    continue
+                if _SQL_BLOCK.match(body[0][0]) and body[-1][0].rstrip().endswith(";"):
+                    self._code_block(body, "sql")  # `    select … from …;` over some lines
                     i = j
                     continue
             if not self.paragraph and _two_columns(line) and i + 1 < n \

@@ -46,6 +46,9 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
         ("command", 5, 5, "df -h", "缩进代码块", "缩进代码块"),
         ("command", 6, 6, "du -sh /var/log", "缩进代码块", "缩进代码块"),
         ("prose", 8, 8, None, "", "缩进代码块"),
+        # an indented SQL statement over several lines: one command, its intro says what it does
+        ("command", 10, 13, "select relname from pg_statio_user_tables "
+         "order by pg_total_relation_size(relid) desc limit 10;", "最大的 10 张表", "缩进代码块"),
     ],
     "unclosed-fence.md": [
         ("prose", 3, 3, None, "", "没有闭合的代码块"),
