@@ -79,7 +79,8 @@ def describe(command: str, *, dockerfile: bool = False) -> str:
     g = _data()
     if dockerfile:
         instruction, _, args = command.partition(" ")
-        out = [g.words.get(f"dockerfile {instruction.lower()}", "")]
+        known = g.words.get(f"dockerfile {instruction.lower()}", "")
+        out = [f"Dockerfile {known}" if known else ""]  # (an instruction of a Dockerfile)
         if instruction.lower() in _TWO_FORMS and args.strip():
             out.append(g.forms.get("exec" if args.lstrip().startswith("[") else "shell", ""))
         return " ".join(w for w in out if w)

@@ -200,7 +200,19 @@ def indexed_text(p: Passage) -> list[tuple[str, int, str]]:
         return [(p.description, 2, OWN), (p.text, 1, OWN), (p.context, 1, BACKGROUND),
                 (p.section, 1, BACKGROUND), (glossary.describe(
                     p.command or "", dockerfile=p.description == DOCKERFILE), 1, GLOSSARY)]
-    return [(p.text, 2, OWN), (p.section, 1, BACKGROUND)]
+    return [(p.text, 2, OWN), (p.section, 1, BACKGROUND), (_defined(p.text), 1, GLOSSARY)]
+
+
+def _defined(text: str) -> str:
+    """A paragraph headed by a lone name it goes on to explain (`CMD` over `容器启动时默认执行的
+    命令…`, `rsync` over what it does): what the glossary says of that name."""
+    head, _, rest = text.partition("\n")
+    head = head.strip()
+    if not rest or not re.fullmatch(r"[A-Za-z][\w.-]{1,30}", head):
+        return ""
+    if head.isupper():
+        return glossary.describe(head, dockerfile=True)
+    return glossary.describe(head) if head in glossary.programs() else ""
 
 
 class _Terms(Protocol):

@@ -52,9 +52,11 @@ def test_unknown_commands_and_prose_get_nothing() -> None:
 def test_dockerfile_instructions_are_described_with_the_form_they_are_written_in() -> None:
     exec_form = glossary.describe('CMD ["python", "app.py"]', dockerfile=True)
     shell_form = glossary.describe("CMD python app.py", dockerfile=True)
-    assert exec_form.startswith(words_of("dockerfile cmd")) and "数组格式" in exec_form
-    assert shell_form.startswith(words_of("dockerfile cmd")) and "shell格式" in shell_form
-    assert glossary.describe("FROM alpine", dockerfile=True) == words_of("dockerfile from")
+    cmd = "Dockerfile " + words_of("dockerfile cmd")  # an instruction of a Dockerfile
+    assert exec_form.startswith(cmd) and "数组格式" in exec_form
+    assert shell_form.startswith(cmd) and "shell格式" in shell_form
+    assert glossary.describe("FROM alpine", dockerfile=True) == "Dockerfile " + words_of(
+        "dockerfile from")
     assert glossary.describe("NOTANINSTRUCTION x", dockerfile=True) == ""
 
 
@@ -99,3 +101,17 @@ def test_an_index_made_with_another_glossary_is_rebuilt(bare: Assistant,
     fresh = Assistant(bare.corpus, bare.index_dir)
     fresh.ask("docker ps")
     assert fresh.last_build is not None and fresh.last_build is not first
+
+
+def test_a_paragraph_headed_by_a_name_it_explains_is_found_by_what_the_name_is(
+        tmp_path: Path) -> None:
+    """`CMD` over lines explaining it: the glossary says CMD is a Dockerfile's default command,
+    so a question about a Dockerfile's CMD finds the explanation, not only a CMD line."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "df.md").write_text(
+        "# 笔记\n\n```\nFROM alpine\nCMD [\"python\", \"app.py\"]\n```\n\n"
+        "CMD\n容器启动时默认执行的命令和参数\n如果定义了多个CMD，只有最后一个会执行\n", "utf-8")
+    r = Assistant(notes, tmp_path / "index").ask(
+        "what happens if a dockerfile has multiple CMD lines")
+    assert r.found and "只有最后一个会执行" in r.answers[0].text
