@@ -25,6 +25,10 @@ _SHELL_SYNTAX = re.compile(r"[\"'`$|;&<>()\\#\n]")  # what needs a shell's readi
 # a usage line: `docker run [OPTIONS] IMAGE [COMMAND] [ARG...]`, `git commit [<options>]`
 _SYNOPSIS = re.compile(r"(?<![\w$])\[(?:--?)?(?:[A-Z][A-Z_]{2,}|<[a-z-]+>|options|flags|args?)"
                        r"(?:\.\.\.)?\]|\b[A-Z]{3,}\.\.\.")
+# arguments a listing gives: `rm $(docker ps -aq)`, `… | xargs rm` (not `cd $(git rev-parse …)`)
+_SUBSTITUTION = re.compile(r"\S\s+\$\(([^()]+)\)")
+_XARGS = re.compile(r"\|\s*xargs\b")
+_LISTING = re.compile(r"\b(?:list|find|search|only show)\b|列出|查找")
 _TWO_FORMS = {"cmd", "entrypoint", "run"}  # instructions written as a JSON array or a string
 
 
@@ -88,6 +92,9 @@ def describe(command: str, *, dockerfile: bool = False) -> str:
     _describe(command, out, depth=0)
     if _SYNOPSIS.search(command):
         out.append(g.forms.get("synopsis", ""))
+    if _XARGS.search(command) or any(_LISTING.search(describe(m.group(1))) for m in
+                                     _SUBSTITUTION.finditer(command)):
+        out.append(g.forms.get("batch", ""))  # `docker rm $(docker ps -aq)`, `… | xargs rm`
     return " ".join(dict.fromkeys(w for w in out if w))
 
 

@@ -180,7 +180,7 @@ def test_file_loads_with_version_and_about(data):
     assert data["version"] == 1
     assert isinstance(data["about"], str) and data["about"].strip()
     assert set(data) == {"version", "about", "forms", "commands"}
-    assert set(data["forms"]) == {"synopsis", "exec", "shell"}
+    assert set(data["forms"]) == {"synopsis", "exec", "shell", "batch"}
     assert isinstance(data["commands"], dict)
 
 

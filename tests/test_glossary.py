@@ -115,3 +115,11 @@ def test_a_paragraph_headed_by_a_name_it_explains_is_found_by_what_the_name_is(
     r = Assistant(notes, tmp_path / "index").ask(
         "what happens if a dockerfile has multiple CMD lines")
     assert r.found and "只有最后一个会执行" in r.answers[0].text
+
+
+@pytest.mark.parametrize(("line", "batch"), [
+    ("docker rm $(docker container ls -aq)", True), ("kill $(pgrep nginx)", True),
+    ("find . -name '*.tmp' | xargs rm", True), ("docker rmi ID", False),
+    ("echo $(date)", False), ("cd $(git rev-parse --show-toplevel)", False)])
+def test_arguments_a_listing_gives_make_a_command_work_in_bulk(line: str, batch: bool) -> None:
+    assert ("批量" in glossary.describe(line)) is batch
