@@ -36,6 +36,7 @@ _TWO_FORMS = {"cmd", "entrypoint", "run"}  # instructions written as a JSON arra
 class _Glossary:
     words: dict[str, str]  # key -> its words, English and Chinese
     forms: dict[str, str]  # a line's shape -> its words (synopsis, exec and shell form)
+    arguments: dict[str, dict[str, str]]  # key -> an argument that says what it does -> words
     subcommands: dict[str, list[str]]  # `docker` -> [`ps`, `run`, …]: the words that follow
     programs: frozenset[str]
 
@@ -56,7 +57,9 @@ def _data() -> _Glossary:
         if head and not last.startswith("-"):
             subcommands.setdefault(" ".join(head), []).append(last)
     programs = frozenset(k.split()[0] for k in words if not k.startswith("dockerfile "))
-    return _Glossary(words, forms, subcommands, programs)
+    arguments = {" ".join(k.split()): {a: f"{v['en']} {v['zh']}" for a, v in by.items()}
+                 for k, by in data.get("arguments", {}).items()}
+    return _Glossary(words, forms, arguments, subcommands, programs)
 
 
 @lru_cache(maxsize=1)
@@ -73,7 +76,9 @@ def programs() -> frozenset[str]:
 
 def all_words() -> str:
     """Every word the glossary may add to a passage."""
-    return " ".join([*_data().words.values(), *_data().forms.values()])
+    g = _data()
+    return " ".join([*g.words.values(), *g.forms.values(),
+                     *(w for by in g.arguments.values() for w in by.values())])
 
 
 @lru_cache(maxsize=4096)  # notes repeat their commands
@@ -117,7 +122,10 @@ def _describe_words(words: list[str], out: list[str], nested: bool) -> None:
     g = _data()
     words = _spelled(words, g)
     commands = command_keys(words)
-    out += [g.words[k] for k in commands if k in g.words][:1]
+    key = next((k for k in commands if k in g.words), None)
+    # an argument may say what the command does (`ip link set veth0 up`, `chmod 600 key`)
+    said = [g.arguments[key][w] for w in words[1:] if w in g.arguments.get(key, {})]
+    out += said or ([g.words[key]] if key else [])
     for flag in dict.fromkeys(w.split("=")[0] for w in words[1:] if _FLAG.match(w)):
         # `find -name` is one flag when the glossary knows it so; `ls -la` is -l and -a
         whole = [f"{c} {flag}" for c in commands if f"{c} {flag}" in g.words][:1]

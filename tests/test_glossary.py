@@ -123,3 +123,12 @@ def test_a_paragraph_headed_by_a_name_it_explains_is_found_by_what_the_name_is(
     ("echo $(date)", False), ("cd $(git rev-parse --show-toplevel)", False)])
 def test_arguments_a_listing_gives_make_a_command_work_in_bulk(line: str, batch: bool) -> None:
     assert ("批量" in glossary.describe(line)) is batch
+
+
+def test_an_argument_that_says_what_a_command_does_is_described_for_it() -> None:
+    """`ip link set` moves, enables or disables by its argument; `chmod` by its mode."""
+    assert "启用网卡" in glossary.describe("ip link set dev veth0 up")
+    assert "命名空间" in glossary.describe("ip link set veth0 netns blue")
+    assert "启用网卡" not in glossary.describe("ip link set veth0 netns blue")
+    assert "同组和其他人的写权限" in glossary.describe("chmod go-w notes.txt")
+    assert glossary.describe("ip link set eth0 mtu 9000") == words_of("ip link set")
