@@ -683,6 +683,22 @@ class _Counted:
         self.nnz_a, self.nnz_b, self.at, self.end = nnz_a, nnz_b, at, end
 
 
+_json_line = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(x, ensure_ascii=False)
+
+
+class _Ids(dict[str, int]):
+    """term -> id: a term not seen before gets the next id, and is noted in `new`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.new: list[str] = []
+
+    def __missing__(self, term: str) -> int:
+        i = self[term] = len(self)
+        self.new.append(term)
+        return i
+
+
 class _Tokenising:
     """The worker side of a build: a tokenizer, the link facts, the term ids handed out."""
 
@@ -690,7 +706,7 @@ class _Tokenising:
         self.tok = tok
         self.name = name  # with the process id: whose term ids a chunk's are
         self.facts = facts or LinkFacts()
-        self.vocab: dict[str, int] = {}
+        self.vocab = _Ids()
         self.memo: dict[str, list[str]] = {}  # sections, contexts and commands repeat
         # what `learn` parsed, for `count` to take (each file parsed once)
         self.parsed: dict[str, tuple[_Learned, list[Passage]]] = {}
@@ -721,10 +737,11 @@ class _Tokenising:
 
         import numpy as np
 
-        new: list[str] = []
         ids, counts, lengths = array("i"), array("f"), array("i")
         line_lengths, passages_of = array("q"), array("q")
         vocab = self.vocab
+        new = vocab.new = []
+        term_id = vocab.__getitem__
         lines: list[bytes] = []
         shown_of: list[str] = []
         learned: list[_Learned] = []
@@ -738,16 +755,11 @@ class _Tokenising:
             passages_of.append(len(passages))
             for p in passages:
                 p = self.facts.apply(p)
-                line = json.dumps(p.to_dict(), ensure_ascii=False).encode("utf-8") + b"\n"
+                line = _json_line(p.to_dict()).encode("utf-8") + b"\n"
                 lines.append(line)
                 line_lengths.append(len(line))
                 row = Counter(passage_terms(p, self))
-                for t in row:
-                    c = vocab.get(t)
-                    if c is None:
-                        c = vocab[t] = len(vocab)
-                        new.append(t)
-                    ids.append(c)
+                ids.extend(map(term_id, row))
                 lengths.append(len(row))
                 counts.extend(row.values())
         return _Chunk(f"{self.name}.{os.getpid()}", new, shown_of,
@@ -953,9 +965,12 @@ class _Workers:
 
 def _serve(conn: Any) -> None:
     """A worker process: (tag, fn, arg) in, (tag, ok, result or exception) out; None: done."""
+    import gc
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    # a build makes next to no reference cycles: no collector passes over the passages kept
+    gc.disable()
     while True:
         try:
             task = conn.recv()

@@ -242,6 +242,7 @@ def command_family(command: str) -> str | None:
     return " ".join(family)
 
 
+@functools.lru_cache(maxsize=1 << 12)  # lines repeat, within a file and across
 def looks_like_command(line: str) -> bool:
     """Does this line start with something runnable (a known program, or a word then flags)?"""
     s = _command_start(line)
@@ -271,6 +272,7 @@ def _program(command: str) -> str:
     return words[0] if words else ""
 
 
+@functools.lru_cache(maxsize=1 << 12)  # lines repeat, within a file and across
 def _command_start(line: str) -> str:
     """The line from its program on: without a `$ ` prompt, a crontab schedule
     (`30 2 * * * `) or environment assignments (`CGO_ENABLED=0 `)."""
@@ -286,6 +288,7 @@ def runnable(code: str) -> bool:
         _strip_comment(s)[0])
 
 
+@functools.lru_cache(maxsize=1 << 12)  # lines repeat, within a file and across
 def _strip_comment(line: str) -> tuple[str, str]:
     """`docker ps -l # 查看最后一个容器` -> (`docker ps -l`, `查看最后一个容器`)."""
     in_quote = ""
@@ -1329,6 +1332,7 @@ def _forbidden(text: str, at: int) -> bool:
     return bool(_WARNING.search(clause))
 
 
+@functools.lru_cache(maxsize=1 << 12)  # lines repeat, within a file and across
 def _plain(text: str) -> str:
     """A line without its marks of emphasis: bold, and Obsidian's `==highlight==`,
     `[[links]]` and `#tags`."""

@@ -36,6 +36,7 @@ _ESCAPES = re.compile(r"\x1b\[[0-9;?]{0,32}[ -/]{0,4}[@-~]|\x1b\][^\x07\x1b]{0,5
                       r"|\x1b[@-Z\\-_]")
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\x00-\x08\x0b-\x1f\x7f]")
 DIRECTION_MARKERS = frozenset({"从", "到"})  # 从X 到Y: which way a copy or move goes
+_MARKER = re.compile("|".join(map(re.escape, sorted(DIRECTION_MARKERS))))
 TOKENIZER_VERSION = 19
 COMMON_WORDS = 50000
 DEFAULT_WORD_FREQ = 300  # frequency given to lexicon words jieba's dictionary lacks
@@ -171,8 +172,12 @@ class Tokenizer:
 
     # --- units --------------------------------------------------------------------------
     def units(self, text: str) -> list[Unit]:
+        return self._units(normalize(text))
+
+    def _units(self, text: str) -> list[Unit]:
+        """The units of a normalized text."""
         out: list[Unit] = []
-        for m in _SCAN.finditer(normalize(text)):
+        for m in _SCAN.finditer(text):
             kind = m.lastgroup
             s = m.group(0)
             if kind == "sub":
@@ -289,9 +294,11 @@ class Tokenizer:
     # --- terms --------------------------------------------------------------------------
     def terms(self, text: str) -> list[str]:
         """The index terms of a text: every form of every unit, plus direction pairs."""
-        units = [u for u in self.units(text) if u.forms]
+        norm = normalize(text)
+        units = [u for u in self._units(norm) if u.forms]
         out = [f for u in units for f in u.forms]
-        out += direction_pairs([u.forms for u in units])
+        if _MARKER.search(norm):  # (a form is a piece of the text: no marker, no pair)
+            out += direction_pairs([u.forms for u in units])
         return out
 
 
