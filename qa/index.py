@@ -707,18 +707,34 @@ class _Tokenising:
         self.name = name  # with the process id: whose term ids a chunk's are
         self.facts = facts or LinkFacts()
         self.vocab = _Ids()
-        self.memo: dict[str, list[str]] = {}  # sections, contexts and commands repeat
+        # the term ids of a field's text, for each field prefix (sections, contexts and
+        # commands repeat)
+        self.memo: dict[str, dict[str, list[int]]] = {prefix: {} for prefix in FIELDS}
         # what `learn` parsed, for `count` to take (each file parsed once)
         self.parsed: dict[str, tuple[_Learned, list[Passage]]] = {}
         self.merged = False  # the facts are those of all files: what `count` learns goes as text
 
-    def terms(self, text: str) -> list[str]:
-        t = self.memo.get(text)
-        if t is None:
-            if len(self.memo) >= 20_000:
-                self.memo.clear()
-            t = self.memo[text] = self.tok.terms(text)
-        return t
+    def field_ids(self, text: str, prefix: str) -> list[int]:
+        """The ids of the terms `field_terms` gives a field's text (once, not repeated)."""
+        memo = self.memo[prefix]
+        ids = memo.get(text)
+        if ids is None:
+            if len(memo) >= 20_000:
+                memo.clear()
+            term_id = self.vocab.__getitem__
+            terms = self.tok.terms(text)
+            ids = memo[text] = [term_id(prefix + t) for t in terms] if prefix else \
+                list(map(term_id, terms))
+        return ids
+
+    def passage_ids(self, p: Passage) -> list[int]:
+        """The ids of `passage_terms(p)`, in that order."""
+        out: list[int] = []
+        for text, weight, prefix in indexed_text(p):
+            if text:
+                ids = self.field_ids(text, prefix)
+                out += ids * weight if weight != 1 else ids
+        return out
 
     def learn(self, work: Work) -> list[_Learned]:
         """Each file's content hash and link facts; its passages are kept for `count`."""
@@ -739,9 +755,7 @@ class _Tokenising:
 
         ids, counts, lengths = array("i"), array("f"), array("i")
         line_lengths, passages_of = array("q"), array("q")
-        vocab = self.vocab
-        new = vocab.new = []
-        term_id = vocab.__getitem__
+        new = self.vocab.new = []
         lines: list[bytes] = []
         shown_of: list[str] = []
         learned: list[_Learned] = []
@@ -758,8 +772,8 @@ class _Tokenising:
                 line = _json_line(p.to_dict()).encode("utf-8") + b"\n"
                 lines.append(line)
                 line_lengths.append(len(line))
-                row = Counter(passage_terms(p, self))
-                ids.extend(map(term_id, row))
+                row = Counter(self.passage_ids(p))
+                ids.extend(row)
                 lengths.append(len(row))
                 counts.extend(row.values())
         return _Chunk(f"{self.name}.{os.getpid()}", new, shown_of,
