@@ -57,6 +57,7 @@ class Unit:
 
 
 _import_lock = threading.Lock()
+_UNSEEN = object()
 
 
 def _import_jieba() -> Any:
@@ -125,6 +126,7 @@ class Tokenizer:
         self._runs: dict[str, list[Unit]] = {}  # Chinese run -> its units
         self._codes: dict[str, list[Unit]] = {}  # code token -> its units
         self._costs: dict[str, float] = {}  # word -> its log probability (jieba's calc)
+        self._prefix_costs: dict[str, float | None] = {}
         self._words: dict[str, Unit] = {}  # word of the dictionary -> its unit
         self._lock = threading.Lock()
 
@@ -261,17 +263,55 @@ class Tokenizer:
     def _cut(self, run: str) -> list[str]:
         """jieba's `cut(run, HMM=False)` of a run of its Chinese characters, the same words:
         its DAG and route search in one loop, each word's log probability computed once."""
-        freq = self._segmenter().FREQ if self.prefixes else self.words
-        last = n = len(run)
-        costs = self._costs
+        n = len(run)
         score = [0.0] * (n + 1)  # jieba's route: (score, end) from each position
         end = [0] * (n + 1)
+        if self.prefixes:
+            self._route(run, score, end)
+        else:
+            self._route_by_length(run, score, end)
+        out = []
+        k = 0
+        while k < n:
+            out.append(run[k:end[k] + 1])
+            k = end[k] + 1
+        return out
+
+    def _route(self, run: str, score: list[float], end: list[int]) -> None:
+        """`_route_by_length` through the prefix dictionary: a fragment that is no word's
+        prefix ends the words starting there (what jieba's DAG does)."""
+        freq = self._segmenter().FREQ
+        costs = self._prefix_costs  # fragment -> log probability; None: a prefix, not a word
+        n = len(run)
+        lone = math.log(1) - math.log(self.total)
         for k in range(n - 1, -1, -1):
             best, best_end = 0.0, -1
             i, frag = k, run[k]
-            if not self.prefixes:
-                last = min(n, k + self._longest)
-            while i < last and (not self.prefixes or frag in freq):
+            while i < n and frag in freq:
+                cost = costs.get(frag, _UNSEEN)
+                if cost is _UNSEEN:
+                    f = freq[frag]
+                    cost = costs[frag] = math.log(f) - math.log(self.total) if f else None
+                if cost is not None:
+                    s = cost + score[i + 1]
+                    if best_end < 0 or s >= best:  # max() of (score, end): a tie, the longer
+                        best, best_end = s, i
+                i += 1
+                frag = run[k:i + 1]
+            if best_end < 0:  # no word starts here: the character alone
+                best, best_end = lone + score[k + 1], k
+            score[k], end[k] = best, best_end
+
+    def _route_by_length(self, run: str, score: list[float], end: list[int]) -> None:
+        """jieba's route search over the words of every length up to the longest."""
+        freq = self.words
+        n = len(run)
+        costs = self._costs
+        for k in range(n - 1, -1, -1):
+            best, best_end = 0.0, -1
+            i, frag = k, run[k]
+            last = min(n, k + self._longest)
+            while i < last:
                 if freq.get(frag):
                     cost = costs.get(frag)
                     if cost is None:
@@ -284,12 +324,6 @@ class Tokenizer:
             if best_end < 0:  # no word starts here: the character alone
                 best, best_end = math.log(1) - math.log(self.total) + score[k + 1], k
             score[k], end[k] = best, best_end
-        out = []
-        k = 0
-        while k < n:
-            out.append(run[k:end[k] + 1])
-            k = end[k] + 1
-        return out
 
     # --- terms --------------------------------------------------------------------------
     def terms(self, text: str) -> list[str]:
