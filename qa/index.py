@@ -719,7 +719,7 @@ class _Tokenising:
         memo = self.memo[prefix]
         ids = memo.get(text)
         if ids is None:
-            if len(memo) >= 20_000:
+            if len(memo) >= 50_000:
                 memo.clear()
             term_id = self.vocab.__getitem__
             terms = self.tok.terms(text)

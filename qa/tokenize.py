@@ -197,7 +197,7 @@ class Tokenizer:
             elif kind == "cjk":
                 run = self._runs.get(s)
                 if run is None:  # runs repeat (容器, 镜像): segment each once
-                    if len(self._runs) >= 20_000:
+                    if len(self._runs) >= 100_000:
                         self._runs.clear()
                     run = self._runs[s] = self._chinese(s)
                 out.extend(run)
