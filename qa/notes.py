@@ -432,6 +432,8 @@ class _Parser:
     def _prose_flags(self, text: str) -> Iterator[FlagEntry]:
         """`-m参数是添加注释`, `` `-t` TCP，`-l` 只看监听 `` -> flag entries of the command the
         notes were just talking about."""
+        if "-" not in text:  # (what both patterns need)
+            return
         found = [(m.group("flag"), m.group("desc")) for m in _PROSE_FLAG.finditer(
             text.replace("`", ""))]
         listed = list(_CODE_FLAG_LIST.finditer(text)) if "`-" in text else []
@@ -1242,6 +1244,8 @@ def _names_group(intro: str, commands: int) -> bool:
 def _two_columns(line: str) -> tuple[str, str] | None:
     """`\\d users    describe table users` -> (`\\d users`, `describe table users`); None
     for other lines, flag lines and columns of output (`nginx-7c5   1/1   Running`)."""
+    if "  " not in line and "\t" not in line:  # (what the columns' gap needs)
+        return None
     m = _TWO_COLUMN.match(line)
     if not m or m.group("key").startswith(("-", "|", ">", "*", "#")):
         return None
@@ -1336,7 +1340,8 @@ def _forbidden(text: str, at: int) -> bool:
 def _plain(text: str) -> str:
     """A line without its marks of emphasis: bold, and Obsidian's `==highlight==`,
     `[[links]]` and `#tags`."""
-    text = _TAG_WORD.sub("", _HIGHLIGHT.sub(r"\1", _WIKILINK.sub(r"\1", text)))
+    if "[[" in text or "==" in text or "#" in text:  # (what the patterns need)
+        text = _TAG_WORD.sub("", _HIGHLIGHT.sub(r"\1", _WIKILINK.sub(r"\1", text)))
     return text.replace("**", "").strip()
 
 
