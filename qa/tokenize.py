@@ -57,7 +57,7 @@ class Unit:
 
 
 _import_lock = threading.Lock()
-_UNSEEN = object()
+_UNSEEN: Any = object()  # not looked up yet
 
 
 def _import_jieba() -> Any:
