@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import importlib
 import io
 import itertools
 import json
@@ -26,7 +25,6 @@ import os
 import re
 import shutil
 import stat
-import sys
 import tempfile
 import time
 import zipfile
@@ -347,6 +345,7 @@ class LinkFacts:
 
 
 Key = tuple[str, str | None, str]  # ("table" | "example", command family, flag name)
+_NO_FACTS = LinkFacts()  # what a file's facts are once kept as text (never added to)
 
 
 def link_keys(p: Passage) -> list[Key]:
@@ -649,32 +648,67 @@ class _Learned:
             has = self.facts.table or self.facts.examples or self.lookups
             self.links = json.dumps([self.facts.to_json(), self.lookups],
                                     ensure_ascii=False) if has else ""
-            self.facts, self.lookups = LinkFacts(), []
+            self.facts, self.lookups = _NO_FACTS, []
 
 
-@dataclass
-class _Counted:
-    """The second pass over one notes file: its passages, linked, and their term counts."""
-
-    shown: str
-    lines: bytes = b""  # passages as JSON lines
-    line_lengths: Any = None
-    lengths: Any = None  # distinct terms of each passage, their columns and counts (numpy)
-    columns: Any = None
-    counts: Any = None
-    spooled: tuple[int, int] | None = None  # where `lines` went (see _Assembly.keep)
-
-
-@dataclass
+@dataclass(eq=False)
 class _Chunk:
     """What the second pass returns for a run of files: the terms new to that worker, then
-    each file's passages and counts (as that worker's term ids)."""
+    the passages of all its files (JSON lines) and their term counts (as that worker's term
+    ids): a few arrays for the whole chunk, cheap to send and to keep."""
 
     worker: str
     new_terms: list[str]
-    files: list[_Counted]
-    ids: Any  # np.int32
+    shown: list[str]  # the files counted, in order
+    passages: Any  # np.int64: passages of each file
+    lines: bytes  # their passages as JSON lines
+    line_lengths: Any  # np.int64: bytes of each passage
+    lengths: Any  # np.int32: distinct terms of each passage
+    ids: Any  # np.int32: their term ids (columns once received, see _Assembly.split)
+    counts: Any  # np.float32
     learned: list[_Learned]
+    spooled: int = -1  # where `lines` went (see _Assembly.keep)
+
+    def files(self) -> list[_Counted]:
+        """Each file's share of the chunk."""
+        import numpy as np
+
+        def starts(sizes: Any) -> list[int]:
+            out = np.zeros(len(sizes) + 1, np.int64)
+            np.cumsum(sizes, out=out[1:])
+            return out.tolist()  # type: ignore[no-any-return]
+
+        rows, nnz, at = starts(self.passages), starts(self.lengths), starts(self.line_lengths)
+        return [_Counted(shown, self, rows[k], rows[k + 1], nnz[rows[k]], nnz[rows[k + 1]],
+                         at[rows[k]], at[rows[k + 1]]) for k, shown in enumerate(self.shown)]
+
+
+class _Counted:
+    """The second pass over one notes file: its share of a chunk, rows `a`..`b` (their
+    passages, linked, bytes `at`..`end` of its lines) and their term counts (`nnz_a`..`nnz_b`)."""
+
+    __slots__ = ("shown", "chunk", "a", "b", "nnz_a", "nnz_b", "at", "end")
+
+    def __init__(self, shown: str, chunk: _Chunk, a: int, b: int, nnz_a: int, nnz_b: int,
+                 at: int, end: int) -> None:
+        self.shown, self.chunk, self.a, self.b = shown, chunk, a, b
+        self.nnz_a, self.nnz_b, self.at, self.end = nnz_a, nnz_b, at, end
+
+
+_json_line = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(x, ensure_ascii=False)
+
+
+class _Ids(dict[str, int]):
+    """term -> id: a term not seen before gets the next id, and is noted in `new`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.new: list[str] = []
+
+    def __missing__(self, term: str) -> int:
+        i = self[term] = len(self)
+        self.new.append(term)
+        return i
 
 
 class _Tokenising:
@@ -684,19 +718,35 @@ class _Tokenising:
         self.tok = tok
         self.name = name  # with the process id: whose term ids a chunk's are
         self.facts = facts or LinkFacts()
-        self.vocab: dict[str, int] = {}
-        self.memo: dict[str, list[str]] = {}  # sections, contexts and commands repeat
+        self.vocab = _Ids()
+        # the term ids of a field's text, for each field prefix (sections, contexts and
+        # commands repeat)
+        self.memo: dict[str, dict[str, list[int]]] = {prefix: {} for prefix in FIELDS}
         # what `learn` parsed, for `count` to take (each file parsed once)
         self.parsed: dict[str, tuple[_Learned, list[Passage]]] = {}
         self.merged = False  # the facts are those of all files: what `count` learns goes as text
 
-    def terms(self, text: str) -> list[str]:
-        t = self.memo.get(text)
-        if t is None:
-            if len(self.memo) >= 20_000:
-                self.memo.clear()
-            t = self.memo[text] = self.tok.terms(text)
-        return t
+    def field_ids(self, text: str, prefix: str) -> list[int]:
+        """The ids of the terms `field_terms` gives a field's text (once, not repeated)."""
+        memo = self.memo[prefix]
+        ids = memo.get(text)
+        if ids is None:
+            if len(memo) >= 50_000:
+                memo.clear()
+            term_id = self.vocab.__getitem__
+            terms = self.tok.terms(text)
+            ids = memo[text] = [term_id(prefix + t) for t in terms] if prefix else \
+                list(map(term_id, terms))
+        return ids
+
+    def passage_ids(self, p: Passage) -> list[int]:
+        """The ids of `passage_terms(p)`, in that order."""
+        out: list[int] = []
+        for text, weight, prefix in indexed_text(p):
+            if text:
+                ids = self.field_ids(text, prefix)
+                out += ids * weight if weight != 1 else ids
+        return out
 
     def learn(self, work: Work) -> list[_Learned]:
         """Each file's content hash and link facts; its passages are kept for `count`."""
@@ -715,10 +765,11 @@ class _Tokenising:
 
         import numpy as np
 
-        new: list[str] = []
-        ids = array("i")
-        vocab = self.vocab
-        out = []
+        ids, counts, lengths = array("i"), array("f"), array("i")
+        line_lengths, passages_of = array("q"), array("q")
+        new = self.vocab.new = []
+        lines: list[bytes] = []
+        shown_of: list[str] = []
         learned: list[_Learned] = []
         for shown, location, known_sha in work:
             kept = self.parsed.pop(shown, None)
@@ -726,25 +777,21 @@ class _Tokenising:
             if self.merged:
                 r.compact()
             learned.append(r)
-            lines, lengths, counts = [], array("i"), array("f")
+            shown_of.append(shown)
+            passages_of.append(len(passages))
             for p in passages:
                 p = self.facts.apply(p)
-                lines.append(json.dumps(p.to_dict(), ensure_ascii=False).encode("utf-8") + b"\n")
-                row = Counter(passage_terms(p, self))
-                for t in row:
-                    c = vocab.get(t)
-                    if c is None:
-                        c = vocab[t] = len(vocab)
-                        new.append(t)
-                    ids.append(c)
+                line = _json_line(p.to_dict()).encode("utf-8") + b"\n"
+                lines.append(line)
+                line_lengths.append(len(line))
+                row = Counter(self.passage_ids(p))
+                ids.extend(row)
                 lengths.append(len(row))
                 counts.extend(row.values())
-            out.append(_Counted(shown, b"".join(lines), np.fromiter(map(len, lines), np.int64,
-                                                                   len(lines)),
-                                np.frombuffer(lengths, np.int32), None,
-                                np.frombuffer(counts, np.float32)))
-        return _Chunk(f"{self.name}.{os.getpid()}", new, out, np.frombuffer(ids, np.int32),
-                      learned)
+        return _Chunk(f"{self.name}.{os.getpid()}", new, shown_of,
+                      np.frombuffer(passages_of, np.int64), b"".join(lines),
+                      np.frombuffer(line_lengths, np.int64), np.frombuffer(lengths, np.int32),
+                      np.frombuffer(ids, np.int32), np.frombuffer(counts, np.float32), learned)
 
 
 def _tokenizer_for(todo: Work, facts: LinkFacts, previous: Index | None) -> Tokenizer:
@@ -944,9 +991,12 @@ class _Workers:
 
 def _serve(conn: Any) -> None:
     """A worker process: (tag, fn, arg) in, (tag, ok, result or exception) out; None: done."""
+    import gc
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    # a build makes next to no reference cycles: no collector passes over the passages kept
+    gc.disable()
     while True:
         try:
             task = conn.recv()
@@ -1017,6 +1067,7 @@ class _Assembly:
         self.files: dict[str, dict[str, Any]] = {}
         self.links: dict[str, str] = {}  # shown -> JSON [link facts, lookups] (for the next build)
         self.run: list[int] | None = None  # rows of the previous build to reuse next, as one
+        self.share: list[Any] | None = None  # rows of a chunk to take next, as one
         self.unreadable: list[str] = []
 
     def columns_of(self, terms: list[str]) -> Any:
@@ -1026,50 +1077,62 @@ class _Assembly:
         return np.fromiter((v.setdefault(t, len(v)) for t in terms), np.int32, len(terms))
 
     def split(self, chunk: _Chunk) -> None:
-        """Give each file of a chunk its share of the chunk's term ids, as columns."""
+        """Turn a chunk's term ids (its worker's) into columns."""
         import numpy as np
 
         m = self.maps[chunk.worker] = np.concatenate([
             self.maps.get(chunk.worker, np.zeros(0, np.int32)), self.columns_of(chunk.new_terms)])
-        columns = m[chunk.ids]
-        a = 0
-        for r in chunk.files:
-            b = a + int(r.lengths.sum())
-            r.columns = columns[a:b]
-            a = b
+        chunk.ids = m[chunk.ids]
+        chunk.new_terms = []
 
-    def keep(self, counted: _Counted, folder: Path) -> None:
-        """Put a file's passages aside on disk (the main process stays small)."""
+    def keep(self, chunk: _Chunk, folder: Path) -> None:
+        """Put a chunk's passages aside on disk (the main process stays small)."""
         if self.spool is None:
             self.spool = open(folder / "passages.spool", "w+b")  # noqa: SIM115 (closed below)
-        at = self.spool.seek(0, os.SEEK_END)
-        self.spool.write(counted.lines)
-        counted.spooled, counted.lines = (at, len(counted.lines)), b""
+        chunk.spooled = self.spool.seek(0, os.SEEK_END)
+        self.spool.write(chunk.lines)
+        chunk.lines = b""
 
     def add(self, learned: _Learned, counted: _Counted | None) -> None:
-        self.flush()
+        self._flush_run()
         rec: dict[str, Any] = {"sha256": learned.sha256, "size": learned.size,
                                "mtime_ns": learned.mtime_ns}
         self.files[learned.shown] = rec
         if counted is None:
             self.unreadable.append(learned.shown)
             return
-        self.blobs.append(counted.spooled or counted.lines)
-        self.line_lengths.append(counted.line_lengths)
-        self.lengths.append(counted.lengths)
-        self.columns.append(counted.columns)
-        self.counts.append(counted.counts)
+        share = self.share
+        if share is not None and share[0] is counted.chunk and share[2] == counted.a:
+            share[2], share[4], share[6] = counted.b, counted.nnz_b, counted.end
+        else:  # files one after another in a chunk are taken as one share of it
+            self._flush_share()
+            self.share = [counted.chunk, counted.a, counted.b, counted.nnz_a, counted.nnz_b,
+                          counted.at, counted.end]
         start = self.rows
-        self.rows += len(counted.lengths)
+        self.rows += counted.b - counted.a
         rec["rows"] = [start, self.rows]
         learned.compact()
         if learned.links:
             self.links[learned.shown] = learned.links
 
+    def _flush_share(self) -> None:
+        """Take the pending share of a chunk: passages (spooled), counts as columns."""
+        if self.share is None:
+            return
+        chunk, a, b, nnz_a, nnz_b, at, end = self.share
+        self.share = None
+        assert chunk.spooled >= 0
+        self.blobs.append((chunk.spooled + at, end - at))
+        self.line_lengths.append(chunk.line_lengths[a:b])
+        self.lengths.append(chunk.lengths[a:b])
+        self.columns.append(chunk.ids[nnz_a:nnz_b])
+        self.counts.append(chunk.counts[nnz_a:nnz_b])
+
     def add_reused(self, shown: str, rec: dict[str, Any]) -> None:
+        self._flush_share()
         a, b = rec["rows"]
         if self.run is not None and self.run[1] != a:
-            self.flush()
+            self._flush_run()
         if self.run is None:
             self.run = [a, a]
         self.run[1] = b  # files reused one after another are copied as one run of rows
@@ -1080,6 +1143,11 @@ class _Assembly:
             self.links[shown] = self.prev.links[shown]
 
     def flush(self) -> None:
+        """Take what is pending: a share of a chunk, or a run of reused rows."""
+        self._flush_share()
+        self._flush_run()
+
+    def _flush_run(self) -> None:
         """Copy the pending run of reused rows: passages as bytes, counts as columns."""
         prev = self.prev
         if self.run is None or prev is None:
@@ -1220,12 +1288,8 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
                 known = guess  # all of it: what files bring is kept as JSON text from now on
                 workers.everywhere(_set_facts, guess)
             for chunk in workers.map(_count_chunk, work, tick, asm.split):
-                if prev is None and "sklearn" not in sys.modules:
-                    # ~1 s, here while the workers tokenise (weighing needs it at the end)
-                    importlib.import_module("sklearn.feature_extraction.text")
-                for c in chunk.files:
-                    asm.keep(c, out)
-                    counted[c.shown] = c
+                asm.keep(chunk, out)
+                counted.update((c.shown, c) for c in chunk.files())
                 for x in chunk.learned:
                     if known is not None:
                         x.compact()
@@ -1299,9 +1363,8 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
         state.facts = facts
         with _Workers(state, jobs, len(todo)) as workers:
             for chunk in workers.map(_count_chunk, todo, tick if few else quiet, asm.split):
-                for c in chunk.files:
-                    asm.keep(c, out)
-                    counted[c.shown] = c
+                asm.keep(chunk, out)
+                counted.update((c.shown, c) for c in chunk.files())
                 learned.update((x.shown, x) for x in chunk.learned)
 
     for nf in files:

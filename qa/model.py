@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a build holds many at once
 class Source:
     """Where a passage stands in the notes (1-based, inclusive lines)."""
 
@@ -47,7 +47,7 @@ class FlagEntry:
                    d.get("command"))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a build holds many at once
 class Passage:
     """The unit of an answer: one command, one flag entry, one paragraph or one code block."""
 

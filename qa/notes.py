@@ -255,6 +255,7 @@ def command_family(command: str) -> str | None:
     return " ".join(family)
 
 
+@functools.lru_cache(maxsize=1 << 12)  # lines repeat, within a file and across
 def looks_like_command(line: str) -> bool:
     """Does this line start with something runnable (a known program, or a word then flags)?"""
     s = _command_start(line)
@@ -284,6 +285,7 @@ def _program(command: str) -> str:
     return words[0] if words else ""
 
 
+@functools.lru_cache(maxsize=1 << 12)  # lines repeat, within a file and across
 def _command_start(line: str) -> str:
     """The line from its program on: without a `$ ` prompt, a crontab schedule
     (`30 2 * * * `) or environment assignments (`CGO_ENABLED=0 `)."""
@@ -299,6 +301,7 @@ def runnable(code: str) -> bool:
         _strip_comment(s)[0])
 
 
+@functools.lru_cache(maxsize=1 << 12)  # lines repeat, within a file and across
 def _strip_comment(line: str) -> tuple[str, str]:
     """`docker ps -l # 查看最后一个容器` -> (`docker ps -l`, `查看最后一个容器`)."""
     in_quote = ""
@@ -444,6 +447,8 @@ class _Parser:
     def _prose_flags(self, text: str) -> Iterator[FlagEntry]:
         """`-m参数是添加注释`, `` `-t` TCP，`-l` 只看监听 `` -> flag entries of the command the
         notes were just talking about."""
+        if "-" not in text:  # (what both patterns need)
+            return
         found = [(m.group("flag"), m.group("desc")) for m in _PROSE_FLAG.finditer(
             text.replace("`", ""))]
         listed = list(_CODE_FLAG_LIST.finditer(text)) if "`-" in text else []
@@ -1294,6 +1299,8 @@ def _names_group(intro: str, commands: int) -> bool:
 def _two_columns(line: str) -> tuple[str, str] | None:
     """`\\d users    describe table users` -> (`\\d users`, `describe table users`); None
     for other lines, flag lines and columns of output (`nginx-7c5   1/1   Running`)."""
+    if "  " not in line and "\t" not in line:  # (what the columns' gap needs)
+        return None
     m = _TWO_COLUMN.match(line)
     if not m or m.group("key").startswith(("-", "|", ">", "*", "#")):
         return None
@@ -1394,10 +1401,12 @@ def _forbidden(text: str, at: int) -> bool:
     return bool(_WARNING.search(clause))
 
 
+@functools.lru_cache(maxsize=1 << 12)  # lines repeat, within a file and across
 def _plain(text: str) -> str:
     """A line without its marks of emphasis: bold, and Obsidian's `==highlight==`,
     `[[links]]` and `#tags`."""
-    text = _TAG_WORD.sub("", _HIGHLIGHT.sub(r"\1", _WIKILINK.sub(r"\1", text)))
+    if "[[" in text or "==" in text or "#" in text:  # (what the patterns need)
+        text = _TAG_WORD.sub("", _HIGHLIGHT.sub(r"\1", _WIKILINK.sub(r"\1", text)))
     return text.replace("**", "").strip()
 
 

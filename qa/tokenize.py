@@ -36,6 +36,7 @@ _ESCAPES = re.compile(r"\x1b\[[0-9;?]{0,32}[ -/]{0,4}[@-~]|\x1b\][^\x07\x1b]{0,5
                       r"|\x1b[@-Z\\-_]")
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\x00-\x08\x0b-\x1f\x7f]")
 DIRECTION_MARKERS = frozenset({"从", "到"})  # 从X 到Y: which way a copy or move goes
+_MARKER = re.compile("|".join(map(re.escape, sorted(DIRECTION_MARKERS))))
 TOKENIZER_VERSION = 20
 COMMON_WORDS = 50000
 DEFAULT_WORD_FREQ = 2000  # frequency given to lexicon words jieba's dictionary lacks
@@ -56,6 +57,7 @@ class Unit:
 
 
 _import_lock = threading.Lock()
+_UNSEEN: Any = object()  # not looked up yet
 
 
 def _import_jieba() -> Any:
@@ -125,6 +127,7 @@ class Tokenizer:
         self._runs: dict[str, list[Unit]] = {}  # Chinese run -> its units
         self._codes: dict[str, list[Unit]] = {}  # code token -> its units
         self._costs: dict[str, float] = {}  # word -> its log probability (jieba's calc)
+        self._prefix_costs: dict[str, float | None] = {}
         self._words: dict[str, Unit] = {}  # word of the dictionary -> its unit
         self._lock = threading.Lock()
 
@@ -172,8 +175,12 @@ class Tokenizer:
 
     # --- units --------------------------------------------------------------------------
     def units(self, text: str) -> list[Unit]:
+        return self._units(normalize(text))
+
+    def _units(self, text: str) -> list[Unit]:
+        """The units of a normalized text."""
         out: list[Unit] = []
-        for m in _SCAN.finditer(normalize(text)):
+        for m in _SCAN.finditer(text):
             kind = m.lastgroup
             s = m.group(0)
             if kind == "sub":
@@ -191,7 +198,7 @@ class Tokenizer:
             elif kind == "cjk":
                 run = self._runs.get(s)
                 if run is None:  # runs repeat (容器, 镜像): segment each once
-                    if len(self._runs) >= 20_000:
+                    if len(self._runs) >= 100_000:
                         self._runs.clear()
                     run = self._runs[s] = self._chinese(s)
                 out.extend(run)
@@ -257,17 +264,55 @@ class Tokenizer:
     def _cut(self, run: str) -> list[str]:
         """jieba's `cut(run, HMM=False)` of a run of its Chinese characters, the same words:
         its DAG and route search in one loop, each word's log probability computed once."""
-        freq = self._segmenter().FREQ if self.prefixes else self.words
-        last = n = len(run)
-        costs = self._costs
+        n = len(run)
         score = [0.0] * (n + 1)  # jieba's route: (score, end) from each position
         end = [0] * (n + 1)
+        if self.prefixes:
+            self._route(run, score, end)
+        else:
+            self._route_by_length(run, score, end)
+        out = []
+        k = 0
+        while k < n:
+            out.append(run[k:end[k] + 1])
+            k = end[k] + 1
+        return out
+
+    def _route(self, run: str, score: list[float], end: list[int]) -> None:
+        """`_route_by_length` through the prefix dictionary: a fragment that is no word's
+        prefix ends the words starting there (what jieba's DAG does)."""
+        freq = self._segmenter().FREQ
+        costs = self._prefix_costs  # fragment -> log probability; None: a prefix, not a word
+        n = len(run)
+        lone = math.log(1) - math.log(self.total)
         for k in range(n - 1, -1, -1):
             best, best_end = 0.0, -1
             i, frag = k, run[k]
-            if not self.prefixes:
-                last = min(n, k + self._longest)
-            while i < last and (not self.prefixes or frag in freq):
+            while i < n and frag in freq:
+                cost = costs.get(frag, _UNSEEN)
+                if cost is _UNSEEN:
+                    f = freq[frag]
+                    cost = costs[frag] = math.log(f) - math.log(self.total) if f else None
+                if cost is not None:
+                    s = cost + score[i + 1]
+                    if best_end < 0 or s >= best:  # max() of (score, end): a tie, the longer
+                        best, best_end = s, i
+                i += 1
+                frag = run[k:i + 1]
+            if best_end < 0:  # no word starts here: the character alone
+                best, best_end = lone + score[k + 1], k
+            score[k], end[k] = best, best_end
+
+    def _route_by_length(self, run: str, score: list[float], end: list[int]) -> None:
+        """jieba's route search over the words of every length up to the longest."""
+        freq = self.words
+        n = len(run)
+        costs = self._costs
+        for k in range(n - 1, -1, -1):
+            best, best_end = 0.0, -1
+            i, frag = k, run[k]
+            last = min(n, k + self._longest)
+            while i < last:
                 if freq.get(frag):
                     cost = costs.get(frag)
                     if cost is None:
@@ -280,19 +325,15 @@ class Tokenizer:
             if best_end < 0:  # no word starts here: the character alone
                 best, best_end = math.log(1) - math.log(self.total) + score[k + 1], k
             score[k], end[k] = best, best_end
-        out = []
-        k = 0
-        while k < n:
-            out.append(run[k:end[k] + 1])
-            k = end[k] + 1
-        return out
 
     # --- terms --------------------------------------------------------------------------
     def terms(self, text: str) -> list[str]:
         """The index terms of a text: every form of every unit, plus direction pairs."""
-        units = [u for u in self.units(text) if u.forms]
+        norm = normalize(text)
+        units = [u for u in self._units(norm) if u.forms]
         out = [f for u in units for f in u.forms]
-        out += direction_pairs([u.forms for u in units])
+        if _MARKER.search(norm):  # (a form is a piece of the text: no marker, no pair)
+            out += direction_pairs([u.forms for u in units])
         return out
 
 
