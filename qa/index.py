@@ -1388,9 +1388,9 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
         tok = state.tok
         if partial:  # words of the previous build, and what the new text brings
             assert previous is not None
-            # the words still in use (in any field), and those of the new terms
-            words = {t: n for t, n in previous.words.items()
-                     if _has_cjk(t) and in_vocab(asm.vocab, t)}
+            # the words of the previous build (only those of terms still in use are kept
+            # below), and those of the new terms
+            words = dict(previous.words)
             words.update(tok.dictionary_for(bare(t) for t in asm.vocab.keys() -
                                             previous.vocab.keys() if _has_cjk(t)))
         else:
