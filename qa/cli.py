@@ -38,6 +38,8 @@ exit status: 0 answered, 1 the notes do not answer it, 2 usage or operational er
 """
 
 
+ASK_TOP = 3  # answers `qa ask` gives unless --top says otherwise
+
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--corpus", metavar="PATH",
@@ -72,8 +74,8 @@ def _parser() -> argparse.ArgumentParser:
                                 "exit status: 0 answered, 1 not in the notes, 2 error")
     ask.add_argument("question", nargs="*", metavar="QUESTION", help="the question, or - for stdin")
     ask.add_argument("--json", action="store_true", help="print JSON (the library's Result)")
-    ask.add_argument("--top", type=_positive, default=3, metavar="K",
-                     help="number of answers (default 3)")
+    ask.add_argument("--top", type=_positive, default=ASK_TOP, metavar="K",
+                     help=f"number of answers (default {ASK_TOP})")
 
     ex = sub.add_parser("explain", parents=[common, lang],
                         help="explain each flag of a command line from the notes",
@@ -218,7 +220,8 @@ def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) 
 
     cases = load_cases(Path(args.file))
     a = _assistant(args)
-    report = evaluate(cases, lambda q: a.ask(q, top=5).to_dict())
+    # the answers `qa ask --json -` gives, which the scorer reads: the same MRR
+    report = evaluate(cases, lambda q: a.ask(q, top=ASK_TOP).to_dict())
     if args.json:
         out.write(json.dumps(report.to_dict(), ensure_ascii=False) + "\n")
         return OK

@@ -275,3 +275,25 @@ def test_qa_help_stays_light() -> None:
     done = run_python(code)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.splitlines()[-1]) == []
+
+
+def test_eval_scores_the_answers_ask_gives(on_shipped: list[str], tmp_path: Path) -> None:
+    """The scorer reads `qa ask --json -`: `qa eval` must rank over the same answers, so a
+    right answer at rank 4 or 5 (beyond the three `qa ask` gives) counts nothing in both."""
+    from qa.evaluate import hit
+
+    cases = [{"q": q, "lang": "zh", "field": "command", "expect": [e]} for q, e in [
+        ("批量删除镜像", "docker rmi $(docker image ls -q)"), ("查看容器日志", "docker logs"),
+        ("给命名空间里的网卡配置ip地址", "ip addr add"), ("端口映射", "-p 90:80"),
+        ("进入容器", "docker exe -it"), ("删除容器", "docker rm ID")]]
+    path = tmp_path / "set.jsonl"
+    path.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases), "utf-8")
+    asked = Run(["ask", "--json", *on_shipped, "-"],
+                stdin=io.StringIO("".join(c["q"] + "\n" for c in cases)))
+    rr = []
+    for case, line in zip(cases, asked.out.splitlines(), strict=True):
+        answers = json.loads(line)["answers"]
+        ranks = [i for i, a in enumerate(answers) if hit(case, a)]
+        rr.append(1 / (ranks[0] + 1) if ranks else 0.0)
+    summary = json.loads(Run(["eval", "--json", *on_shipped, str(path)]).out)["summary"]
+    assert summary["mrr"] == pytest.approx(sum(rr) / len(rr), abs=1e-3)
