@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 MIN_COVERAGE = 0.4  # share of the question's weight a passage must match to be an answer
 UNKNOWN_MAX = 0.45  # share of it one concept the notes never use may hold in an answered one
-EVERYDAY = 0.5  # below this weight, a word the notes lack is an everyday one (see Group.weight)
+EVERYDAY = 0.75  # below this weight, a word the notes lack is an everyday one (see Group.weight)
 KIND_PRIOR = {"command": 1.0, "flag": 0.9, "code": 0.85, "prose": 0.8}
 EXPLAIN_PRIOR = {"command": 0.5, "flag": 0.9, "code": 0.5, "prose": 1.0}  # what is / why
 FLAG_BOOST = 2.5  # a passage describing the very flag the question names
