@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -256,5 +257,8 @@ def _topic(p: object) -> str:
     from qa.model import Passage
 
     assert isinstance(p, Passage)
-    label = p.description or p.command or p.text
-    return label.splitlines()[0][:40]
+    label = (p.description or p.command or p.text).splitlines()[0]
+    label = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", label).strip()  # a link: its words
+    if not label or re.match(r"(?:https?://|\[?https?:)", label):  # a bare address says little
+        label = p.section.rsplit(" > ", 1)[-1]
+    return label[:40]

@@ -245,3 +245,15 @@ def test_everyday_english_words_the_lexicon_lacks_do_not_refuse_a_question(
         shipped: Assistant, question: str) -> None:
     r = shipped.ask(question)
     assert r.found and r.answers[0].command == "docker rm $(docker container ls -aq)"
+
+
+def test_nearest_topics_are_words_not_link_syntax(tmp_path: Path) -> None:
+    """A refused question names the nearest topics: a link's words, never `[…](https://…)`."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "docker.md").write_text(
+        "# 安装 docker\n\n[https://docs.docker.com/install/](https://docs.docker.com/install/)\n\n"
+        "参考 [官方安装文档](https://docs.docker.com/install/) 装 docker。\n", "utf-8")
+    r = Assistant(notes, tmp_path / "index").ask("docker swarm 集群怎么初始化")
+    assert not r.found and r.nearest
+    assert not any("](" in t or t.startswith(("[", "http")) for t in r.nearest), r.nearest
