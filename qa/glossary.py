@@ -95,12 +95,57 @@ def describe(command: str, *, dockerfile: bool = False) -> str:
         return " ".join(w for w in out if w)
     out = []
     _describe(command, out, depth=0)
+    cron = _CRON.match(command)
+    if cron:  # `0 2 * * * backup.sh`: when it runs, then what it runs
+        out.append(schedule(*cron.group(1, 2, 3, 4, 5)))
+        _describe(command[cron.end():], out, depth=0)
     if _SYNOPSIS.search(command):
         out.append(g.forms.get("synopsis", ""))
     if _XARGS.search(command) or any(_LISTING.search(describe(m.group(1))) for m in
                                      _SUBSTITUTION.finditer(command)):
         out.append(g.forms.get("batch", ""))  # `docker rm $(docker ps -aq)`, `… | xargs rm`
     return " ".join(dict.fromkeys(w for w in out if w))
+
+
+_CRON = re.compile(r"([\d*/,-]+)\s+([\d*/,-]+)\s+([\d*/,-]+)\s+([\d*/,-]+|[a-z]{3})\s+"
+                   r"([\d*/,-]+|[a-z]{3}(?:-[a-z]{3})?)\s+(?=\S)", re.I)
+_NUMERALS = "零一二三四五六七八九十"
+
+
+def _numeral(n: int) -> str:
+    """2 -> 两, 9 -> 九, 12 -> 十二, 30 -> 三十 (how a Chinese question says an hour or a day)."""
+    if n == 2:
+        return "两"
+    if n <= 10:
+        return _NUMERALS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _NUMERALS[tens]) + "十" + (_NUMERALS[ones] if ones else "")
+
+
+def schedule(minute: str, hour: str, day: str, month: str, weekday: str) -> str:
+    """What a crontab schedule says, in the words a question uses (每天 凌晨 两点, weekdays)."""
+    words = ["cron scheduled job 定时任务 计划任务"]
+    if minute.startswith("*/"):
+        n = minute[2:]
+        words.append(f"every {n} minutes 每{n}分钟 每隔{n}分钟"
+                      + (f" 每{_numeral(int(n))}分钟 每隔{_numeral(int(n))}分钟" if n.isdigit()
+                         and int(n) <= 60 else ""))
+    elif hour == "*":
+        words.append("every hour hourly 每小时")
+    if hour.isdigit() and minute.isdigit():
+        h = int(hour)
+        part = ("半夜 凌晨 night" if h < 6 else "早上 上午 morning" if h < 12
+                else "下午 afternoon" if h < 18 else "晚上 evening")
+        words.append(f"at {h} {part} {h}点 {_numeral(h % 12 or 12)}点")
+    if day == "*" and month == "*" and weekday in ("*", "?"):
+        words.append("every day daily 每天 每日")
+    elif weekday in ("1-5", "mon-fri", "MON-FRI"):
+        words.append("weekdays monday to friday 工作日 周一到周五")
+    elif weekday not in ("*", "?"):
+        words.append("weekly every week 每周")
+    elif day.isdigit():
+        words.append(f"monthly every month 每月 每月{day}号")
+    return " ".join(words)
 
 
 def _describe(line: str, out: list[str], depth: int) -> None:

@@ -132,3 +132,12 @@ def test_an_argument_that_says_what_a_command_does_is_described_for_it() -> None
     assert "启用网卡" not in glossary.describe("ip link set veth0 netns blue")
     assert "同组和其他人的写权限" in glossary.describe("chmod go-w notes.txt")
     assert glossary.describe("ip link set eth0 mtu 9000") == words_of("ip link set")
+
+
+def test_a_crontab_line_is_described_by_when_it_runs() -> None:
+    said = glossary.describe("0 2 * * * /usr/local/bin/backup.sh")
+    assert all(w in said for w in ("定时任务", "每天", "凌晨", "两点"))
+    assert "周一到周五" in glossary.describe("0 9 * * 1-5 report.sh")
+    assert "每隔5分钟" in glossary.describe("*/5 * * * * curl -fsS localhost/health")
+    assert "HTTP" in glossary.describe("*/5 * * * * curl -fsS localhost/health")  # what it runs
+    assert "定时任务" not in glossary.describe("docker run -p 8080:80 nginx")
