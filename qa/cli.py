@@ -266,6 +266,25 @@ COMMANDS = {"ask": cmd_ask, "explain": cmd_explain, "index": cmd_index, "eval": 
             "lint": cmd_lint, None: cmd_repl}
 
 
+_ASK_OPTIONS = ("--json", "--top", *_VALUE_OPTIONS, *_GLOBAL_OPTIONS)
+
+
+def _mistyped_option(extra: list[str]) -> tuple[str, str] | None:
+    """An unknown `--word` before the question that is one typo from an option of `qa ask`
+    (`--jsn`): the user meant the option, not a flag to ask about (`--memroy` is asked about).
+    Words after `--` are the question's."""
+    from rapidfuzz.distance import OSA
+
+    for word in extra:
+        if word == "--" or not word.startswith("--"):
+            return None
+        name = word.split("=")[0]
+        close = [o for o in _ASK_OPTIONS if o.startswith("--") and OSA.distance(name, o) <= 1]
+        if close:
+            return name, close[0]
+    return None
+
+
 def _is_question(argv: list[str]) -> bool:
     """Does the command line ask a question without saying `ask`?"""
     i = 0
@@ -299,6 +318,9 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None,
                 parser.error(f"unrecognized arguments: {' '.join(extra)}")
             if args.cmd == "ask" and not (args.question or extra):
                 parser.error("give a question, e.g. qa ask 如何删除所有容器 (or - to read stdin)")
+            if args.cmd == "ask" and (typo := _mistyped_option(extra)):
+                parser.error(f"unknown option {typo[0]}: did you mean {typo[1]}? (to ask about "
+                             f"a flag of that name: qa ask -- {typo[0]})")
         if args.cmd == "ask":
             args.question += extra  # `qa ask --detatch`: a flag asked about, not an option
     except SystemExit as e:  # argparse has printed usage or help

@@ -297,3 +297,12 @@ def test_eval_scores_the_answers_ask_gives(on_shipped: list[str], tmp_path: Path
         rr.append(1 / (ranks[0] + 1) if ranks else 0.0)
     summary = json.loads(Run(["eval", "--json", *on_shipped, str(path)]).out)["summary"]
     assert summary["mrr"] == pytest.approx(sum(rr) / len(rr), abs=1e-3)
+
+
+def test_a_mistyped_option_of_ask_is_an_error_not_a_question(on_shipped: list[str]) -> None:
+    """`--jsn` is one typo from --json: exit 2 and say so; `--memroy` (no option of qa's) is
+    still a flag asked about, and after `--` anything is."""
+    r = Run(["ask", *on_shipped, "--jsn", "如何删除所有容器"])
+    assert r.code == 2 and "did you mean --json?" in r.err and r.out == ""
+    assert "did you mean --memory?" in Run(["ask", *on_shipped, "--memroy"]).out
+    assert Run(["ask", *on_shipped, "--", "--jsn"]).code == 1
