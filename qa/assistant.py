@@ -192,7 +192,11 @@ class Assistant:
             if key in seen or answers and h.coverage < MIN_COVERAGE:
                 continue  # a repeat, or a further answer that does not answer enough
             seen.add(key)
-            answers.append(Answer(h.score, p, answer_warnings(p, q.lang, eng.index.all_passages)))
+            # the first answer's similarity, the others' scaled by how far below it they rank:
+            # scores fall as the answers go down, as a reader of the JSON expects
+            score = h.score if not answers else \
+                answers[0].score * h.rank / hits[0].rank if hits[0].rank > 0 else 0.0
+            answers.append(Answer(score, p, answer_warnings(p, q.lang, eng.index.all_passages)))
             if len(answers) >= top:
                 break
         return Result(question, True, q.lang, tuple(answers), (), did_you_mean)

@@ -257,3 +257,9 @@ def test_nearest_topics_are_words_not_link_syntax(tmp_path: Path) -> None:
     r = Assistant(notes, tmp_path / "index").ask("docker swarm 集群怎么初始化")
     assert not r.found and r.nearest
     assert not any("](" in t or t.startswith(("[", "http")) for t in r.nearest), r.nearest
+
+
+@pytest.mark.parametrize("question", ["如何删除所有容器", "how do I list images", "端口映射"])
+def test_answers_scores_fall_as_the_answers_go_down(shipped: Assistant, question: str) -> None:
+    scores = [a.score for a in shipped.ask(question).answers]
+    assert len(scores) > 1 and scores == sorted(scores, reverse=True) and 0 < scores[-1]
