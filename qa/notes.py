@@ -156,6 +156,10 @@ _PROSE_FLAG = _Pattern(
 _CODE_FLAG_LIST = _Pattern(  # not `` `--permanent` 的规则 ``: that is a mention
     rf"`(?P<flag>{_FLAG_NAME})`\s*(?P<desc>[^`，,；;。\s的][^`，,；;。]{{0,40}})")
 _SHELL_LANGS = ("bash", "sh", "shell", "console", "zsh", "shell-session", "fish", "powershell")
+_QUOTES = frozenset("\"'")
+_PLACEHOLDER = _Pattern(r"[\u3400-\u9fff]{0,4}(?:名|名称|名字|路径|目录|文件|地址|号|标签|版本)")
+# `df -h 查看磁盘使用情况`: Chinese words after a command, what it does
+_SAID_AFTER = _Pattern(r"\s([\u3400-\u9fff]{4,}[\u3400-\u9fff，。、；：（）！？\s]*)$")
 _SHELL_COMMENT = _Pattern(r"^\s*#+\s*(\S.*)$")
 _SETTINGS_LANGS = frozenset((
     "", "text", "txt", "conf", "config", "cfg", "ini", "toml", "yaml", "yml", "nginx",
@@ -180,7 +184,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 31  # bump when the passages made of the same notes change
+PARSER_VERSION = 32  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -322,6 +326,14 @@ def _strip_comment(line: str) -> tuple[str, str]:
             # `# 注释`, `#注释`, `cmd# 注释`; not `#!`, `#{`, a URL fragment or `#1`
             if before.isspace() or after.isspace() or _CJK.match(after or "a"):
                 return line[:i].rstrip(), line[i + 1:].strip()
+    said = _SAID_AFTER.search(line) if not in_quote else None
+    words = line[:said.start()].split() if said else []
+    if said and words and words[-1] not in ("-m", "--message") \
+            and words[0] not in ("echo", "printf") and not _QUOTES & set(said.group(0)) \
+            and not any(_PLACEHOLDER.fullmatch(w) for w in said.group(1).split()):
+        # `df -h 查看磁盘使用情况`: a sentence after the command (not `镜像名`, a placeholder,
+        # nor `-m 修复登录问题` or `echo 你好世界`, text the command takes)
+        return line[:said.start()].rstrip(), said.group(1).strip()
     return line.rstrip(), ""
 
 

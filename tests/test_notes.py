@@ -23,6 +23,9 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
         ("command", 6, 6, "docker ps -a", "容器常用命令", "容器常用命令"),
         # a `#` inside quotes is part of the URL, not a comment
         ("command", 7, 7, 'curl -s "http://example.com/#top"', "抓取页面", "容器常用命令"),
+        # a sentence after the command with no `#` is its description; a placeholder is not
+        ("command", 8, 8, "df -h", "查看磁盘使用情况", "容器常用命令"),
+        ("command", 9, 9, "docker exec -it 容器名称 bash", "容器常用命令", "容器常用命令"),
     ],
     "description-colon.md": [
         ("command", 3, 5, "docker run -it -v /opt/data:/data centos",
