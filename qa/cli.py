@@ -316,7 +316,7 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None,
             args, extra = parser.parse_known_args(argv)
             if extra and args.cmd != "ask":
                 parser.error(f"unrecognized arguments: {' '.join(extra)}")
-            if args.cmd == "ask" and not (args.question or extra):
+            if args.cmd == "ask" and not "".join(args.question + extra).strip():
                 parser.error("give a question, e.g. qa ask 如何删除所有容器 (or - to read stdin)")
             if args.cmd == "ask" and (typo := _mistyped_option(extra)):
                 parser.error(f"unknown option {typo[0]}: did you mean {typo[1]}? (to ask about "

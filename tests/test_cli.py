@@ -306,3 +306,10 @@ def test_a_mistyped_option_of_ask_is_an_error_not_a_question(on_shipped: list[st
     assert r.code == 2 and "did you mean --json?" in r.err and r.out == ""
     assert "did you mean --memory?" in Run(["ask", *on_shipped, "--memroy"]).out
     assert Run(["ask", *on_shipped, "--", "--jsn"]).code == 1
+
+
+@pytest.mark.parametrize("question", [[], [""], ["  "]])
+def test_ask_with_no_question_is_a_usage_error(on_shipped: list[str],
+                                               question: list[str]) -> None:
+    r = Run(["ask", *on_shipped, *question])
+    assert r.code == 2 and "give a question" in r.err and r.out == ""

@@ -137,8 +137,8 @@ def run_cli(argv: list[str], stdin: io.TextIOBase | None = None) -> tuple[int, s
     return code, out.getvalue(), err.getvalue()
 
 
-# "" alone is a usage error (exit 2), "-" means stdin
-CLI_QUESTIONS = [q for q in BAD_QUESTIONS if q not in ("", "-")]
+# no words at all ("", "  ") is a usage error (exit 2), "-" means stdin
+CLI_QUESTIONS = [q for q in BAD_QUESTIONS if q.strip() and q != "-"]
 CONTROLS = "\x00\x07\x1b\x9b\u202e\ud800"
 
 
