@@ -37,6 +37,7 @@ class _Glossary:
     words: dict[str, str]  # key -> its words, English and Chinese
     forms: dict[str, str]  # a line's shape -> its words (synopsis, exec and shell form)
     arguments: dict[str, dict[str, str]]  # key -> an argument that says what it does -> words
+    packages: dict[str, list[str]]  # a package -> the programs it installs (bridge-utils: brctl)
     subcommands: dict[str, list[str]]  # `docker` -> [`ps`, `run`, …]: the words that follow
     programs: frozenset[str]
 
@@ -59,7 +60,7 @@ def _data() -> _Glossary:
     programs = frozenset(k.split()[0] for k in words if not k.startswith("dockerfile "))
     arguments = {" ".join(k.split()): {a: f"{v['en']} {v['zh']}" for a, v in by.items()}
                  for k, by in data.get("arguments", {}).items()}
-    return _Glossary(words, forms, arguments, subcommands, programs)
+    return _Glossary(words, forms, arguments, data.get("packages", {}), subcommands, programs)
 
 
 @lru_cache(maxsize=1)
@@ -78,7 +79,8 @@ def all_words() -> str:
     """Every word the glossary may add to a passage."""
     g = _data()
     return " ".join([*g.words.values(), *g.forms.values(),
-                     *(w for by in g.arguments.values() for w in by.values())])
+                     *(w for by in g.arguments.values() for w in by.values()),
+                     "provides 提供", *(p for ps in g.packages.values() for p in ps)])
 
 
 @lru_cache(maxsize=4096)  # notes repeat their commands
@@ -171,6 +173,9 @@ def _describe_words(words: list[str], out: list[str], nested: bool) -> None:
     # an argument may say what the command does (`ip link set veth0 up`, `chmod 600 key`)
     said = [g.arguments[key][w] for w in words[1:] if w in g.arguments.get(key, {})]
     out += said or ([g.words[key]] if key else [])
+    if key and g.words[key].startswith("install"):  # `yum install bridge-utils`: brctl
+        out += [f"provides {' '.join(g.packages[w])} 提供 {' '.join(g.packages[w])}"
+                for w in words[2:] if w in g.packages]
     for flag in dict.fromkeys(w.split("=")[0] for w in words[1:] if _FLAG.match(w)):
         # `find -name` is one flag when the glossary knows it so; `ls -la` is -l and -a
         whole = [f"{c} {flag}" for c in commands if f"{c} {flag}" in g.words][:1]

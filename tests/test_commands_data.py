@@ -179,7 +179,7 @@ def commands(data):
 def test_file_loads_with_version_and_about(data):
     assert data["version"] == 1
     assert isinstance(data["about"], str) and data["about"].strip()
-    assert set(data) == {"version", "about", "forms", "arguments", "commands"}
+    assert set(data) == {"version", "about", "forms", "arguments", "packages", "commands"}
     assert all(key in data["commands"] for key in data["arguments"])
     assert set(data["forms"]) == {"synopsis", "exec", "shell", "batch"}
     assert isinstance(data["commands"], dict)

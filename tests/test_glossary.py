@@ -141,3 +141,10 @@ def test_a_crontab_line_is_described_by_when_it_runs() -> None:
     assert "每隔5分钟" in glossary.describe("*/5 * * * * curl -fsS localhost/health")
     assert "HTTP" in glossary.describe("*/5 * * * * curl -fsS localhost/health")  # what it runs
     assert "定时任务" not in glossary.describe("docker run -p 8080:80 nginx")
+
+
+def test_installing_a_package_says_which_programs_it_brings() -> None:
+    """`yum install bridge-utils` installs brctl: asked how to get brctl, that is the line."""
+    assert "brctl" in glossary.describe("yum install bridge-utils").split()
+    assert "iostat" in glossary.describe("sudo apt install -y sysstat").split()
+    assert "brctl" not in glossary.describe("docker run bridge-utils").split()
