@@ -194,8 +194,9 @@ class Assistant:
             seen.add(key)
             # the first answer's similarity, the others' scaled by how far below it they rank:
             # scores fall as the answers go down, as a reader of the JSON expects
-            score = h.score if not answers else \
-                answers[0].score * h.rank / hits[0].rank if hits[0].rank > 0 else 0.0
+            score = h.score
+            if answers:
+                score = answers[0].score * h.rank / hits[0].rank if hits[0].rank else 0.0
             answers.append(Answer(score, p, answer_warnings(p, q.lang, eng.index.all_passages)))
             if len(answers) >= top:
                 break

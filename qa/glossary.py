@@ -171,7 +171,8 @@ def _describe_words(words: list[str], out: list[str], nested: bool) -> None:
     commands = command_keys(words)
     key = next((k for k in commands if k in g.words), None)
     # an argument may say what the command does (`ip link set veth0 up`, `chmod 600 key`)
-    said = [g.arguments[key][w] for w in words[1:] if w in g.arguments.get(key, {})]
+    telling = g.arguments.get(key, {}) if key else {}
+    said = [telling[w] for w in words[1:] if w in telling]
     out += said or ([g.words[key]] if key else [])
     if key and g.words[key].startswith("install"):  # `yum install bridge-utils`: brctl
         out += [f"provides {' '.join(g.packages[w])} 提供 {' '.join(g.packages[w])}"

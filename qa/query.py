@@ -157,13 +157,9 @@ class QueryAnalyzer:
                 corrections.append((u.surface, fixed))
                 groups.extend(self._code_groups(fixed))
             else:
-                # `tar.gz`, `docker-machine`: the whole token counts fully, its parts half;
                 # characters no word holds (写完, 上跑) surprise as much as their rarest one
-                groups.append(Group(u.surface, frozenset(u.forms), u.kind,
-                                    max(map(self.tok.background_weight, u.surface))
-                                    if u.kind == "unk" else 1.0,
-                                    partial=frozenset(u.forms[1:]) - {u.forms[0]},
-                                    partial_share=CODE_PART_SHARE))
+                groups.append(_whole(u, max(map(self.tok.background_weight, u.surface))
+                                     if u.kind == "unk" else 1.0))
             i += 1
         # a word asking for a flag (参数, option) is answered by any flag of the notes
         groups = _merge_same([replace(g, terms=g.terms | self.flag_names)
@@ -196,10 +192,7 @@ class QueryAnalyzer:
         return best[0] if best else None
 
     def _code_groups(self, word: str) -> list[Group]:
-        units = [u for u in self.tok.units(word) if u.kind == "code"]
-        return [Group(u.surface, frozenset(u.forms), u.kind,
-                      partial=frozenset(u.forms[1:]) - {u.forms[0]},
-                      partial_share=CODE_PART_SHARE) for u in units[:1]]
+        return [_whole(u) for u in self.tok.units(word) if u.kind == "code"][:1]
 
     def _importance(self, concepts: list[int]) -> float:
         return max((self.lex.concepts[c].weight for c in concepts), default=1.0)
@@ -231,12 +224,12 @@ class QueryAnalyzer:
             # one letter wrong, missing, extra, or two swapped is one typo (iostst, nignx)
             same_start = [k for k in self._english_known() if k[0] == w[0]]
             best = process.extractOne(w, same_start, scorer=fuzz.ratio, score_cutoff=85)
-            if best is None:  # (in a short word only a swap: `nignx` is nginx, `react` no typo)
+            fixed = best[0] if best else None
+            if fixed is None:  # (in a short word only a swap: `nignx` is nginx, `react` no typo)
                 near = same_start if len(w) >= 6 else [k for k in same_start
                                                        if sorted(k) == sorted(w)]
-                best = process.extractOne(w, near, scorer=OSA.distance, score_cutoff=1)
-            if best:
-                fixed = best[0]
+                fixed = next((k for k in near if OSA.distance(w, k) <= 1), None)
+            if fixed:
                 corrections.append((u.surface, fixed))
                 concepts = self.en_index.get((fixed,), [])
                 terms = {fixed}.union(*(self._concept_terms(c) for c in concepts))
@@ -249,6 +242,12 @@ class QueryAnalyzer:
             return Group(u.surface, frozenset({w}), "word",
                          1.0 if w in programs() else UNKNOWN_ENGLISH)
         return Group(u.surface, frozenset({w}), "word")
+
+
+def _whole(u: Unit, weight: float = 1.0) -> Group:
+    """`tar.gz`, `docker-machine`: the whole token counts fully, its parts less."""
+    return Group(u.surface, frozenset(u.forms), u.kind, weight,
+                 partial=frozenset(u.forms[1:]) - {u.forms[0]}, partial_share=CODE_PART_SHARE)
 
 
 def _merge_same(groups: list[Group]) -> list[Group]:

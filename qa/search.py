@@ -120,7 +120,7 @@ def rank(index: Index, q: Query, limit: int = 50) -> list[Hit]:
     n = index.n
     score = np.zeros(n, np.float32)
     covered = np.zeros(n, np.float32)
-    max_idf = math.log(1 + n) + 1
+    max_idf = _max_idf(index)
     total_w = 0.0
     norm = 0.0
     for g in q.groups:
@@ -220,6 +220,11 @@ def answerable(index: Index, q: Query, hits: list[Hit]) -> bool:
         and _unknown_share(index, q) < UNKNOWN_MAX and not _missed_name(index, q, hits[0])
 
 
+def _max_idf(index: Index) -> float:
+    """The idf of a word in one passage only: what a word the notes lack weighs at most."""
+    return math.log(1 + index.n) + 1
+
+
 def _weight(index: Index, g: Group, idf: float, max_idf: float) -> float:
     """What a concept of the question weighs: its idf; a word the notes lack weighs like the
     rarest word (as surprising as it is in the language), even when words inside it (docker
@@ -231,7 +236,7 @@ def _weight(index: Index, g: Group, idf: float, max_idf: float) -> float:
 def _unknown_share(index: Index, q: Query) -> float:
     """The largest share of the question's weight that one concept the notes never use, in no
     word of it, holds (swarm, 加速器): what the question is mostly about is not in the notes."""
-    max_idf = math.log(1 + index.n) + 1
+    max_idf = _max_idf(index)
     weights = [(_weight(index, g, _group_postings(index, g)[3], max_idf),
                 # (an everyday word, as `what is` is, is no subject of a question)
                 g.weight < EVERYDAY or any(known(index, t) for t in g.terms)) for g in q.groups]
