@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
-from qa import glossary
+from qa import glossary, lexicon
 from qa.errors import IndexUnusable, NotesNotFound
 from qa.model import FlagEntry, Passage
 from qa.notes import DOCKERFILE, PARSER_VERSION, command_family, decode, parse_text
@@ -1438,7 +1438,7 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
              links=np.frombuffer(links, dtype=np.uint8))
     manifest = {
         "format": FORMAT, "tokenizer": settings, "parser": PARSER_VERSION,
-        "glossary": glossary.digest(),
+        "glossary": glossary.digest(), "lexicon": lexicon.digest(),
         "corpus": str(corpus.resolve()), "created": time.time(), "files": asm.files,
         "unreadable": asm.unreadable, "passages": asm.rows, "terms": len(terms),
         "checksums": {name: passages_sha if name == "passages.jsonl" else _sha_file(out / name)
@@ -1458,6 +1458,7 @@ def _same_rules(manifest: dict[str, Any]) -> bool:
 
     return manifest.get("parser") == PARSER_VERSION and \
         manifest.get("glossary") == glossary.digest() and \
+        manifest.get("lexicon") == lexicon.digest() and \
         manifest.get("tokenizer", {}).get("version") == TOKENIZER_VERSION
 
 

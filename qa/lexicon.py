@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -54,6 +55,8 @@ class Lexicon:
     stop_zh: frozenset[str]
     explain: tuple[str, ...] = ()  # words asking what something is or why (为什么, purpose)
     howto: tuple[str, ...] = ()  # words asking for a way to do something (命令, how)
+    # what may follow a verb to say how it ends (改好, 存成, 删掉): 改好 means what 改 does
+    complements: frozenset[str] = frozenset()
 
     @functools.cached_property
     def _explain_re(self) -> re.Pattern[str]:
@@ -87,6 +90,13 @@ class Lexicon:
                 out.setdefault(term, []).append(i)
         return out
 
+    def chinese_word(self, word: str, index: dict[str, list[int]]) -> str:
+        """The lexicon word a Chinese word is: itself, or the verb it ends (存成 -> 存);
+        "" when the lexicon has neither."""
+        if word in index:
+            return word
+        return word[:-1] if word[-1:] in self.complements and word[:-1] in index else ""
+
 
 def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
     """Any of the words: Chinese ones anywhere, English ones as whole words."""
@@ -109,14 +119,28 @@ def parse_lexicon(data: dict) -> Lexicon:
                 zh=tuple(c.get("zh", [])), cmd=tuple(c.get("cmd", [])),
                 rel=tuple(c.get("rel", [])), weight=float(c.get("weight", 1.0)))
         for c in data.get("concepts", []))
-    stop_en = frozenset(stem(w) for w in data.get("stop_en", []))
+    # a word split at its apostrophe (doesn't -> doesn + t) is a stopword as its first part
+    stop_en = frozenset(stem(part) for w in data.get("stop_en", [])
+                        for part in dict.fromkeys((w, w.split("'")[0])))
     return Lexicon(concepts, stop_en, frozenset(data.get("stop_zh", [])),
                    explain=tuple(data.get("explain_zh", []) + data.get("explain_en", [])),
-                   howto=tuple(data.get("howto", [])))
+                   howto=tuple(data.get("howto", [])),
+                   complements=frozenset(data.get("complements_zh", [])))
+
+
+@lru_cache(maxsize=1)
+def _raw() -> bytes:
+    return resources.files("qa.data").joinpath("lexicon.json").read_bytes()
+
+
+@lru_cache(maxsize=1)
+def digest() -> str:
+    """Changes whenever the lexicon does: its words cut and weigh the notes' text, so an index
+    built with another lexicon is rebuilt."""
+    return hashlib.sha256(_raw()).hexdigest()[:16]
 
 
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
     """The lexicon shipped in the package (read once per process)."""
-    raw = resources.files("qa.data").joinpath("lexicon.json").read_text(encoding="utf-8")
-    return parse_lexicon(json.loads(raw))
+    return parse_lexicon(json.loads(_raw()))

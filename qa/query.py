@@ -143,15 +143,17 @@ class QueryAnalyzer:
                         name = fixed
                 flags.append(name)
                 groups.append(Group(u.surface, frozenset({name}), "flag"))
-            elif u.kind == "zh":
+            elif u.kind == "zh" or u.kind == "unk" and self.lex.chinese_word(u.surface,
+                                                                            self.zh_index):
                 terms = {u.surface}
-                concepts = self.zh_index.get(u.surface, [])
+                word = self.lex.chinese_word(u.surface, self.zh_index) or u.surface
+                concepts = self.zh_index.get(word, [])
                 for c in concepts:
                     terms |= self._concept_terms(c)
                 partial = frozenset(u.forms[1:]) - terms
                 related = self._related_terms(concepts) - terms - partial
                 groups.append(Group(u.surface, frozenset(terms | partial | related), "zh",
-                                    self.tok.background_weight(u.surface), partial,
+                                    self.tok.background_weight(word), partial,
                                     related=related, importance=self._importance(concepts)))
             elif u.kind == "code" and (fixed := self._misspelt_code(u.forms[0])):
                 corrections.append((u.surface, fixed))

@@ -112,6 +112,19 @@ def test_damaged_index_is_rebuilt(built: Assistant) -> None:
     assert "docker ps -l" in _commands(fresh, "查看最后一个容器的信息")
 
 
+@pytest.mark.parametrize("rules", ["lexicon", "glossary", "parser"])
+def test_an_index_made_by_other_rules_is_rebuilt(built: Assistant, rules: str) -> None:
+    """The lexicon and the glossary cut and describe the notes as much as the parser does: an
+    index made with another of them (an older qa) is made anew, not read."""
+    folder = _build_folder(Path(built.index_dir))
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest[rules] = "made by another version"
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    fresh = Assistant(corpus=built.corpus, index=built.index_dir)
+    assert "docker ps -l" in _commands(fresh, "查看最后一个容器的信息")
+    assert _build_folder(Path(built.index_dir)) != folder
+
+
 _WITHOUT_SKLEARN = """
 import importlib.abc, json, sys
 

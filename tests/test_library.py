@@ -263,3 +263,25 @@ def test_nearest_topics_are_words_not_link_syntax(tmp_path: Path) -> None:
 def test_answers_scores_fall_as_the_answers_go_down(shipped: Assistant, question: str) -> None:
     scores = [a.score for a in shipped.ask(question).answers]
     assert len(scores) > 1 and scores == sorted(scores, reverse=True) and 0 < scores[-1]
+
+
+def test_a_verb_with_how_it_ends_means_the_verb(tmp_path: Path) -> None:
+    """存成 and 存好 are 存 with how it ends: a question saying them is understood."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("```\n"
+                                "docker commit web backup-image # 把容器保存为新的镜像\n"
+                                "docker rm web # 删除容器\n"
+                                "docker logs web # 查看容器日志\n```\n", "utf-8")
+    a = Assistant(notes, tmp_path / "index")
+    r = a.ask("把改好的容器存成一个新镜像")
+    assert r.found and r.answers[0].command == "docker commit web backup-image"
+    groups = {g.label: g for g in a.engine().analyzer.analyze("把日志存好").groups}
+    assert "保存" in groups["存好"].terms
+
+
+def test_linux_in_a_question_is_where_not_what(shipped: Assistant) -> None:
+    """Notes written for Linux rarely say so by each command: 'on Linux' does not make a
+    question about the bridges of the machine unanswerable."""
+    r = shipped.ask("查看linux上的网桥")
+    assert r.found and r.answers[0].command == "brctl show"

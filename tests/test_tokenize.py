@@ -60,6 +60,8 @@ def test_question_words_give_no_terms(tok: Tokenizer, word: str) -> None:
     ("怎么查看容器日志", "查看容器日志"),
     ("what is docker-machine", "docker-machine"),
     ("how do I delete all containers", "delete all containers"),
+    ("why doesn't the container start", "why container start"),
+    ("it isn't running and I can't see why", "running see why"),
 ])
 def test_asking_with_a_question_word_changes_nothing(tok: Tokenizer, question: str,
                                                      bare: str) -> None:
