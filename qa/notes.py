@@ -184,7 +184,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 32  # bump when the passages made of the same notes change
+PARSER_VERSION = 33  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -341,6 +341,14 @@ def _clean_command(cmd: str) -> str:
     return _PROMPT.sub("", cmd).strip()
 
 
+def _command_cell(row: list[str], code: frozenset[int]) -> int | None:
+    """Which cell of a table row holds its command: the first, when it is one or is code;
+    else the first later cell that is code and runnable."""
+    if row and row[0] and (0 in code or looks_like_command(row[0])):
+        return 0
+    return next((k for k in sorted(code) if k and row[k] and looks_like_command(row[k])), None)
+
+
 def parse_flag_line(line: str, family: str | None) -> FlagEntry | None:
     """A flag-table line -> FlagEntry, or None when the line is not one."""
     m = _FLAG_LINE.match(line)
@@ -353,8 +361,13 @@ def parse_flag_line(line: str, family: str | None) -> FlagEntry | None:
     return FlagEntry(short, long, default, m.group("desc").strip(), family)
 
 
-def _table_cells(line: str) -> list[str]:
-    return [c.replace("`", "").strip() for c in line.strip().strip("|").split("|")]
+def _table_cells(line: str) -> tuple[list[str], frozenset[int]]:
+    """The cells of a table row, and which of them are code (`…`). A `\\|` inside a cell is
+    a pipe of its command, not a cell's end."""
+    raw = [c.strip().replace("\0", "|") for c in
+           line.strip().strip("|").replace("\\|", "\0").split("|")]
+    code = frozenset(k for k, c in enumerate(raw) if c.startswith("`") and c.endswith("`"))
+    return [c.replace("`", "").strip() for c in raw], code
 
 
 class _Parser:
@@ -725,13 +738,11 @@ class _Parser:
     def _md_table(self, rows: list[tuple[str, int]]) -> None:
         """A Markdown table: flag rows become flag entries, command rows commands, others prose."""
         self._break()
-        cells = [(_table_cells(t), n) for t, n in rows if not _TABLE_RULE.match(t)]
-        raw = {n: t.strip().strip("|").strip() for t, n in rows}  # the first cell's marks
+        cells = [(*_table_cells(t), n) for t, n in rows if not _TABLE_RULE.match(t)]
         if not cells:
             return
-        header = cells[0][0] if len(rows) > 1 and _TABLE_RULE.match(rows[1][0]) else None
-        body = cells[1:] if header else cells
-        self._table_rows([(row, no, raw[no].startswith("`")) for row, no in body])
+        header = len(rows) > 1 and _TABLE_RULE.match(rows[1][0])
+        self._table_rows([(row, no, code) for row, code, no in (cells[1:] if header else cells)])
 
     def _html_table(self, i: int) -> int:
         """An HTML table (`<table>` to `</table>`): its rows are read as a Markdown table's,
@@ -743,10 +754,10 @@ class _Parser:
         if j == len(self.lines):
             return i  # never closed: not a table to read rows from
         self._break()
-        rows: list[tuple[list[str], int, bool]] = []
+        rows: list[tuple[list[str], int, frozenset[int]]] = []
         for k in range(i, j + 1):
             for piece in _HTML_ROW.split(self.lines[k])[1:]:
-                rows.append(([], k + 1, False))
+                rows.append(([], k + 1, frozenset()))
                 self._html_cells(piece, rows)
             if not _HTML_ROW.search(self.lines[k]) and rows and "</tr>" not in "".join(
                     self.lines[rows[-1][1] - 1:k]).lower():
@@ -755,21 +766,22 @@ class _Parser:
         return j + 1
 
     @staticmethod
-    def _html_cells(text: str, rows: list[tuple[list[str], int, bool]]) -> None:
+    def _html_cells(text: str, rows: list[tuple[list[str], int, frozenset[int]]]) -> None:
         """Add the cells of `text` (HTML) to the last row; a header cell marks the row."""
         cells, no, code = rows[-1]
         parts = _HTML_CELL.split(text)  # before, tag, cell, tag, cell, …
         for tag, piece in zip(parts[1::2], parts[2::2], strict=True):
             inner = piece.split("</t", 1)[0]
-            if not cells:
-                code = inner.lstrip().lower().startswith("<code")
+            if inner.lstrip().lower().startswith("<code"):
+                code |= {len(cells)}
             words = " ".join(html.unescape(_HTML_TAG.sub("", inner)).split())
             cells.append(("\0" if tag.lower() == "th" else "") + words)
         rows[-1] = (cells, no, code)
 
-    def _table_rows(self, body: list[tuple[list[str], int, bool]]) -> None:
-        """Table rows (cells, line, is the first cell code): flag rows become flag entries,
-        command rows commands, others prose."""
+    def _table_rows(self, body: list[tuple[list[str], int, frozenset[int]]]) -> None:
+        """Table rows (cells, line, which cells are code): flag rows become flag entries,
+        command rows commands, others prose. The command is the first cell's, or a later
+        cell's written as code (`| 打包跳过测试 | `mvn package -DskipTests` |`)."""
         family = family_in_text(self.intro[0]) if self.intro else None
         family = family or family_in_text(self.section) or self.last_family
         self.intro = None
@@ -782,9 +794,10 @@ class _Parser:
                 long = next((n for n in names if n.startswith("--")), None)
                 entry = FlagEntry(short, long, None, rest, family)
                 self._emit("flag", " | ".join(row), no, no, None, rest, family or "", (entry,))
-            elif looks_like_command(first) or code and first:
+            elif (at := _command_cell(row, code)) is not None:
                 # `| `:q!` | quit without saving |`: what a key or command in code does
-                cmd, comment = _strip_comment(first)
+                cmd, comment = _strip_comment(row[at])
+                rest = " ".join(c for k, c in enumerate(row) if c and k != at)
                 self._emit("command", " | ".join(row), no, no, _clean_command(cmd), rest or comment)
             else:
                 self._emit("prose", " | ".join(row), no, no, description=rest)

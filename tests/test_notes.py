@@ -124,6 +124,14 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
         # a statement (`PRAGMA …`, `FLUSHDB`) after what it does is a command, as in a list
         ("command", 14, 14, "PRAGMA foreign_keys = ON;", "打开外键约束", "SQLite"),
     ],
+    # a table whose command stands in a later column, written as code: what the row's other
+    # cells say is its description; a pipe written `\|` is the command's; a path is no command
+    "command-column-table.md": [
+        ("command", 5, 5, "sudo lsof -i :8080", "谁在占用某个端口", "lsof"),
+        ("command", 6, 6, "awk '{print $1}' access.log | sort | uniq -c", "访问最多的 IP", "lsof"),
+        ("prose", 7, 7, None, "/etc/lsof.conf", "lsof"),
+        ("command", 11, 11, "pip list --outdated", "列出可升级的包", "lsof"),
+    ],
     # headings in other clothes: a line underlined with `===`, a paragraph of one bold line
     # (a FAQ's `**Q: …？**` too), under the last heading; `***` sets parts apart; `**A:**`
     # and a bold line ending in a colon introduce what follows
