@@ -118,6 +118,9 @@ _SQL_BLOCK = _Pattern(r"^(?i:select|insert|update|delete|with|create|drop|alter|
 # a SQL statement in a sentence: `select pg_cancel_backend(123);`, `VACUUM FULL orders;`
 _SQL_SPAN = _Pattern(r"^(?i:select|insert|update|delete|create|drop|alter|grant|revoke|vacuum|"
                      r"analyze|explain|show|truncate|reindex|cluster|copy|set)\s[^\u3400-\u9fff]+;$")
+# a call in a database's JavaScript shell: `db.orders.find({…})`, `rs.status()` (mongosh)
+_DB_CALL = _Pattern(r"^(?:db|rs|sh)(?:\.[\w$]+)+\(.*\)[\w.()\"\s,{}:$-]*;?$")
+_DB_SHELL_LANGS = ("js", "javascript", "mongo", "mongosh", "mongodb")
 _MAX_SPAN_LINE = 2000  # longer lines are not sentences naming commands
 # `**--user**: 装到用户目录`, `` `-y`：自动回答 yes ``: a definition of a flag.
 _DEF_FLAG = _Pattern(
@@ -184,7 +187,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 33  # bump when the passages made of the same notes change
+PARSER_VERSION = 34  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -277,8 +280,9 @@ def looks_like_command(line: str) -> bool:
         # `make sure the port is free.` is prose; `make install`, `go vet ./...` are not
         code = _strip_comment(s)[0].split()
         return 2 <= len(code) <= 12 and not re.search(r"(?<=[A-Za-z)])[.!?]$|,\s", s)
-    if first in PROGRAMS:
-        return True
+    if first in PROGRAMS or re.fullmatch(r"\.{1,2}/[\w.-]+", first) and second \
+            and not _CJK.search(_strip_comment(s)[0]):
+        return True  # (`./gradlew build`, `../configure --prefix=…`: a script run with arguments)
     return bool(re.fullmatch(r"[a-z][a-z0-9_.-]*", first)) and bool(
         re.search(r"\s--?[A-Za-z]", s)) and not _CJK.search(_strip_comment(s)[0])
 
@@ -346,7 +350,8 @@ def _command_cell(row: list[str], code: frozenset[int]) -> int | None:
     else the first later cell that is code and runnable."""
     if row and row[0] and (0 in code or looks_like_command(row[0])):
         return 0
-    return next((k for k in sorted(code) if k and row[k] and looks_like_command(row[k])), None)
+    return next((k for k in sorted(code) if k and row[k] and (looks_like_command(row[k])
+                                                              or _statement(row[k]))), None)
 
 
 def parse_flag_line(line: str, family: str | None) -> FlagEntry | None:
@@ -656,6 +661,8 @@ class _Parser:
         items: list[_Item] | None
         if lang in _SQL_LANGS:
             items = _sql_statements(body)
+        elif lang in _DB_SHELL_LANGS:
+            items = _db_calls(body)
         elif shell or lang in ("", "dockerfile", "docker", "text", "txt"):
             items = _block_items(body, shell, lang)
         else:
@@ -1059,7 +1066,8 @@ class _Parser:
         cmd_part = m.group("cmd") if m else ""
         one = _ONE_SPAN.match(cmd_part)
         cmd_part = one.group(1) if one else "" if "`" in cmd_part else cmd_part
-        if m and (runnable(cmd_part) or bool(_STATEMENT.match(cmd_part)) if one
+        if m and (runnable(cmd_part) or bool(_STATEMENT.match(cmd_part)) or _statement(cmd_part)
+                  if one
                   else looks_like_command(cmd_part)):
             self._flush_commands()
             self._flush_paragraph()
@@ -1116,7 +1124,8 @@ class _Parser:
         spans = _command_spans(text, self.programs)
         if first and (not spans or spans[0].start() == 0) and len(spans) <= 1:
             code = first.group("code")
-            if not (looks_like_command(code) or _STATEMENT.match(code) or _a_program(code)):
+            if not (looks_like_command(code) or _STATEMENT.match(code) or _statement(code)
+                    or _a_program(code)):
                 self._break()
                 self._prose(text, no)
                 self._flush_paragraph()
@@ -1301,6 +1310,35 @@ def _sql_statements(body: list[tuple[str, int]]) -> list[_Item]:
     return items
 
 
+def _db_calls(body: list[tuple[str, int]]) -> list[_Item]:
+    """A block of a database's JavaScript shell (`db.orders.find(…)`, `show dbs`, `use shop`):
+    each call, over the lines its brackets span, is a command; a `//` line describes the
+    next one, a `//` after a call describes it. Nothing when the block is other JavaScript."""
+    items: list[_Item] = []
+    lines: list[tuple[str, int]] = []
+    depth = 0
+    for text, no in body:
+        t = text.strip()
+        if not t:
+            continue
+        if not lines and t.startswith("//"):
+            items.append((f"# {t[2:].strip()}", t, no, no, "#"))
+            continue
+        if not lines and not (_DB_CALL.match(t.split("//")[0].strip().rstrip("([{,"))
+                              or t.startswith(("db.", "rs.", "sh.")) and "(" in t
+                              or re.fullmatch(r"(?:show|use)\s+[\w.-]+;?", t)):
+            return []
+        lines.append((t, no))
+        depth += sum(t.count(c) for c in "([{") - sum(t.count(c) for c in ")]}")
+        if depth <= 0:
+            code, _, said = "\n".join(x for x, _ in lines).partition("//")
+            shown = "\n".join(x for x, _ in lines)
+            cmd = " ".join(code.split()) + (f" # {said.strip()}" if said.strip() else "")
+            items.append((shown, cmd, lines[0][1], lines[-1][1], "command"))
+            lines, depth = [], 0
+    return items
+
+
 def _sql_item(lines: list[tuple[str, int]]) -> _Item:
     shown = "\n".join(t for t, _ in lines)
     cmd = " ".join(re.sub(r"\s+--\s.*$", "", t) for t, _ in lines)
@@ -1359,12 +1397,17 @@ def _a_program(code: str) -> bool:
     return bool(words) and words[0] in programs() and not _CJK.search(code)
 
 
+def _statement(code: str) -> bool:
+    """Is code a statement of a database's shell (`VACUUM FULL orders;`, `db.killOp(123)`)?"""
+    return bool(_SQL_SPAN.match(code) or _DB_CALL.match(code))
+
+
 def _names_command(code: str, known: Set[str] = frozenset()) -> bool:
     """Is code in a sentence a command? Two words at least; an English word qa does not know
     as a program (`file 'part1.mp4'`, a line of a list file) needs a flag or a third word. A
     program the notes run elsewhere (`restic init --repo …`) is known: `restic snapshots`."""
     words = code.split()
-    if _SQL_SPAN.match(code):
+    if _statement(code):
         return True
     if len(words) >= 2 and words[0] in known and words[0] not in _WORDLIKE:
         return runnable(code)

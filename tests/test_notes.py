@@ -132,6 +132,20 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
         ("prose", 7, 7, None, "/etc/lsof.conf", "lsof"),
         ("command", 11, 11, "pip list --outdated", "列出可升级的包", "lsof"),
     ],
+    # a database's JavaScript shell: each call (over the lines its brackets span) is a
+    # command, `//` says what it does; so is a call in a list item or a table cell, and a
+    # script run from its folder (`./gradlew …`); other JavaScript is code
+    "db-shell.md": [
+        ("command", 4, 4, "show dbs", "MongoDB", "MongoDB"),
+        ("command", 5, 5, 'db.orders.countDocuments({status: "paid"})', "按条件计数", "MongoDB"),
+        ("command", 7, 10, 'db.orders.updateMany( {status: "pending"}, {$set: {status: "expired"}} )',
+         "批量改状态", "MongoDB"),
+        ("command", 13, 13, "db.users.createIndex({email: 1}, {unique: true})", "唯一索引",
+         "MongoDB"),
+        ("command", 14, 14, "./gradlew build -x test", "跳过测试", "MongoDB"),
+        ("command", 18, 18, "db.killOp(12345)", "杀掉慢操作", "MongoDB"),
+        ("code", 21, 23, None, "", "MongoDB"),
+    ],
     # headings in other clothes: a line underlined with `===`, a paragraph of one bold line
     # (a FAQ's `**Q: …？**` too), under the last heading; `***` sets parts apart; `**A:**`
     # and a bold line ending in a colon introduce what follows
