@@ -29,6 +29,7 @@ OPS = TESTS / "corpora" / "ops-zh"
 DEV_EN = TESTS / "corpora" / "dev-en"
 KB = TESTS / "corpora" / "kb-mixed"
 SRE = TESTS / "corpora" / "sre-mixed"
+VAULT = TESTS / "corpora" / "vault-zh"
 EVAL = TESTS / "eval"
 
 # Notes in GBK: written as bytes by the `gbk_notes` fixture (an editor would re-encode them).
@@ -149,6 +150,14 @@ def sre(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     indented code, sessions with output, commented nginx/postgresql/ssh configuration, front
     matter, emoji headings, a CRLF file and a file named in Chinese."""
     return _collection(tmp_path_factory, SRE)
+
+
+@pytest.fixture(scope="session")
+def vault(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    """tests/corpora/vault-zh: an Obsidian vault (front matter, wikilinks, callouts, tags,
+    checklists, commands in a table's second column, `<details>`, steps with indented code,
+    mongosh blocks, an English cheat sheet, fstab and ssh_config snippets)."""
+    return _collection(tmp_path_factory, VAULT)
 
 
 def run_python(code: str, *args: str, env: dict[str, str] | None = None,
