@@ -187,7 +187,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 34  # bump when the passages made of the same notes change
+PARSER_VERSION = 35  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -403,6 +403,7 @@ class _Parser:
         self.dockerfile = False  # the pending commands are lines of a Dockerfile
         self.heading_text: dict[int, str] = {}
         self.programs: set[str] = set()  # programs this file runs in its commands
+        self.callout: tuple[str, int] = ("", 0)  # the title of the callout we are in, its end
         self.level = 0  # the level of the last `#` heading: bold pseudo-headings are under it
         self.shown: dict[int, tuple[str, int]] = {}  # a command over lines: its text, last line
 
@@ -434,6 +435,10 @@ class _Parser:
         description, context = _plain(description).rstrip(" ：:"), _plain(context)
         if kind == "command" and command:
             self.programs.add(_program(command))
+        title, last = self.callout
+        if title and line <= last and kind == "command" and title not in context + description:
+            # `> [!warning] 远程改防火墙前` over the commands it holds: what they are about
+            context = f"{title} {context}"
         if self.parents and kind != "flag":  # `- 日常操作：` over this item
             context = self.parent_text
             if kind == "prose":
@@ -948,6 +953,7 @@ class _Parser:
         callout = _CALLOUT.match(self.lines[i])
         if callout:
             self.lines[i] = callout.group(1)
+            self.callout = (_unmark(callout.group(1)), j)
 
     def _command_extent(self, i: int) -> int:
         """Where the command line `i` ends (exclusive): after the lines it continues on with a

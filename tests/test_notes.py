@@ -661,3 +661,14 @@ def test_a_description_does_not_end_in_the_colon_that_introduces_more() -> None:
     passages = parse_text(text, "x.md").passages
     create = next(p for p in passages if p.command == "conda env create -f env.yml")
     assert create.description == "对方用 conda env create -f env.yml 还原"
+
+
+def test_a_callouts_title_is_what_the_commands_in_it_are_about() -> None:
+    text = "# iptables\n\n> [!warning] 远程改防火墙前\n> 先设个定时恢复：" \
+           "`echo \"iptables-restore < /root/fw.bak\" | at now + 5 minutes`\n\n" \
+           "封禁某个 IP：`sudo iptables -I INPUT -s 198.51.100.23 -j DROP`\n"
+    passages = parse_text(text, "x.md").passages
+    at = next(p for p in passages if p.command and p.command.endswith("at now + 5 minutes"))
+    assert at.description == "先设个定时恢复" and "远程改防火墙前" in at.context
+    after = next(p for p in passages if p.command and p.command.startswith("sudo iptables"))
+    assert "远程改防火墙前" not in after.context  # the callout has ended
