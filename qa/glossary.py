@@ -98,7 +98,8 @@ def describe(command: str, *, dockerfile: bool = False) -> str:
     out = []
     _describe(command, out, depth=0)
     cron = _CRON.match(command)
-    if cron:  # `0 2 * * * backup.sh`: when it runs, then what it runs
+    if cron and (cron.end() < len(command) or "*" in command):
+        # `0 2 * * * backup.sh`: when it runs, then what it runs; `*/5 * * * *` alone: when
         out.append(schedule(*cron.group(1, 2, 3, 4, 5)))
         _describe(command[cron.end():], out, depth=0)
     if _SYNOPSIS.search(command):
@@ -110,7 +111,7 @@ def describe(command: str, *, dockerfile: bool = False) -> str:
 
 
 _CRON = re.compile(r"([\d*/,-]+)\s+([\d*/,-]+)\s+([\d*/,-]+)\s+([\d*/,-]+|[a-z]{3})\s+"
-                   r"([\d*/,-]+|[a-z]{3}(?:-[a-z]{3})?)\s+(?=\S)", re.I)
+                   r"([\d*/,-]+|[a-z]{3}(?:-[a-z]{3})?)(?:\s+(?=\S)|\s*$)", re.I)
 _NUMERALS = "零一二三四五六七八九十"
 
 

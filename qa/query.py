@@ -224,7 +224,9 @@ class QueryAnalyzer:
 
             # a typo keeps its first letter (contianer -> container, not react -> create);
             # one letter wrong, missing, extra, or two swapped is one typo (iostst, nignx)
-            same_start = [k for k in self._english_known() if k[0] == w[0]]
+            # (a longer word it begins is another word: capital is no typo of capitalize)
+            same_start = [k for k in self._english_known() if k[0] == w[0]
+                          and not (k.startswith(w) and len(k) > len(w) + 1)]
             best = process.extractOne(w, same_start, scorer=fuzz.ratio, score_cutoff=85)
             fixed = best[0] if best else None
             if fixed is None:  # (in a short word only a swap: `nignx` is nginx, `react` no typo)

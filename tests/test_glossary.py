@@ -141,6 +141,9 @@ def test_a_crontab_line_is_described_by_when_it_runs() -> None:
     assert "每隔5分钟" in glossary.describe("*/5 * * * * curl -fsS localhost/health")
     assert "HTTP" in glossary.describe("*/5 * * * * curl -fsS localhost/health")  # what it runs
     assert "定时任务" not in glossary.describe("docker run -p 8080:80 nginx")
+    # a schedule alone (a cheat sheet's `*/5 * * * *`) says when; five numbers say nothing
+    assert "every 5 minutes" in glossary.describe("*/5 * * * *")
+    assert glossary.describe("1 2 3 4 5") == ""
 
 
 def test_installing_a_package_says_which_programs_it_brings() -> None:

@@ -190,6 +190,9 @@ def test_a_word_the_notes_use_only_in_a_heading_is_no_typo(tmp_path: Path) -> No
     # one letter wrong in a longer word is a typo too; in a short one it may be another word
     assert analyzer.analyze("nginx reloaf").corrections == (("reloaf", "reload"),)
     assert analyzer.analyze("splat 大文件").corrections == ()
+    # a word that a longer one begins is another word (capital, capitalize), not its typo
+    assert analyzer.analyze("reloa nginx").corrections == (("reloa", "reload"),)
+    assert analyzer.analyze("the capital of australia").corrections == ()
 
 
 def test_a_name_written_another_way_in_the_notes_still_counts(tmp_path: Path) -> None:
