@@ -75,6 +75,12 @@ def programs() -> frozenset[str]:
     return _data().programs
 
 
+def tools() -> frozenset[str]:
+    """The names of tools a question may ask about: programs, and the packages that bring
+    them (fail2ban, sysstat)."""
+    return _data().programs | frozenset(_data().packages)
+
+
 def all_words() -> str:
     """Every word the glossary may add to a passage."""
     g = _data()

@@ -286,17 +286,17 @@ def _names(q: Query) -> list[tuple[str, frozenset[str], bool]]:
     """The tools a question names, each as the terms that stand for it and whether the answer
     must say it: amid Chinese, every word in Latin letters, which the answer must say when the
     lexicon does not know it (postgres, lfs); in English, the words the command glossary knows
-    as programs (mysql, pg_dump) unless the lexicon knows them as words (find, kill)."""
+    as programs or packages (mysql, pg_dump, fail2ban) unless the lexicon knows them as words (find, kill)."""
     latin = [g for g in q.groups if g.kind in ("word", "code")]
     if not latin:
         return []
     if q.lang != "en":
         return [(g.label, g.terms - g.partial - g.related,
                  g.kind == "word" and len(g.terms) == 1) for g in latin]
-    from qa.glossary import programs
+    from qa.glossary import tools
 
     return [(g.label, g.terms - g.partial - g.related, True) for g in latin
-            if g.label.lower() in programs() and (g.kind == "code" or len(g.terms) == 1)]
+            if g.label.lower() in tools() and (g.kind == "code" or len(g.terms) == 1)]
 
 
 def _docs(index: Index, term: str) -> Any:

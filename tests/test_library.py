@@ -117,6 +117,8 @@ def test_a_tool_the_notes_never_mention_is_not_answered_from_another(tmp_path: P
     assert a.ask("how do I back up every database").found
     # in English, a word the command glossary knows as a program is a name too
     assert not a.ask("how do I export every database with pg_dump").found
+    # and so is a package that brings programs (fail2ban brings fail2ban-client)
+    assert not a.ask("how do I back up every database for fail2ban").found
 
 
 def test_a_tool_named_just_above_the_answer_counts(tmp_path: Path) -> None:
