@@ -37,9 +37,25 @@ _ESCAPES = re.compile(r"\x1b\[[0-9;?]{0,32}[ -/]{0,4}[@-~]|\x1b\][^\x07\x1b]{0,5
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\x00-\x08\x0b-\x1f\x7f]")
 DIRECTION_MARKERS = frozenset({"从", "到"})  # 从X 到Y: which way a copy or move goes
 _MARKER = re.compile("|".join(map(re.escape, sorted(DIRECTION_MARKERS))))
-TOKENIZER_VERSION = 20
+TOKENIZER_VERSION = 23
 COMMON_WORDS = 50000
 DEFAULT_WORD_FREQ = 2000  # frequency given to lexicon words jieba's dictionary lacks
+
+
+_CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+
+
+def _camel_words(word: str) -> list[str]:
+    """The words of a name written in camel case (`PermitRootLogin`, `createIndex`,
+    `PasswordAuthentication`); none for a product's name (GitHub, MySQL, PostgreSQL, DevOps),
+    which is one word, nor for a word in capitals."""
+    if not re.search(r"[a-z][A-Z]", word):
+        return []
+    parts = _CAMEL.findall(word)
+    if word[0].islower() or len(parts) >= 3 or all(len(p) >= 4 and not p.isupper()
+                                                   for p in parts):
+        return [p.lower() for p in parts]
+    return []
 
 
 def normalize(text: str) -> str:
@@ -214,6 +230,10 @@ class Tokenizer:
             w = stem(low)
             if w in self.lexicon.stop_en or len(low) == 1:  # `s` of `container's`
                 return [Unit("stop", low, ())]
+            camel = _camel_words(s)
+            if camel:  # `PermitRootLogin`, `createIndex`: the words it is made of count too
+                parts = (stem(p) for p in camel if stem(p) not in self.lexicon.stop_en)
+                return [Unit("code", s, tuple(dict.fromkeys([w, *parts])))]
             return [Unit("word", low, (w,))]
         parts = [stem(p) for p in _PARTS.findall(low)]
         forms = tuple(dict.fromkeys([low, *(p for p in parts if p not in self.lexicon.stop_en)]))

@@ -148,3 +148,11 @@ def test_words_of_the_lexicon_win_the_cut(tok: Tokenizer) -> None:
 def test_how_rare_a_word_is_comes_from_the_language_not_the_lexicon(tok: Tokenizer) -> None:
     """Cutting a lexicon word whole does not make it an everyday word."""
     assert tok.background_weight("最多") == 1.0
+
+
+def test_a_name_in_camel_case_says_its_words(tok: Tokenizer) -> None:
+    """`PermitRootLogin no` is about root logins; `createIndex` creates an index. A product's
+    name (GitHub, MySQL) is one word: GitHub is no answer to a question about git."""
+    assert {"root", "login"} <= set(tok.terms("PermitRootLogin no"))
+    assert {"creat", "index"} <= set(tok.terms("createIndex"))
+    assert "git" not in tok.terms("GitHub") and "sql" not in tok.terms("MySQL")
