@@ -226,10 +226,12 @@ def test_what_is_questions_get_the_explanation_how_to_questions_the_command(
 
 
 @pytest.mark.parametrize("question", ["为啥docker没法直接在windows上跑",
-                                      "docker 到底为什么不能直接在 windows 上跑"])
+                                      "docker 到底为什么不能直接在 windows 上跑",
+                                      "docker 为什么非常莫名其妙地没法在 windows 上跑"])
 def test_colloquial_filler_words_do_not_make_a_question_unanswerable(
         shipped: Assistant, question: str) -> None:
-    """没法, 到底, and characters no word holds (上跑) say little: the notes still answer."""
+    """没法, 到底, intensifiers (非常, 莫名其妙) and characters no word holds (上跑) say little:
+    the notes still answer."""
     r = shipped.ask(question)
     assert r.found and "Windows平台" in r.answers[0].text
 
