@@ -66,6 +66,10 @@ class Lexicon:
     def _howto_re(self) -> re.Pattern[str]:
         return _any_of(self.howto)
 
+    def explain_word(self, word: str) -> bool:
+        """Is this word of a question one that asks what or why (作用, mean), not its subject?"""
+        return bool(self.explain and self._explain_re.fullmatch(word.strip()))
+
     def asks_explain(self, question: str) -> bool:
         """Does the question ask what something is or why, rather than how to do a thing?"""
         return bool(self.explain and self._explain_re.search(question)

@@ -24,6 +24,7 @@ _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 MAX_PHRASE = 4
 UNKNOWN_ENGLISH = 0.7  # weight of an English word neither the lexicon nor the notes know
 CODE_PART_SHARE = 0.3  # `docker` of `docker-compose.yml`: a part says little of the whole
+EXPLAIN_WORD = 0.2  # what a word asking what or why (作用, mean) counts of its concept
 
 
 @dataclass(frozen=True)
@@ -172,10 +173,13 @@ class QueryAnalyzer:
         # from/to/从/到 say which way (the pairs above), not what the question is about
         groups = [g for g in groups if not (g.terms & DIRECTION_MARKERS and g.kind in ("word", "zh")
                                             and (g.kind == "word" or g.label in DIRECTION_MARKERS))]
+        explain = self.lex.asks_explain(text)
+        if explain:  # `what does X mean`: mean says what is asked, X what it is about
+            groups = [replace(g, importance=g.importance * EXPLAIN_WORD) if
+                      self.lex.explain_word(g.label) else g for g in groups]
         return Query(text=question, lang=detect_lang(text), groups=tuple(groups),
                      pairs=tuple(pairs), flags=tuple(dict.fromkeys(flags)),
-                     family=_family(text), corrections=tuple(corrections),
-                     explain=self.lex.asks_explain(text))
+                     family=_family(text), corrections=tuple(corrections), explain=explain)
 
     @functools.cache  # noqa: B019 (one analyzer an index, kept as long as the index)
     def _code_known(self) -> list[str]:

@@ -292,3 +292,13 @@ def test_linux_in_a_question_is_where_not_what(shipped: Assistant) -> None:
     question about the bridges of the machine unanswerable."""
     r = shipped.ask("查看linux上的网桥")
     assert r.found and r.answers[0].command == "brctl show"
+
+
+@pytest.mark.parametrize("question", ["what does host network mode mean",
+                                      "what is union fs used for in docker"])
+def test_the_words_asking_what_or_why_are_not_what_the_answer_must_say(
+        shipped: Assistant, question: str) -> None:
+    """`mean`, `used for` say what kind of answer is wanted; the notes explaining host mode or
+    union FS do not need to say 含义 or 作用 to answer."""
+    r = shipped.ask(question)
+    assert r.found and r.answers[0].command is None
