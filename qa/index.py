@@ -158,7 +158,9 @@ def _sha(data: bytes) -> str:
 
 
 # --- indexed text of a passage -------------------------------------------------------------
-_QUOTED = re.compile(r'"[^"]*"' + r"|'[^']*'")
+# text a command carries as data: a message, an author, what it prints (`commit -m "…"`)
+_QUOTED = re.compile(r"(?:(?<=\s)(?:-m|--message|-a|--author|--comment|-C)[\s=]+"
+                     r"|\b(?:echo|printf)\s+)(?:\"[^\"]*\"|'[^']*')")
 BACKGROUND = "~"  # prefix of terms from a passage's surroundings (context, section)
 GLOSSARY = "^"  # prefix of terms from what the glossary says a passage's command does
 OWN = ""  # the passage's own words
@@ -183,7 +185,8 @@ def indexed_text(p: Passage) -> list[tuple[str, int, str]]:
     match there counts less than one in the passage's own words."""
     if p.kind == "command":
         flags = " ".join(f.description for f in p.flags)
-        # quoted arguments ("centos with git") are data the command carries, not what it does
+        # a quoted message ("centos with git") is data the command carries, not what it does;
+        # other quoted arguments (grep "Exited", -f "status=exited") are what it selects
         quoted = " ".join(m.group(0) for m in _QUOTED.finditer(p.command or ""))
         command = _QUOTED.sub(" ", p.command or "")
         return [(p.description, 2, OWN), (command, 2, OWN), (p.context, 1, BACKGROUND),

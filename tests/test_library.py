@@ -302,3 +302,10 @@ def test_the_words_asking_what_or_why_are_not_what_the_answer_must_say(
     union FS do not need to say 含义 or 作用 to answer."""
     r = shipped.ask(question)
     assert r.found and r.answers[0].command is None
+
+
+def test_what_a_command_selects_in_quotes_is_what_it_does(shipped: Assistant) -> None:
+    """`-f "status=exited"` says which containers are listed: it is no message the command
+    carries (`commit -m "…"`), so a question about exited containers finds it."""
+    r = shipped.ask("只列出已退出容器的ID")
+    assert r.found and r.answers[0].command == 'docker container ls -f "status=exited" -q'
