@@ -121,6 +121,7 @@ _SQL_SPAN = _Pattern(r"^(?i:select|insert|update|delete|create|drop|alter|grant|
 # a call in a database's JavaScript shell: `db.orders.find({…})`, `rs.status()` (mongosh)
 _DB_CALL = _Pattern(r"^(?:db|rs|sh)(?:\.[\w$]+)+\(.*\)[\w.()\"\s,{}:$-]*;?$")
 _DB_SHELL_LANGS = ("js", "javascript", "mongo", "mongosh", "mongodb")
+_ALIAS = _Pattern(r"^alias\s+([\w.-]+)=")
 _MAX_SPAN_LINE = 2000  # longer lines are not sentences naming commands
 # `**--user**: 装到用户目录`, `` `-y`：自动回答 yes ``: a definition of a flag.
 _DEF_FLAG = _Pattern(
@@ -187,7 +188,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 37  # bump when the passages made of the same notes change
+PARSER_VERSION = 38  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -345,13 +346,15 @@ def _clean_command(cmd: str) -> str:
     return _PROMPT.sub("", cmd).strip()
 
 
-def _command_cell(row: list[str], code: frozenset[int]) -> int | None:
+def _command_cell(row: list[str], code: frozenset[int], known: Set[str]) -> int | None:
     """Which cell of a table row holds its command: the first, when it is one or is code;
-    else the first later cell that is code and runnable."""
+    else the first later cell that is code and runnable (a program this file runs elsewhere,
+    an alias it defines, counts as one: `esc "$ES/_cat/indices?v"`)."""
     if row and row[0] and (0 in code or looks_like_command(row[0])):
         return 0
-    return next((k for k in sorted(code) if k and row[k] and (looks_like_command(row[k])
-                                                              or _statement(row[k]))), None)
+    return next((k for k in sorted(code) if k and row[k] and (
+        looks_like_command(row[k]) or _statement(row[k])
+        or _program(row[k]) in known and runnable(row[k]))), None)
 
 
 def parse_flag_line(line: str, family: str | None) -> FlagEntry | None:
@@ -434,7 +437,8 @@ class _Parser:
         # a description says what a command does, not that it follows (`…还原：`)
         description, context = _plain(description).rstrip(" ：:"), _plain(context)
         if kind == "command" and command:
-            self.programs.add(_program(command))
+            alias = _ALIAS.match(command)  # `alias esc='curl …'`: esc is run as a program
+            self.programs.add(alias.group(1) if alias else _program(command))
         title, last = self.callout
         if title and line <= last and kind == "command" and title not in context + description:
             # `> [!warning] 远程改防火墙前` over the commands it holds: what they are about
@@ -806,7 +810,7 @@ class _Parser:
                 long = next((n for n in names if n.startswith("--")), None)
                 entry = FlagEntry(short, long, None, rest, family)
                 self._emit("flag", " | ".join(row), no, no, None, rest, family or "", (entry,))
-            elif (at := _command_cell(row, code)) is not None:
+            elif (at := _command_cell(row, code, self.programs)) is not None:
                 # `| `:q!` | quit without saving |`: what a key or command in code does
                 cmd, comment = _strip_comment(row[at])
                 rest = " ".join(c for k, c in enumerate(row) if c and k != at)

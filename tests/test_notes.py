@@ -131,6 +131,10 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
         ("command", 6, 6, "awk '{print $1}' access.log | sort | uniq -c", "访问最多的 IP", "lsof"),
         ("prose", 7, 7, None, "/etc/lsof.conf", "lsof"),
         ("command", 11, 11, "pip list --outdated", "列出可升级的包", "lsof"),
+        # an alias the file defines is a program it runs
+        ("command", 15, 15, "alias esc='curl -sk -u elastic:$ES_PASS'", "", "lsof"),
+        ("command", 20, 20, 'esc "$ES/_cat/indices?v&s=store.size:desc"', "按大小排序列出索引",
+         "lsof"),
     ],
     # a database's JavaScript shell: each call (over the lines its brackets span) is a
     # command, `//` says what it does; so is a call in a list item or a table cell, and a
