@@ -309,3 +309,9 @@ def test_what_a_command_selects_in_quotes_is_what_it_does(shipped: Assistant) ->
     carries (`commit -m "…"`), so a question about exited containers finds it."""
     r = shipped.ask("只列出已退出容器的ID")
     assert r.found and r.answers[0].command == 'docker container ls -f "status=exited" -q'
+
+
+def test_a_file_named_in_a_path_is_a_name_the_notes_use(linux: Assistant) -> None:
+    """The notes edit `/etc/ssh/sshd_config`: asked about sshd_config, they know it."""
+    r = linux.ask("改完 sshd_config 怎么检查语法对不对")
+    assert r.found and (r.answers[0].command or "").startswith("sshd -t")
