@@ -131,6 +131,39 @@ def _numeral(n: int) -> str:
     return ("" if tens == 1 else _NUMERALS[tens]) + "十" + (_NUMERALS[ones] if ones else "")
 
 
+_NUMBER_RUN = re.compile(r"^[零一二两三四五六七八九十百]+")
+# what a number of these is written as in commands (`--vacuum-time=7d`, `sleep 5m`)
+_UNIT_LETTER = {"天": "d", "日": "d", "小时": "h", "钟头": "h", "分钟": "m", "秒": "s", "周": "w",
+                "星期": "w", "个月": "", "月": "", "年": "", "点": ""}
+
+
+def chinese_number(word: str) -> tuple[int, str] | None:
+    """七天 -> (7, 天), 十二点 -> (12, 点), 两个 -> (2, 个): the number a word starts with,
+    written in Chinese numerals, and what follows it; None when it starts with none."""
+    m = _NUMBER_RUN.match(word)
+    if not m:
+        return None
+    total = digit = 0
+    for ch in m.group(0):
+        if ch == "十":
+            total, digit = total + (digit or 1) * 10, 0
+        elif ch == "百":
+            total, digit = total + (digit or 1) * 100, 0
+        else:
+            digit = 2 if ch == "两" else _NUMERALS.index(ch)
+    return total + digit, word[m.end():]
+
+
+def number_forms(word: str) -> list[str]:
+    """How the notes may write a span of time a question says in Chinese: 七天 -> 7, 7d;
+    五分钟 -> 5, 5m; 两点 -> 2. Other counts are words (两个分支, 二分查找, 一次)."""
+    found = chinese_number(word)
+    if not found or found[0] < 2 or found[1] not in _UNIT_LETTER:
+        return []
+    n, unit = found
+    return [str(n)] + ([f"{n}{_UNIT_LETTER[unit]}"] if _UNIT_LETTER[unit] else [])
+
+
 def schedule(minute: str, hour: str, day: str, month: str, weekday: str) -> str:
     """What a crontab schedule says, in the words a question uses (每天 凌晨 两点, weekdays)."""
     words = ["cron scheduled job 定时任务 计划任务"]

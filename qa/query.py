@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from qa.glossary import number_forms
 from qa.index import in_vocab
 from qa.lexicon import Lexicon, stem
 from qa.notes import family_in_text
@@ -146,7 +147,7 @@ class QueryAnalyzer:
                 groups.append(Group(u.surface, frozenset({name}), "flag"))
             elif u.kind == "zh" or u.kind == "unk" and self.lex.chinese_word(u.surface,
                                                                             self.zh_index):
-                terms = {u.surface}
+                terms = {u.surface, *number_forms(u.surface)}  # (七天: 7, 7d)
                 word = self.lex.chinese_word(u.surface, self.zh_index) or u.surface
                 concepts = self.zh_index.get(word, [])
                 for c in concepts:

@@ -151,3 +151,12 @@ def test_installing_a_package_says_which_programs_it_brings() -> None:
     assert "brctl" in glossary.describe("yum install bridge-utils").split()
     assert "iostat" in glossary.describe("sudo apt install -y sysstat").split()
     assert "brctl" not in glossary.describe("docker run bridge-utils").split()
+
+
+def test_a_span_of_time_in_chinese_numerals_is_also_its_digits() -> None:
+    """最近七天 may be `--vacuum-time=7d` in the notes; 两个分支 and 二分查找 are no times."""
+    assert glossary.number_forms("七天") == ["7", "7d"]
+    assert glossary.number_forms("三十秒") == ["30", "30s"]
+    assert glossary.number_forms("十二点") == ["12"]
+    assert glossary.number_forms("两个") == [] and glossary.number_forms("二分") == []
+    assert glossary.number_forms("一次") == [] and glossary.number_forms("容器") == []

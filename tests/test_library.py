@@ -315,3 +315,8 @@ def test_a_file_named_in_a_path_is_a_name_the_notes_use(linux: Assistant) -> Non
     """The notes edit `/etc/ssh/sshd_config`: asked about sshd_config, they know it."""
     r = linux.ask("改完 sshd_config 怎么检查语法对不对")
     assert r.found and (r.answers[0].command or "").startswith("sshd -t")
+
+
+def test_chinese_numerals_find_the_digits_of_the_notes(linux: Assistant) -> None:
+    r = linux.ask("日志太多了，只留最近七天的")
+    assert r.found and "--vacuum-time" in (r.answers[0].command or "")
