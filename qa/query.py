@@ -35,7 +35,9 @@ class Group:
     label: str  # the question's own word
     terms: frozenset[str]
     kind: str  # word | zh | flag | code | num | unk | sub | pair
-    weight: float = 1.0  # share of full weight when the notes lack every term (see background)
+    # how surprising the word is in the language (1: rare): what it weighs when the notes lack
+    # it, and how much an everyday word must be covered (see search._everyday)
+    weight: float = 1.0
     partial: frozenset[str] = frozenset()  # words inside the question's word: they count less
     partial_share: float = 0.5  # how much a match on one of those counts
     related: frozenset[str] = frozenset()  # related words (批量 -> 所有): weaker still

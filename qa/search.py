@@ -31,6 +31,7 @@ RELATED_SHARE = 0.25  # a related word (所有 for 批量) rather than a synonym
 BACKGROUND_SHARE = 0.5  # a match in a passage's surroundings rather than in the passage
 GLOSSARY_SHARE = 1.0
 SYNONYMS_TOO = 0.25  # what a passage's further words of a concept add to its best one
+EVERYDAY_FLOOR = 0.5  # what an everyday Chinese word counts at least of its share to cover
 
 
 @dataclass(frozen=True)
@@ -126,11 +127,12 @@ def rank(index: Index, q: Query, limit: int = 50) -> list[Hit]:
     for g in q.groups:
         docs, vals, shares, idf = _group_postings(index, g)
         w = _weight(index, g, idf, max_idf)
-        total_w += w
+        wc = w * _everyday(g)
+        total_w += wc
         norm += w * w
         if len(docs):
             score[docs] += w * w * vals
-            covered[docs] += w * shares
+            covered[docs] += wc * shares
     for g in q.pairs:
         docs, vals, _, idf = _group_postings(index, g)
         if len(docs):
@@ -231,6 +233,15 @@ def _weight(index: Index, g: Group, idf: float, max_idf: float) -> float:
     in docker-compose.yml) are found: those match it only partly."""
     return g.importance * (idf if any(known(index, t) for t in g.terms - g.partial - g.related)
                            else max_idf * g.weight)
+
+
+def _everyday(g: Group) -> float:
+    """How much of its weight a Chinese word must be covered for: an everyday one (之前, 起来,
+    回来: rare in the notes, common in the language) less, as its counts in the language say;
+    qualifiers (所有, 最后) keep theirs, which is what their question is about."""
+    if g.kind not in ("zh", "unk") or g.importance < 1:
+        return 1.0
+    return EVERYDAY_FLOOR + (1 - EVERYDAY_FLOOR) * g.weight
 
 
 def _unknown_share(index: Index, q: Query) -> float:

@@ -320,3 +320,15 @@ def test_a_file_named_in_a_path_is_a_name_the_notes_use(linux: Assistant) -> Non
 def test_chinese_numerals_find_the_digits_of_the_notes(linux: Assistant) -> None:
     r = linux.ask("日志太多了，只留最近七天的")
     assert r.found and "--vacuum-time" in (r.answers[0].command or "")
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("docker 是靠什么把容器之间隔离开的", "namespace"),
+    ("用pycharm连docker调试python会不会很慢", "奇慢无比"),
+])
+def test_everyday_words_need_not_all_be_in_the_answer(shipped: Assistant, question: str,
+                                                      said: str) -> None:
+    """之间, 开, 会不会: words common in the language but rare in the notes weigh much in a
+    question; the answer need not say them all to be one."""
+    r = shipped.ask(question)
+    assert r.found and said in r.answers[0].text
