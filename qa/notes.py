@@ -175,6 +175,8 @@ _SQL_LANGS = ("sql", "mysql", "psql", "postgresql", "pgsql", "sqlite", "plsql", 
 # A prompt that starts a command in a session: `$ `, `mysql> `, `127.0.0.1:6379> `, `db=# `.
 _SESSION_PROMPT = _Pattern(
     r"^\s*(?:\$|(?:[A-Za-z][\w-]*|[\w.-]+:\d+)(?:\[[\w()]*\])?(?:=?>|=#))\s+(?=\S)")
+_ROOT_PROMPT = _Pattern(r"^\s*#\s+(?=\S)")
+_CONSOLE_LANGS = ("console", "shell-session", "shellsession", "terminal")
 _BARE_PROMPT = _Pattern(r"^\s*[A-Za-z][\w-]*(?:=?>|=#)\s*$")  # `appdb=>` with nothing after
 _HEREDOC = _Pattern(r"(?<!<)<<-?\s*(['\"]?)(?P<word>[A-Za-z_]\w*)\1")  # `<<'EOF'`, not `<<<`
 _CONTINUED_PROMPT = _Pattern(r"^\s*(?:->|\.\.\.>|[\w-]*-[>#])\s")  # `    -> ` (mysql)
@@ -188,7 +190,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 38  # bump when the passages made of the same notes change
+PARSER_VERSION = 42  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -346,6 +348,58 @@ def _clean_command(cmd: str) -> str:
     return _PROMPT.sub("", cmd).strip()
 
 
+# Markup of static-site generators around Markdown (the Markdown within is read as such):
+# Hexo `{% codeblock lang:bash %}` and Hugo `{{< highlight bash >}}` are fences; their other
+# tags (`{% note info %}`, `{{< notice tip >}}`) say nothing; MkDocs `!!! tip "标题"`, `???`,
+# `=== "Windows"` hold the lines indented under them, Docusaurus/VuePress `::: tip 标题`
+# the lines up to `:::`: callouts whose title is the context of their commands.
+_TEMPLATE_FENCE = _Pattern(r"^\s*(?:\{%\s*codeblock\b(?:.*?\blang:(\S+))?.*%\}"
+                           r"|\{\{<\s*highlight\s+([\w+.-]+).*>\}\})\s*$")
+_TEMPLATE_END = _Pattern(r"^\s*(?:\{%\s*endcodeblock\s*%\}|\{\{<\s*/highlight\s*>\}\})\s*$")
+_TEMPLATE_TAG = _Pattern(r"^\s*(?:\{%.*%\}|\{\{[<%].*[>%]\}\})\s*$")
+_INDENTED_BOX = _Pattern(r"^(?:(?:!!!|\?\?\?\+?)\s*[\w-]+(?:\s+\"([^\"]*)\")?"
+                         r"|===\s+\"([^\"]*)\")\s*$")
+_FENCED_BOX = _Pattern(r"^\s*:::\s*([\w-]*)\s*(.*?)\s*$")
+
+
+def _unwrap(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, int]]]:
+    """The lines with the markup of static-site generators turned into Markdown (one line
+    for one, so line numbers stay), and the callouts found: first line -> (title, last line
+    number)."""
+    out = list(lines)
+    boxes: dict[int, tuple[str, int]] = {}
+    i, fenced = 0, ""  # in a fence: "md" (```), "tag" (a template's)
+    while i < len(out):
+        line = out[i]
+        if fenced == "tag":
+            if _TEMPLATE_END.match(line):
+                out[i], fenced = "```", ""
+        elif _FENCE.match(line):
+            fenced = "" if fenced else "md"
+        elif fenced:
+            pass
+        elif m := _TEMPLATE_FENCE.match(line):
+            out[i] = "```" + (m.group(1) or m.group(2) or "")
+            fenced = "tag"
+        elif _TEMPLATE_END.match(line) or _TEMPLATE_TAG.match(line):
+            out[i] = ""
+        elif m := _INDENTED_BOX.match(line):
+            j = i + 1
+            while j < len(out) and (out[j].startswith("    ") or not out[j].strip()):
+                out[j] = out[j][4:]
+                j += 1
+            title = m.group(1) or m.group(2) or ""
+            out[i] = title
+            boxes[i] = (_unmark(title), j)
+        elif (m := _FENCED_BOX.match(line)) and m.group(1):
+            j = next((k for k in range(i + 1, len(out)) if out[k].strip() == ":::"), None)
+            if j is not None:
+                out[i], out[j] = m.group(2), ""
+                boxes[i] = (_unmark(m.group(2)), j + 1)
+        i += 1
+    return out, boxes
+
+
 def _command_cell(row: list[str], code: frozenset[int], known: Set[str]) -> int | None:
     """Which cell of a table row holds its command: the first, when it is one or is code;
     else the first later cell that is code and runnable (a program this file runs elsewhere,
@@ -383,7 +437,7 @@ class _Parser:
 
     def __init__(self, path: str, text: str) -> None:
         self.path = path
-        self.lines = text.split("\n")
+        self.lines, self.containers = _unwrap(text.split("\n"))
         self.title = ""
         self.headings: list[tuple[int, str]] = []
         self.out: list[Passage] = []
@@ -824,6 +878,8 @@ class _Parser:
         i = self._front_matter()
         n = len(lines)
         while i < n:
+            if i in self.containers:  # `!!! tip "国内镜像"`, `::: warning 注意`: a callout
+                self.callout = self.containers[i]
             if _QUOTE_MARK.match(lines[i]):
                 self._unquote(i)
             line = lines[i]
@@ -1272,13 +1328,17 @@ def _block_items(body: list[tuple[str, int]], shell: bool, lang: str) -> list[_I
     session at a prompt, a prompted line is a command and the lines after it its output, which
     no passage keeps (a command passage ends on its command's line)."""
     lines = [(t, n, e) for t, n, e in _join_continuations(body) if t.strip()]
-    session = any(_SESSION_PROMPT.match(t) for t, _, _ in lines)
+    # a console's `# ` is root's prompt when what follows runs (`# useradd -m deploy`)
+    root = lang in _CONSOLE_LANGS and any(
+        (m := _ROOT_PROMPT.match(t)) and looks_like_command(t[m.end():]) for t, _, _ in lines)
+    session = root or any(_SESSION_PROMPT.match(t) for t, _, _ in lines)
     dockerfile = lang in ("dockerfile", "docker") or any(
         t.lstrip().startswith("FROM ") for t, _, _ in lines)
     items: list[_Item] = []
     for t, n, e in lines:
         head = t.split("\n", 1)[0]  # a heredoc's opening line
-        prompt = _SESSION_PROMPT.match(head) if session else None
+        prompt = _SESSION_PROMPT.match(head) or root and _ROOT_PROMPT.match(head) \
+            if session else None
         if prompt:
             items.append((t, head[prompt.end():], n, e, "command"))
         elif session and _CONTINUED_PROMPT.match(t) and items and items[-1][4] == "command":

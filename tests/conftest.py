@@ -30,6 +30,7 @@ DEV_EN = TESTS / "corpora" / "dev-en"
 KB = TESTS / "corpora" / "kb-mixed"
 SRE = TESTS / "corpora" / "sre-mixed"
 VAULT = TESTS / "corpora" / "vault-zh"
+BLOG = TESTS / "corpora" / "blog-zh"
 EVAL = TESTS / "eval"
 
 # Notes in GBK: written as bytes by the `gbk_notes` fixture (an editor would re-encode them).
@@ -158,6 +159,13 @@ def vault(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     checklists, commands in a table's second column, `<details>`, steps with indented code,
     mongosh blocks, an English cheat sheet, fstab and ssh_config snippets)."""
     return _collection(tmp_path_factory, VAULT)
+
+
+@pytest.fixture(scope="session")
+def blog(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    """tests/corpora/blog-zh: static-site sources (Hexo tags, Hugo shortcodes, MkDocs
+    admonitions and tabs, Docusaurus containers, TOML front matter, root prompts)."""
+    return _collection(tmp_path_factory, BLOG)
 
 
 def run_python(code: str, *args: str, env: dict[str, str] | None = None,

@@ -150,6 +150,23 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
         ("command", 18, 18, "db.killOp(12345)", "杀掉慢操作", "MongoDB"),
         ("code", 21, 23, None, "", "MongoDB"),
     ],
+    # static-site markup: Hexo and Hugo code tags are fences, their other tags say nothing;
+    # MkDocs admonitions and tabs hold the lines indented under them, `:::` containers the
+    # lines up to `:::`; a console's `# ` is root's prompt
+    "static-site.md": [
+        ("command", 3, 6, "docker compose up -d", "启动（后台运行）", "部署"),
+        ("command", 10, 10, "helm repo update", "", "部署"),
+        ("prose", 13, 13, None, "", "部署"),
+        ("command", 14, 17, 'export RUSTUP_DIST_SERVER="https://rsproxy.cn"', "下载慢的话先设置镜像",
+         "部署"),
+        ("prose", 20, 20, None, "", "部署"),
+        ("command", 23, 23, "winget install astral-sh.uv", "", "部署"),
+        ("prose", 26, 26, None, "", "部署"),
+        ("command", 27, 27, "cp frpc.toml frpc.toml.bak", "改之前先备份", "部署"),
+        ("prose", 31, 31, None, "", "部署"),
+        ("command", 35, 35, "useradd -m -s /bin/bash deploy", "", "部署"),
+        ("command", 36, 36, "id deploy", "", "部署"),
+    ],
     # headings in other clothes: a line underlined with `===`, a paragraph of one bold line
     # (a FAQ's `**Q: …？**` too), under the last heading; `***` sets parts apart; `**A:**`
     # and a bold line ending in a colon introduce what follows
@@ -676,3 +693,15 @@ def test_a_callouts_title_is_what_the_commands_in_it_are_about() -> None:
     assert at.description == "先设个定时恢复" and "远程改防火墙前" in at.context
     after = next(p for p in passages if p.command and p.command.startswith("sudo iptables"))
     assert "远程改防火墙前" not in after.context  # the callout has ended
+
+
+def test_a_containers_title_is_what_its_commands_are_about() -> None:
+    """`!!! tip "国内镜像"`, `=== "Windows"`, `::: warning 远程操作`: the title says what the
+    commands inside are for; the markup itself is no answer."""
+    passages = fixture_passages("static-site.md")
+    context = {p.command: p.context for p in passages if p.command}
+    assert context['export RUSTUP_DIST_SERVER="https://rsproxy.cn"'] == "国内镜像"
+    assert context["winget install astral-sh.uv"] == "Windows"
+    assert context["cp frpc.toml frpc.toml.bak"] == "远程操作"
+    assert not any("{%" in p.text or "{{<" in p.text or p.text.startswith(("!!!", "===", ":::"))
+                   for p in passages)
