@@ -190,7 +190,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 42  # bump when the passages made of the same notes change
+PARSER_VERSION = 44  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -388,13 +388,12 @@ def _unwrap(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, int]]]:
             while j < len(out) and (out[j].startswith("    ") or not out[j].strip()):
                 out[j] = out[j][4:]
                 j += 1
-            title = m.group(1) or m.group(2) or ""
-            out[i] = title
-            boxes[i] = (_unmark(title), j)
+            out[i] = ""
+            boxes[i] = (_unmark(m.group(1) or m.group(2) or ""), j)
         elif (m := _FENCED_BOX.match(line)) and m.group(1):
             j = next((k for k in range(i + 1, len(out)) if out[k].strip() == ":::"), None)
             if j is not None:
-                out[i], out[j] = m.group(2), ""
+                out[i], out[j] = "", ""
                 boxes[i] = (_unmark(m.group(2)), j + 1)
         i += 1
     return out, boxes
@@ -497,6 +496,8 @@ class _Parser:
         if title and line <= last and kind == "command" and title not in context + description:
             # `> [!warning] 远程改防火墙前` over the commands it holds: what they are about
             context = f"{title} {context}"
+        elif title and line <= last and kind == "prose" and title not in text:
+            text = f"{title}\n{text.strip()}"  # (`!!! tip "国内镜像"` over what it says)
         if self.parents and kind != "flag":  # `- 日常操作：` over this item
             context = self.parent_text
             if kind == "prose":
@@ -1467,6 +1468,13 @@ def _a_program(code: str) -> bool:
     return bool(words) and words[0] in programs() and not _CJK.search(code)
 
 
+def _part_of_command(word: str) -> bool:
+    """Is this word a subcommand (down, logs) rather than a program (docker, top)?"""
+    from qa.glossary import programs, subcommand_words
+
+    return word in subcommand_words() and word not in programs() and word not in PROGRAMS
+
+
 def _statement(code: str) -> bool:
     """Is code a statement of a database's shell (`VACUUM FULL orders;`, `db.killOp(123)`)?"""
     return bool(_SQL_SPAN.match(code) or _DB_CALL.match(code))
@@ -1479,6 +1487,8 @@ def _names_command(code: str, known: Set[str] = frozenset()) -> bool:
     words = code.split()
     if _statement(code):
         return True
+    if words and _part_of_command(words[0]) and words[0] not in known:
+        return False  # `down -v` in a sentence: a part of `docker compose down -v`
     if len(words) >= 2 and words[0] in known and words[0] not in _WORDLIKE:
         return runnable(code)
     return len(words) >= 2 and looks_like_command(code) and (
