@@ -190,7 +190,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 44  # bump when the passages made of the same notes change
+PARSER_VERSION = 45  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -615,8 +615,10 @@ class _Parser:
             self.pending_direct = self.fresh
         self.pending.append((raw, no))
 
-    def _prose(self, text: str, no: int, intro: bool = False) -> None:
+    def _prose(self, text: str, no: int, intro: bool = False, item: bool = False) -> None:
         self._flush_commands()
+        if item and self.intro:  # `用 musl 目标：` over steps: the context of each step's code
+            self.list_intro = self.intro[0]
         self._drop_intro()
         stripped = text.strip()
         if intro or _INTRO_END.search(stripped):
@@ -638,11 +640,13 @@ class _Parser:
         self._flush_paragraph()
 
     # --- blocks -------------------------------------------------------------------------
-    def _code_block(self, body: list[tuple[str, int]], lang: str) -> None:
-        """A fenced or indented block: flag table, commands, or one code passage."""
+    def _code_block(self, body: list[tuple[str, int]], lang: str, nested: bool = False) -> None:
+        """A fenced or indented block: flag table, commands, or one code passage. (A block
+        indented under a list item keeps the line that introduced the list as context.)"""
         self._flush_paragraph()
         self._flush_commands()
-        self.list_intro = ""
+        if not nested:
+            self.list_intro = ""
         self.direct, self.under_heading = self.under_heading, False
         try:
             self._block(body, lang)
@@ -749,7 +753,7 @@ class _Parser:
                 cmd, comment = _strip_comment(cmd)
             description, context, text, start = comment or described, lead, t.strip(), n
             if not description and intro and len(runnable) == 1:
-                description, context, start = intro[0], "", intro[1]
+                description, context, start = intro[0], self.list_intro, intro[1]
                 text = f"{intro[0]}\n{t.strip()}"
             elif not description and intro and _names_group(intro[0], len(runnable)):
                 description = intro[0]
@@ -902,7 +906,7 @@ class _Parser:
                 while j < n and not lines[j].strip().startswith(marker):
                     body.append((lines[j].rstrip(), j + 1))
                     j += 1
-                self._code_block(body, fence.group(3))
+                self._code_block(body, fence.group(3), nested=bool(fence.group(1)))
                 i = j + 1
                 continue
             if not stripped:
@@ -1164,7 +1168,8 @@ class _Parser:
                         sentence = _clause(text, m.start())
                         phrase = _said_before(_clause(text, m.start(), _PHRASE_END), m.group(0))
                     self.inline.append((m.group(1), sentence, phrase, no))
-        self._prose(text, no, intro=item is not None and self._code_under(no, line))
+        self._prose(text, no, intro=item is not None and self._code_under(no, line),
+                    item=item is not None)
 
     def _code_under(self, no: int, line: str) -> bool:
         """Is the line after list item `no` its continuation, one inline code line (`- 启动接口`

@@ -710,3 +710,13 @@ def test_a_subcommand_in_a_sentence_is_part_of_a_command_not_one() -> None:
            "```bash\ndocker compose down -v   # 连同数据卷一起删除\n```\n"
     commands = [p.command for p in parse_text(text, "x.md").passages if p.command]
     assert commands == ["docker compose down -v"]
+
+
+def test_the_line_over_numbered_steps_is_the_context_of_each_steps_code() -> None:
+    text = "# rust\n\n想要不依赖 glibc 的静态二进制，用 musl 目标：\n\n1. 添加目标平台：\n\n" \
+           "    ```bash\n    rustup target add x86_64-unknown-linux-musl\n    ```\n\n" \
+           "2. 编译时指定 target：\n\n" \
+           "    ```bash\n    cargo build --release --target x86_64-unknown-linux-musl\n    ```\n"
+    steps = [p for p in parse_text(text, "x.md").passages if p.command]
+    assert [p.description for p in steps] == ["添加目标平台", "编译时指定 target"]
+    assert all("musl 目标" in p.context for p in steps)
