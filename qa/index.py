@@ -26,6 +26,7 @@ import re
 import shutil
 import stat
 import tempfile
+import threading
 import time
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -143,6 +144,9 @@ def _stat(nf: NoteFile) -> tuple[int, int]:
 def _shown_name(name: str) -> str:
     """A file name as sources show it: text, even when its bytes are not UTF-8 (a GBK name)."""
     if name.isascii():
+        return name
+    with contextlib.suppress(UnicodeEncodeError):
+        name.encode("utf-8")  # (no undecodable bytes in the name)
         return name
     raw = os.fsencode(name)
     for encoding in ("utf-8", "gb18030"):
@@ -593,7 +597,8 @@ class IndexStore:
                     previous = None
             tmp = Path(tempfile.mkdtemp(prefix="build-", dir=self.folder))
             try:
-                report = _build_into(tmp, self.corpus, previous, jobs, progress)
+                with _small_pages():
+                    report = _build_into(tmp, self.corpus, previous, jobs, progress)
                 os.chmod(tmp, 0o700)
                 pointer = self.folder / "CURRENT.tmp"
                 pointer.write_text(tmp.name, "utf-8")
@@ -615,6 +620,34 @@ class IndexStore:
 
 
 # --- building --------------------------------------------------------------------------------
+_PAGES = threading.Lock()
+_builds = 0  # builds running in this process (see _small_pages)
+
+
+@contextlib.contextmanager
+def _small_pages() -> Iterator[None]:
+    """numpy asks the kernel for huge pages for its large arrays; where transparent huge pages
+    are given on request but memory is too fragmented to have any (common on virtual
+    machines), every first touch of such an array waits on a failed compaction, and a build
+    allocates a few hundred MB of arrays: several times slower than with plain pages (0.4 s
+    against 0.08 s for 160 MB measured on one). Plain pages while a build runs."""
+    global _builds
+    import numpy as np
+
+    core = getattr(np, "_core", None) or np.core  # (numpy 1: np.core)
+    setter = getattr(core.multiarray, "_set_madvise_hugepage", None)
+    with _PAGES:
+        _builds += 1
+        if _builds == 1 and setter is not None:
+            _small_pages.before = setter(False)  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        with _PAGES:
+            _builds -= 1
+            if _builds == 0 and setter is not None:
+                setter(_small_pages.before)  # type: ignore[attr-defined]
+
 # One direction, in two passes over the files that changed, each in chunks (by forked worker
 # processes on a large collection): the first parses and learns the link facts (flag tables
 # and the commands that use them) of each file, keeping its passages; the second, knowing the
@@ -622,7 +655,7 @@ class IndexStore:
 # (numpy) and writes.
 CHUNK_FILES = 64  # files a worker takes at a time
 PARALLEL_FILES = 300  # fewer files than this to parse: no worker processes (they cost ~0.2 s)
-LINKS_LAYOUT = 4  # of the link facts kept in counts.npz for the next build
+LINKS_LAYOUT = 5  # of what counts.npz keeps for the next build (link facts, rows of files)
 _STATE: _Tokenising | None = None  # what forked workers inherit
 _POOLS = itertools.count()
 
@@ -1016,21 +1049,25 @@ def _serve(conn: Any) -> None:
 
 
 class _Previous:
-    """What a build may reuse from the previous one: passages as bytes, counts, link facts."""
+    """What a build may reuse from the previous one: passages as bytes, counts, each file's
+    rows and link facts (files in the manifest's order, the order they were indexed in)."""
 
     def __init__(self, index: Index) -> None:
         import numpy as np
 
+        self.files: dict[str, dict[str, Any]] = index.manifest["files"]
         with np.load(index.root / "counts.npz", allow_pickle=False) as z:
             self.data, self.indices, self.indptr = z["data"], z["indices"], z["indptr"]
-            head, _, texts = z["links"].tobytes().decode("utf-8").partition("\n")
-        meta = json.loads(head)
+            self.file_rows, self.link_at = z["file_rows"], z["link_at"]
+            self.link_text = z["links"].tobytes()
+        meta = json.loads(self.link_text[:self.link_at[0]])
         if meta.get("layout") != LINKS_LAYOUT:
             raise ValueError("link facts of another layout")
-        names = meta["files"]
-        # shown -> JSON [facts, lookups]: a line each, not JSON strings (quicker both ways)
-        self.links: dict[str, str] = dict(zip(names, texts.split("\n") if names else [],
-                                              strict=True))
+        if not len(self.file_rows) == len(self.link_at) == len(self.files) + 1 or \
+                self.file_rows[-1] != index.n or self.link_at[-1] != len(self.link_text):
+            raise ValueError("counts of other files")
+        self.at = {shown: k for k, shown in enumerate(self.files)}
+        self.unreadable = set(index.manifest["unreadable"])
         self.merged = LinkFacts.from_json(meta["merged"])
         self.merged.owners = {(k[0], k[1], k[2]): k[3] for k in meta["owners"]}
         self.common: dict[str, int] = meta["common"]  # the words every words.json has
@@ -1039,13 +1076,20 @@ class _Previous:
             raise ValueError("passages.jsonl is not the one recorded")  # (loading trusts stamps)
         self.offsets = index.offsets
         self.terms = index.terms
-        self.files: dict[str, dict[str, Any]] = index.manifest["files"]
+
+    def links(self, shown: str) -> str:
+        """A file's link facts and lookups as JSON text ("": none, or not a file of that build)."""
+        k = self.at.get(shown)
+        if k is None:
+            return ""
+        return self.link_text[self.link_at[k]:self.link_at[k + 1] - 1].decode("utf-8")
 
     def link(self, shown: str) -> tuple[LinkFacts, list[Key]]:
         """A file's link facts and the facts its passages look up, as that build saw them."""
-        if shown not in self.links:
+        text = self.links(shown)
+        if not text:
             return LinkFacts(), []
-        facts, lookups = json.loads(self.links[shown])
+        facts, lookups = json.loads(text)
         return LinkFacts.from_json(facts), [(k[0], k[1], k[2]) for k in lookups]
 
 
@@ -1065,8 +1109,12 @@ class _Assembly:
         self.counts: list[Any] = []
         self.rows = 0
         self.files: dict[str, dict[str, Any]] = {}
-        self.links: dict[str, str] = {}  # shown -> JSON [link facts, lookups] (for the next build)
-        self.run: list[int] | None = None  # rows of the previous build to reuse next, as one
+        # for the next build, a line a file: the rows it ends at and its link facts and lookups
+        # (JSON; "": none), the lines of files reused one after another copied as one
+        self.file_ends: list[int] = []
+        self.links: list[bytes] = []
+        self.link_lengths: list[int] = []
+        self.run: list[int] | None = None  # files of the previous build to reuse next, as one
         self.share: list[Any] | None = None  # rows of a chunk to take next, as one
         self.unreadable: list[str] = []
 
@@ -1098,8 +1146,13 @@ class _Assembly:
         rec: dict[str, Any] = {"sha256": learned.sha256, "size": learned.size,
                                "mtime_ns": learned.mtime_ns}
         self.files[learned.shown] = rec
+        learned.compact()
+        line = (learned.links or "").encode("utf-8") + b"\n"
+        self.links.append(line)
+        self.link_lengths.append(len(line))
         if counted is None:
             self.unreadable.append(learned.shown)
+            self.file_ends.append(self.rows)
             return
         share = self.share
         if share is not None and share[0] is counted.chunk and share[2] == counted.a:
@@ -1108,12 +1161,8 @@ class _Assembly:
             self._flush_share()
             self.share = [counted.chunk, counted.a, counted.b, counted.nnz_a, counted.nnz_b,
                           counted.at, counted.end]
-        start = self.rows
         self.rows += counted.b - counted.a
-        rec["rows"] = [start, self.rows]
-        learned.compact()
-        if learned.links:
-            self.links[learned.shown] = learned.links
+        self.file_ends.append(self.rows)
 
     def _flush_share(self) -> None:
         """Take the pending share of a chunk: passages (spooled), counts as columns."""
@@ -1130,17 +1179,14 @@ class _Assembly:
 
     def add_reused(self, shown: str, rec: dict[str, Any]) -> None:
         self._flush_share()
-        a, b = rec["rows"]
-        if self.run is not None and self.run[1] != a:
+        assert self.prev is not None
+        k = self.prev.at[shown]
+        if self.run is not None and self.run[1] != k:
             self._flush_run()
         if self.run is None:
-            self.run = [a, a]
-        self.run[1] = b  # files reused one after another are copied as one run of rows
-        start = self.rows + (a - self.run[0])
-        self.files[shown] = {**rec, "rows": [start, start + b - a]}
-        assert self.prev is not None
-        if shown in self.prev.links:
-            self.links[shown] = self.prev.links[shown]
+            self.run = [k, k]
+        self.run[1] = k + 1  # files reused one after another are copied as one run
+        self.files[shown] = rec
 
     def flush(self) -> None:
         """Take what is pending: a share of a chunk, or a run of reused rows."""
@@ -1148,12 +1194,17 @@ class _Assembly:
         self._flush_run()
 
     def _flush_run(self) -> None:
-        """Copy the pending run of reused rows: passages as bytes, counts as columns."""
+        """Copy the pending run of reused files: passages and link facts as bytes, counts as
+        columns."""
         prev = self.prev
         if self.run is None or prev is None:
             return
-        a, b = self.run
+        i, j = self.run
         self.run = None
+        a, b = int(prev.file_rows[i]), int(prev.file_rows[j])
+        self.file_ends += (prev.file_rows[i + 1:j + 1] + (self.rows - a)).tolist()
+        self.links.append(prev.link_text[prev.link_at[i]:prev.link_at[j]])
+        self.link_lengths += (prev.link_at[i + 1:j + 1] - prev.link_at[i:j]).tolist()
         if self.prev_columns is None:
             self.prev_columns = self.columns_of(prev.terms)
         o, p = prev.offsets, prev.indptr
@@ -1236,7 +1287,7 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
     work: Work = []
     for nf in files:
         rec = prev.files.get(nf.shown) if prev else None
-        if rec is not None and "rows" not in rec:
+        if rec is not None and nf.shown in prev.unreadable:  # type: ignore[union-attr]
             rec = None
         if rec is not None:
             try:
@@ -1338,7 +1389,7 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
         if changed:
             marks = [json.dumps(list(k), ensure_ascii=False) for k in changed]
             for nf in files:
-                text = prev.links.get(nf.shown)
+                text = prev.links(nf.shown)
                 if nf.shown not in reuse or not text or not any(m in text for m in marks):
                     continue  # (a file looking a fact up names it in its JSON)
                 old_facts, looks_up = prev.link(nf.shown)
@@ -1409,11 +1460,12 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
 
     same = previous if prev is not None and terms == prev.terms else None  # the same terms
     if same is not None:
-        shutil.copyfile(same.root / "vocab.json", out / "vocab.json")
+        _same_file(same.root / "vocab.json", out / "vocab.json")
     else:
         (out / "vocab.json").write_text(json.dumps(terms, ensure_ascii=False), "utf-8")
-    if words is None and same is not None:
-        shutil.copyfile(same.root / "words.json", out / "words.json")
+    if same is not None and (words is None or partial):
+        # the same terms, segmented with the same dictionary: the same words
+        _same_file(same.root / "words.json", out / "words.json")
         settings = same.manifest["tokenizer"]
     else:
         if words is None or common is None:
@@ -1427,15 +1479,19 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
     np.savez(out / "postings.npz", indptr=weights.indptr.astype(np.int64),
              docs=weights.indices.astype(np.int32), weights=weights.data.astype(np.float32),
              idf=idf, offsets=offsets)
-    links = "\n".join([json.dumps({"layout": LINKS_LAYOUT, "files": list(asm.links),
-                                   "merged": facts.to_json(),
-                                   "owners": [[*k, o] for k, o in facts.owners.items()],
-                                   "common": common}, ensure_ascii=False),
-                       *asm.links.values()]).encode("utf-8")
+    head = json.dumps({"layout": LINKS_LAYOUT, "merged": facts.to_json(),
+                       "owners": [[*k, o] for k, o in facts.owners.items()], "common": common},
+                      ensure_ascii=False).encode("utf-8") + b"\n"
+    link_at = np.zeros(len(asm.link_lengths) + 1, np.int64)
+    link_at[0] = len(head)
+    np.cumsum(asm.link_lengths, out=link_at[1:])
+    link_at[1:] += len(head)
+    links = b"".join([head, *asm.links])
     np.savez(out / "counts.npz", data=counts_m.data, indices=counts_m.indices,
              indptr=counts_m.indptr.astype(np.int64),
              shape=np.asarray(counts_m.shape, dtype=np.int64),
-             links=np.frombuffer(links, dtype=np.uint8))
+             links=np.frombuffer(links, dtype=np.uint8), link_at=link_at,
+             file_rows=np.asarray([0, *asm.file_ends], dtype=np.int64))
     manifest = {
         "format": FORMAT, "tokenizer": settings, "parser": PARSER_VERSION,
         "glossary": glossary.digest(),
@@ -1450,6 +1506,15 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
     report.passages, report.terms = asm.rows, len(terms)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _same_file(previous: Path, path: Path) -> None:
+    """A file of the previous build that this one has unchanged: linked (builds never write
+    to a file once made), or copied."""
+    try:
+        os.link(previous, path)
+    except OSError:
+        shutil.copyfile(previous, path)
 
 
 def _same_rules(manifest: dict[str, Any]) -> bool:
@@ -1505,18 +1570,11 @@ def tf_idf(counts: Any) -> tuple[Any, Any]:
     np.log(data, out=data)
     data += 1.0
     data *= idf[counts.indices]
-    # each row's sum of squares, in order: term k of every row that has one, k = 0, 1, ...
+    # each row's sum of squares in float64, a term at a time in order (as bincount adds)
     lengths = np.diff(counts.indptr)
-    order = np.argsort(-lengths, kind="stable")
-    starts = counts.indptr[:-1][order]
-    longer = n - np.cumsum(np.bincount(lengths))  # rows with more than k terms
-    squares = data * data
-    sums = np.zeros(n)
-    for k, rows in enumerate(longer.tolist()):
-        if not rows:
-            break
-        sums[:rows] += squares[starts[:rows] + k]
-    norms = np.ones(n)
-    norms[order] = np.where(sums == 0.0, 1.0, np.sqrt(sums))  # (an empty row stays as it is)
-    data = (data / np.repeat(norms, lengths)).astype(np.float32)
+    sums = np.bincount(np.repeat(np.arange(n), lengths), weights=data * data, minlength=n)
+    norms = np.sqrt(sums, out=sums)
+    norms[norms == 0.0] = 1.0  # (an empty row stays as it is)
+    # float32 over float64, rounded to float32
+    np.divide(data, np.repeat(norms, lengths), out=data, casting="unsafe")
     return sparse.csr_matrix((data, counts.indices, counts.indptr), shape=(n, v)), idf
