@@ -32,7 +32,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple, Protocol
 
 from qa import glossary
 from qa.errors import IndexUnusable, NotesNotFound
@@ -55,8 +55,7 @@ _READ_ERRORS = (OSError, ValueError, KeyError, TypeError, AttributeError, IndexE
                 RecursionError, zipfile.BadZipFile)
 
 
-@dataclass(frozen=True)
-class NoteFile:
+class NoteFile(NamedTuple):  # (a tuple: made for every file before every answer)
     location: str  # on disk
     shown: str  # as sources show it
     size: int = -1  # as the walk found it (-1: not known)
@@ -1066,7 +1065,8 @@ class _Previous:
         if not len(self.file_rows) == len(self.link_at) == len(self.files) + 1 or \
                 self.file_rows[-1] != index.n or self.link_at[-1] != len(self.link_text):
             raise ValueError("counts of other files")
-        self.at = {shown: k for k, shown in enumerate(self.files)}
+        self.names = list(self.files)
+        self.at = {shown: k for k, shown in enumerate(self.names)}
         self.unreadable = set(index.manifest["unreadable"])
         self.merged = LinkFacts.from_json(meta["merged"])
         self.merged.owners = {(k[0], k[1], k[2]): k[3] for k in meta["owners"]}
@@ -1075,7 +1075,7 @@ class _Previous:
         if _sha(self.raw) != index.manifest["checksums"]["passages.jsonl"]:
             raise ValueError("passages.jsonl is not the one recorded")  # (loading trusts stamps)
         self.offsets = index.offsets
-        self.terms = index.terms
+        self.terms, self.vocab = index.terms, index.vocab
 
     def links(self, shown: str) -> str:
         """A file's link facts and lookups as JSON text ("": none, or not a file of that build)."""
@@ -1083,6 +1083,22 @@ class _Previous:
         if k is None:
             return ""
         return self.link_text[self.link_at[k]:self.link_at[k + 1] - 1].decode("utf-8")
+
+    def naming(self, marks: list[str]) -> set[str]:
+        """The files whose link facts or lookups have one of these texts in their JSON (a
+        file looking a fact up names it there)."""
+        import numpy as np
+
+        found: list[int] = []
+        text, start = self.link_text, int(self.link_at[0])
+        for mark in marks:
+            m = mark.encode("utf-8")
+            at = text.find(m, start)
+            while at >= 0:
+                found.append(at)
+                at = text.find(m, at + len(m))
+        lines = np.searchsorted(self.link_at, np.asarray(found, np.int64), side="right") - 1
+        return {self.names[k] for k in set(lines.tolist())}
 
     def link(self, shown: str) -> tuple[LinkFacts, list[Key]]:
         """A file's link facts and the facts its passages look up, as that build saw them."""
@@ -1098,9 +1114,10 @@ class _Assembly:
 
     def __init__(self, prev: _Previous | None) -> None:
         self.prev = prev
-        self.vocab: dict[str, int] = {}  # term -> column (as they come; sorted at the end)
+        # term -> column: those of the previous build, then new ones as they come (sorted at
+        # the end; terms no passage has any more are dropped then)
+        self.vocab: dict[str, int] = dict(prev.vocab) if prev is not None else {}
         self.maps: dict[str, Any] = {}  # worker -> the column of each of its term ids (numpy)
-        self.prev_columns: Any = None
         self.blobs: list[Any] = []  # passages.jsonl a file at a time: bytes, or (at, size)
         self.spool: Any = None  # passages of the files read, on disk until written in order
         self.line_lengths: list[Any] = []
@@ -1205,13 +1222,11 @@ class _Assembly:
         self.file_ends += (prev.file_rows[i + 1:j + 1] + (self.rows - a)).tolist()
         self.links.append(prev.link_text[prev.link_at[i]:prev.link_at[j]])
         self.link_lengths += (prev.link_at[i + 1:j + 1] - prev.link_at[i:j]).tolist()
-        if self.prev_columns is None:
-            self.prev_columns = self.columns_of(prev.terms)
         o, p = prev.offsets, prev.indptr
         self.blobs.append(memoryview(prev.raw)[o[a]:o[b]])
         self.line_lengths.append(o[a + 1:b + 1] - o[a:b])
         self.lengths.append((p[a + 1:b + 1] - p[a:b]).astype("int32"))
-        self.columns.append(self.prev_columns[prev.indices[p[a]:p[b]]])
+        self.columns.append(prev.indices[p[a]:p[b]])
         self.counts.append(prev.data[p[a]:p[b]])
         self.rows += b - a
 
@@ -1387,11 +1402,10 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
         # elsewhere) is linked again
         changed = facts.changed(prev.merged)
         if changed:
-            marks = [json.dumps(list(k), ensure_ascii=False) for k in changed]
+            naming = prev.naming([json.dumps(list(k), ensure_ascii=False) for k in changed])
             for nf in files:
-                text = prev.links(nf.shown)
-                if nf.shown not in reuse or not text or not any(m in text for m in marks):
-                    continue  # (a file looking a fact up names it in its JSON)
+                if nf.shown not in reuse or nf.shown not in naming:
+                    continue
                 old_facts, looks_up = prev.link(nf.shown)
                 if changed.intersection(looks_up):
                     rec = reuse.pop(nf.shown)
