@@ -336,8 +336,16 @@ class LinkFacts:
         return p
 
     def to_json(self) -> list[Any]:
-        return [[[k[0], k[1], f.to_record()] for k, f in self.table.items()],
-                [[k[0], k[1], c] for k, c in self.examples.items()]]
+        """The facts, in key order: the same text however they were merged."""
+        table = sorted(self.table.items(), key=lambda kv: _key_order(kv[0]))
+        examples = sorted(self.examples.items(), key=lambda kv: _key_order(kv[0]))
+        return [[[k[0], k[1], f.to_record()] for k, f in table],
+                [[k[0], k[1], c] for k, c in examples]]
+
+    def owners_json(self) -> list[Any]:
+        """Which file each merged fact comes from, in key order."""
+        owners = sorted(self.owners.items(), key=lambda ko: (ko[0][0], *_key_order(ko[0][1:])))
+        return [[*k, o] for k, o in owners]
 
     @classmethod
     def from_json(cls, data: list[Any]) -> LinkFacts:
@@ -348,6 +356,12 @@ class LinkFacts:
 
 
 Key = tuple[str, str | None, str]  # ("table" | "example", command family, flag name)
+
+
+def _key_order(key: tuple[str | None, str]) -> tuple[bool, str, str]:
+    """(command family or None, flag name) keys in a stable order."""
+    family, name = key
+    return family is not None, family or "", name
 _NO_FACTS = LinkFacts()  # what a file's facts are once kept as text (never added to)
 
 
@@ -1494,7 +1508,7 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
              docs=weights.indices.astype(np.int32), weights=weights.data.astype(np.float32),
              idf=idf, offsets=offsets)
     head = json.dumps({"layout": LINKS_LAYOUT, "merged": facts.to_json(),
-                       "owners": [[*k, o] for k, o in facts.owners.items()], "common": common},
+                       "owners": facts.owners_json(), "common": common},
                       ensure_ascii=False).encode("utf-8") + b"\n"
     link_at = np.zeros(len(asm.link_lengths) + 1, np.int64)
     link_at[0] = len(head)
