@@ -26,12 +26,13 @@ import re
 import shutil
 import stat
 import tempfile
+import threading
 import time
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple, Protocol
 
 from qa import glossary, lexicon
 from qa.errors import IndexUnusable, NotesNotFound
@@ -54,8 +55,7 @@ _READ_ERRORS = (OSError, ValueError, KeyError, TypeError, AttributeError, IndexE
                 RecursionError, zipfile.BadZipFile)
 
 
-@dataclass(frozen=True)
-class NoteFile:
+class NoteFile(NamedTuple):  # (a tuple: made for every file before every answer)
     location: str  # on disk
     shown: str  # as sources show it
     size: int = -1  # as the walk found it (-1: not known)
@@ -143,6 +143,9 @@ def _stat(nf: NoteFile) -> tuple[int, int]:
 def _shown_name(name: str) -> str:
     """A file name as sources show it: text, even when its bytes are not UTF-8 (a GBK name)."""
     if name.isascii():
+        return name
+    with contextlib.suppress(UnicodeEncodeError):
+        name.encode("utf-8")  # (no undecodable bytes in the name)
         return name
     raw = os.fsencode(name)
     for encoding in ("utf-8", "gb18030"):
@@ -336,8 +339,16 @@ class LinkFacts:
         return p
 
     def to_json(self) -> list[Any]:
-        return [[[k[0], k[1], f.to_record()] for k, f in self.table.items()],
-                [[k[0], k[1], c] for k, c in self.examples.items()]]
+        """The facts, in key order: the same text however they were merged."""
+        table = sorted(self.table.items(), key=lambda kv: _key_order(kv[0]))
+        examples = sorted(self.examples.items(), key=lambda kv: _key_order(kv[0]))
+        return [[[k[0], k[1], f.to_record()] for k, f in table],
+                [[k[0], k[1], c] for k, c in examples]]
+
+    def owners_json(self) -> list[Any]:
+        """Which file each merged fact comes from, in key order."""
+        owners = sorted(self.owners.items(), key=lambda ko: (ko[0][0], *_key_order(ko[0][1:])))
+        return [[*k, o] for k, o in owners]
 
     @classmethod
     def from_json(cls, data: list[Any]) -> LinkFacts:
@@ -348,6 +359,12 @@ class LinkFacts:
 
 
 Key = tuple[str, str | None, str]  # ("table" | "example", command family, flag name)
+
+
+def _key_order(key: tuple[str | None, str]) -> tuple[bool, str, str]:
+    """(command family or None, flag name) keys in a stable order."""
+    family, name = key
+    return family is not None, family or "", name
 _NO_FACTS = LinkFacts()  # what a file's facts are once kept as text (never added to)
 
 
@@ -596,7 +613,8 @@ class IndexStore:
                     previous = None
             tmp = Path(tempfile.mkdtemp(prefix="build-", dir=self.folder))
             try:
-                report = _build_into(tmp, self.corpus, previous, jobs, progress)
+                with _small_pages():
+                    report = _build_into(tmp, self.corpus, previous, jobs, progress)
                 os.chmod(tmp, 0o700)
                 pointer = self.folder / "CURRENT.tmp"
                 pointer.write_text(tmp.name, "utf-8")
@@ -618,6 +636,34 @@ class IndexStore:
 
 
 # --- building --------------------------------------------------------------------------------
+_PAGES = threading.Lock()
+_builds = 0  # builds running in this process (see _small_pages)
+
+
+@contextlib.contextmanager
+def _small_pages() -> Iterator[None]:
+    """numpy asks the kernel for huge pages for its large arrays; where transparent huge pages
+    are given on request but memory is too fragmented to have any (common on virtual
+    machines), every first touch of such an array waits on a failed compaction, and a build
+    allocates a few hundred MB of arrays: several times slower than with plain pages (0.4 s
+    against 0.08 s for 160 MB measured on one). Plain pages while a build runs."""
+    global _builds
+    import numpy as np
+
+    core = getattr(np, "_core", None) or np.core  # (numpy 1: np.core)
+    setter = getattr(core.multiarray, "_set_madvise_hugepage", None)
+    with _PAGES:
+        _builds += 1
+        if _builds == 1 and setter is not None:
+            _small_pages.before = setter(False)  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        with _PAGES:
+            _builds -= 1
+            if _builds == 0 and setter is not None:
+                setter(_small_pages.before)  # type: ignore[attr-defined]
+
 # One direction, in two passes over the files that changed, each in chunks (by forked worker
 # processes on a large collection): the first parses and learns the link facts (flag tables
 # and the commands that use them) of each file, keeping its passages; the second, knowing the
@@ -625,7 +671,7 @@ class IndexStore:
 # (numpy) and writes.
 CHUNK_FILES = 64  # files a worker takes at a time
 PARALLEL_FILES = 300  # fewer files than this to parse: no worker processes (they cost ~0.2 s)
-LINKS_LAYOUT = 4  # of the link facts kept in counts.npz for the next build
+LINKS_LAYOUT = 5  # of what counts.npz keeps for the next build (link facts, rows of files)
 _STATE: _Tokenising | None = None  # what forked workers inherit
 _POOLS = itertools.count()
 
@@ -1019,21 +1065,26 @@ def _serve(conn: Any) -> None:
 
 
 class _Previous:
-    """What a build may reuse from the previous one: passages as bytes, counts, link facts."""
+    """What a build may reuse from the previous one: passages as bytes, counts, each file's
+    rows and link facts (files in the manifest's order, the order they were indexed in)."""
 
     def __init__(self, index: Index) -> None:
         import numpy as np
 
+        self.files: dict[str, dict[str, Any]] = index.manifest["files"]
         with np.load(index.root / "counts.npz", allow_pickle=False) as z:
             self.data, self.indices, self.indptr = z["data"], z["indices"], z["indptr"]
-            head, _, texts = z["links"].tobytes().decode("utf-8").partition("\n")
-        meta = json.loads(head)
+            self.file_rows, self.link_at = z["file_rows"], z["link_at"]
+            self.link_text = z["links"].tobytes()
+        meta = json.loads(self.link_text[:self.link_at[0]])
         if meta.get("layout") != LINKS_LAYOUT:
             raise ValueError("link facts of another layout")
-        names = meta["files"]
-        # shown -> JSON [facts, lookups]: a line each, not JSON strings (quicker both ways)
-        self.links: dict[str, str] = dict(zip(names, texts.split("\n") if names else [],
-                                              strict=True))
+        if not len(self.file_rows) == len(self.link_at) == len(self.files) + 1 or \
+                self.file_rows[-1] != index.n or self.link_at[-1] != len(self.link_text):
+            raise ValueError("counts of other files")
+        self.names = list(self.files)
+        self.at = {shown: k for k, shown in enumerate(self.names)}
+        self.unreadable = set(index.manifest["unreadable"])
         self.merged = LinkFacts.from_json(meta["merged"])
         self.merged.owners = {(k[0], k[1], k[2]): k[3] for k in meta["owners"]}
         self.common: dict[str, int] = meta["common"]  # the words every words.json has
@@ -1041,14 +1092,37 @@ class _Previous:
         if _sha(self.raw) != index.manifest["checksums"]["passages.jsonl"]:
             raise ValueError("passages.jsonl is not the one recorded")  # (loading trusts stamps)
         self.offsets = index.offsets
-        self.terms = index.terms
-        self.files: dict[str, dict[str, Any]] = index.manifest["files"]
+        self.terms, self.vocab = index.terms, index.vocab
+
+    def links(self, shown: str) -> str:
+        """A file's link facts and lookups as JSON text ("": none, or not a file of that build)."""
+        k = self.at.get(shown)
+        if k is None:
+            return ""
+        return self.link_text[self.link_at[k]:self.link_at[k + 1] - 1].decode("utf-8")
+
+    def naming(self, marks: list[str]) -> set[str]:
+        """The files whose link facts or lookups have one of these texts in their JSON (a
+        file looking a fact up names it there)."""
+        import numpy as np
+
+        found: list[int] = []
+        text, start = self.link_text, int(self.link_at[0])
+        for mark in marks:
+            m = mark.encode("utf-8")
+            at = text.find(m, start)
+            while at >= 0:
+                found.append(at)
+                at = text.find(m, at + len(m))
+        lines = np.searchsorted(self.link_at, np.asarray(found, np.int64), side="right") - 1
+        return {self.names[k] for k in set(lines.tolist())}
 
     def link(self, shown: str) -> tuple[LinkFacts, list[Key]]:
         """A file's link facts and the facts its passages look up, as that build saw them."""
-        if shown not in self.links:
+        text = self.links(shown)
+        if not text:
             return LinkFacts(), []
-        facts, lookups = json.loads(self.links[shown])
+        facts, lookups = json.loads(text)
         return LinkFacts.from_json(facts), [(k[0], k[1], k[2]) for k in lookups]
 
 
@@ -1057,9 +1131,10 @@ class _Assembly:
 
     def __init__(self, prev: _Previous | None) -> None:
         self.prev = prev
-        self.vocab: dict[str, int] = {}  # term -> column (as they come; sorted at the end)
+        # term -> column: those of the previous build, then new ones as they come (sorted at
+        # the end; terms no passage has any more are dropped then)
+        self.vocab: dict[str, int] = dict(prev.vocab) if prev is not None else {}
         self.maps: dict[str, Any] = {}  # worker -> the column of each of its term ids (numpy)
-        self.prev_columns: Any = None
         self.blobs: list[Any] = []  # passages.jsonl a file at a time: bytes, or (at, size)
         self.spool: Any = None  # passages of the files read, on disk until written in order
         self.line_lengths: list[Any] = []
@@ -1068,8 +1143,12 @@ class _Assembly:
         self.counts: list[Any] = []
         self.rows = 0
         self.files: dict[str, dict[str, Any]] = {}
-        self.links: dict[str, str] = {}  # shown -> JSON [link facts, lookups] (for the next build)
-        self.run: list[int] | None = None  # rows of the previous build to reuse next, as one
+        # for the next build, a line a file: the rows it ends at and its link facts and lookups
+        # (JSON; "": none), the lines of files reused one after another copied as one
+        self.file_ends: list[int] = []
+        self.links: list[bytes] = []
+        self.link_lengths: list[int] = []
+        self.run: list[int] | None = None  # files of the previous build to reuse next, as one
         self.share: list[Any] | None = None  # rows of a chunk to take next, as one
         self.unreadable: list[str] = []
 
@@ -1101,8 +1180,13 @@ class _Assembly:
         rec: dict[str, Any] = {"sha256": learned.sha256, "size": learned.size,
                                "mtime_ns": learned.mtime_ns}
         self.files[learned.shown] = rec
+        learned.compact()
+        line = (learned.links or "").encode("utf-8") + b"\n"
+        self.links.append(line)
+        self.link_lengths.append(len(line))
         if counted is None:
             self.unreadable.append(learned.shown)
+            self.file_ends.append(self.rows)
             return
         share = self.share
         if share is not None and share[0] is counted.chunk and share[2] == counted.a:
@@ -1111,12 +1195,8 @@ class _Assembly:
             self._flush_share()
             self.share = [counted.chunk, counted.a, counted.b, counted.nnz_a, counted.nnz_b,
                           counted.at, counted.end]
-        start = self.rows
         self.rows += counted.b - counted.a
-        rec["rows"] = [start, self.rows]
-        learned.compact()
-        if learned.links:
-            self.links[learned.shown] = learned.links
+        self.file_ends.append(self.rows)
 
     def _flush_share(self) -> None:
         """Take the pending share of a chunk: passages (spooled), counts as columns."""
@@ -1133,17 +1213,14 @@ class _Assembly:
 
     def add_reused(self, shown: str, rec: dict[str, Any]) -> None:
         self._flush_share()
-        a, b = rec["rows"]
-        if self.run is not None and self.run[1] != a:
+        assert self.prev is not None
+        k = self.prev.at[shown]
+        if self.run is not None and self.run[1] != k:
             self._flush_run()
         if self.run is None:
-            self.run = [a, a]
-        self.run[1] = b  # files reused one after another are copied as one run of rows
-        start = self.rows + (a - self.run[0])
-        self.files[shown] = {**rec, "rows": [start, start + b - a]}
-        assert self.prev is not None
-        if shown in self.prev.links:
-            self.links[shown] = self.prev.links[shown]
+            self.run = [k, k]
+        self.run[1] = k + 1  # files reused one after another are copied as one run
+        self.files[shown] = rec
 
     def flush(self) -> None:
         """Take what is pending: a share of a chunk, or a run of reused rows."""
@@ -1151,19 +1228,22 @@ class _Assembly:
         self._flush_run()
 
     def _flush_run(self) -> None:
-        """Copy the pending run of reused rows: passages as bytes, counts as columns."""
+        """Copy the pending run of reused files: passages and link facts as bytes, counts as
+        columns."""
         prev = self.prev
         if self.run is None or prev is None:
             return
-        a, b = self.run
+        i, j = self.run
         self.run = None
-        if self.prev_columns is None:
-            self.prev_columns = self.columns_of(prev.terms)
+        a, b = int(prev.file_rows[i]), int(prev.file_rows[j])
+        self.file_ends += (prev.file_rows[i + 1:j + 1] + (self.rows - a)).tolist()
+        self.links.append(prev.link_text[prev.link_at[i]:prev.link_at[j]])
+        self.link_lengths += (prev.link_at[i + 1:j + 1] - prev.link_at[i:j]).tolist()
         o, p = prev.offsets, prev.indptr
         self.blobs.append(memoryview(prev.raw)[o[a]:o[b]])
         self.line_lengths.append(o[a + 1:b + 1] - o[a:b])
         self.lengths.append((p[a + 1:b + 1] - p[a:b]).astype("int32"))
-        self.columns.append(self.prev_columns[prev.indices[p[a]:p[b]]])
+        self.columns.append(prev.indices[p[a]:p[b]])
         self.counts.append(prev.data[p[a]:p[b]])
         self.rows += b - a
 
@@ -1239,7 +1319,7 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
     work: Work = []
     for nf in files:
         rec = prev.files.get(nf.shown) if prev else None
-        if rec is not None and "rows" not in rec:
+        if rec is not None and nf.shown in prev.unreadable:  # type: ignore[union-attr]
             rec = None
         if rec is not None:
             try:
@@ -1339,11 +1419,10 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
         # elsewhere) is linked again
         changed = facts.changed(prev.merged)
         if changed:
-            marks = [json.dumps(list(k), ensure_ascii=False) for k in changed]
+            naming = prev.naming([json.dumps(list(k), ensure_ascii=False) for k in changed])
             for nf in files:
-                text = prev.links.get(nf.shown)
-                if nf.shown not in reuse or not text or not any(m in text for m in marks):
-                    continue  # (a file looking a fact up names it in its JSON)
+                if nf.shown not in reuse or nf.shown not in naming:
+                    continue
                 old_facts, looks_up = prev.link(nf.shown)
                 if changed.intersection(looks_up):
                     rec = reuse.pop(nf.shown)
@@ -1412,11 +1491,12 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
 
     same = previous if prev is not None and terms == prev.terms else None  # the same terms
     if same is not None:
-        shutil.copyfile(same.root / "vocab.json", out / "vocab.json")
+        _same_file(same.root / "vocab.json", out / "vocab.json")
     else:
         (out / "vocab.json").write_text(json.dumps(terms, ensure_ascii=False), "utf-8")
-    if words is None and same is not None:
-        shutil.copyfile(same.root / "words.json", out / "words.json")
+    if same is not None and (words is None or partial):
+        # the same terms, segmented with the same dictionary: the same words
+        _same_file(same.root / "words.json", out / "words.json")
         settings = same.manifest["tokenizer"]
     else:
         if words is None or common is None:
@@ -1430,15 +1510,19 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
     np.savez(out / "postings.npz", indptr=weights.indptr.astype(np.int64),
              docs=weights.indices.astype(np.int32), weights=weights.data.astype(np.float32),
              idf=idf, offsets=offsets)
-    links = "\n".join([json.dumps({"layout": LINKS_LAYOUT, "files": list(asm.links),
-                                   "merged": facts.to_json(),
-                                   "owners": [[*k, o] for k, o in facts.owners.items()],
-                                   "common": common}, ensure_ascii=False),
-                       *asm.links.values()]).encode("utf-8")
+    head = json.dumps({"layout": LINKS_LAYOUT, "merged": facts.to_json(),
+                       "owners": facts.owners_json(), "common": common},
+                      ensure_ascii=False).encode("utf-8") + b"\n"
+    link_at = np.zeros(len(asm.link_lengths) + 1, np.int64)
+    link_at[0] = len(head)
+    np.cumsum(asm.link_lengths, out=link_at[1:])
+    link_at[1:] += len(head)
+    links = b"".join([head, *asm.links])
     np.savez(out / "counts.npz", data=counts_m.data, indices=counts_m.indices,
              indptr=counts_m.indptr.astype(np.int64),
              shape=np.asarray(counts_m.shape, dtype=np.int64),
-             links=np.frombuffer(links, dtype=np.uint8))
+             links=np.frombuffer(links, dtype=np.uint8), link_at=link_at,
+             file_rows=np.asarray([0, *asm.file_ends], dtype=np.int64))
     manifest = {
         "format": FORMAT, "tokenizer": settings, "parser": PARSER_VERSION,
         "glossary": glossary.digest(), "lexicon": lexicon.digest(),
@@ -1453,6 +1537,15 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
     report.passages, report.terms = asm.rows, len(terms)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _same_file(previous: Path, path: Path) -> None:
+    """A file of the previous build that this one has unchanged: linked (builds never write
+    to a file once made), or copied."""
+    try:
+        os.link(previous, path)
+    except OSError:
+        shutil.copyfile(previous, path)
 
 
 def _same_rules(manifest: dict[str, Any]) -> bool:
@@ -1509,18 +1602,11 @@ def tf_idf(counts: Any) -> tuple[Any, Any]:
     np.log(data, out=data)
     data += 1.0
     data *= idf[counts.indices]
-    # each row's sum of squares, in order: term k of every row that has one, k = 0, 1, ...
+    # each row's sum of squares in float64, a term at a time in order (as bincount adds)
     lengths = np.diff(counts.indptr)
-    order = np.argsort(-lengths, kind="stable")
-    starts = counts.indptr[:-1][order]
-    longer = n - np.cumsum(np.bincount(lengths))  # rows with more than k terms
-    squares = data * data
-    sums = np.zeros(n)
-    for k, rows in enumerate(longer.tolist()):
-        if not rows:
-            break
-        sums[:rows] += squares[starts[:rows] + k]
-    norms = np.ones(n)
-    norms[order] = np.where(sums == 0.0, 1.0, np.sqrt(sums))  # (an empty row stays as it is)
-    data = (data / np.repeat(norms, lengths)).astype(np.float32)
+    sums = np.bincount(np.repeat(np.arange(n), lengths), weights=data * data, minlength=n)
+    norms = np.sqrt(sums, out=sums)
+    norms[norms == 0.0] = 1.0  # (an empty row stays as it is)
+    # float32 over float64, rounded to float32
+    np.divide(data, np.repeat(norms, lengths), out=data, casting="unsafe")
     return sparse.csr_matrix((data, counts.indices, counts.indptr), shape=(n, v)), idf

@@ -93,6 +93,33 @@ def test_reindex_after_edits_equals_a_fresh_build(
     assert _contents(index) == _contents(tmp_path / "fresh")
 
 
+@pytest.mark.parametrize("workers", [True, False], ids=["workers", "in-process"])
+def test_reindex_as_files_come_go_and_move_equals_a_fresh_build(
+        notes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: bool) -> None:
+    """Files with no passages, binary files, files removed, renamed (moved elsewhere in the
+    order of files) or made readable: each re-index gives what a build from scratch gives."""
+    if workers:
+        monkeypatch.setattr(index_module, "PARALLEL_FILES", 1)
+        monkeypatch.setattr(index_module, "CHUNK_FILES", 3)
+    index = tmp_path / "index"
+    (notes / "shapes" / "empty.md").write_text("", "utf-8")
+    (notes / "linux" / "binary.md").write_bytes(b"\x00\x01binary\x00" * 50)
+    _build(notes, index, jobs=2)
+    steps = [
+        lambda: (notes / "shapes" / "empty.md").unlink(),
+        lambda: (notes / "docker").rename(notes / "a-docker"),  # now first of the folders
+        lambda: (notes / "linux" / "binary.md").write_text(FLAG_NOTE, "utf-8"),
+        lambda: (notes / "linux" / "binary.md").write_bytes(b"\x00" * 10),
+    ]
+    for k, step in enumerate(steps):
+        step()
+        again = _build(notes, index, jobs=2)
+        assert again.reused > 0
+        fresh = tmp_path / f"fresh-{k}"
+        _build(notes, fresh, jobs=1)
+        assert _contents(index) == _contents(fresh), k
+
+
 def test_unchanged_notes_are_all_reused(notes: Path, tmp_path: Path) -> None:
     first = _build(notes, tmp_path / "index", jobs=0)
     for f in notes.rglob("*.md"):
