@@ -210,7 +210,12 @@ def answer_lines(a: Answer, style: Style, lang: str, full: bool = True) -> list[
         out.append(style.command(safe(a.command)))
     text = a.passage.text
     if a.command and text.strip() == a.command.strip():
-        text = ""
+        # a bare line of a block: what it is for is what its notes say around it
+        said = a.passage.description or a.passage.context
+        text = said if said != a.passage.section else ""
+        if text:
+            first = text.strip().splitlines()[0]
+            text = first[:120] + ("…" if len(first) > 120 else "")
     if full:
         out += ["  " + safe(line.rstrip()) for line in text.splitlines()]
         if a.kind == "prose":

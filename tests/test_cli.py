@@ -313,3 +313,19 @@ def test_ask_with_no_question_is_a_usage_error(on_shipped: list[str],
                                                question: list[str]) -> None:
     r = Run(["ask", *on_shipped, *question])
     assert r.code == 2 and "give a question" in r.err and r.out == ""
+
+
+def test_a_bare_command_shows_what_its_notes_say_it_is_for(tmp_path: Path) -> None:
+    """A line of a block says nothing but itself: the answer shows what the notes say around
+    it (the callout's title and the line introducing the block)."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "rust.md").write_text(
+        '# rust\n\n!!! tip "国内镜像"\n    官方源很慢的话，先设置两个环境变量：\n\n'
+        '    ```bash\n    export RUSTUP_DIST_SERVER="https://rsproxy.cn"\n'
+        '    export RUSTUP_UPDATE_ROOT="https://rsproxy.cn/rustup"\n    ```\n', "utf-8")
+    r = Run(["ask", "--corpus", str(notes), "--index", str(tmp_path / "ix"), "rustup 国内镜像"])
+    assert r.code == 0, r.err
+    lines = r.out.splitlines()
+    assert lines[0].startswith("export RUSTUP_")
+    assert "国内镜像" in lines[1] and "rust.md:" in lines[2]
