@@ -211,8 +211,8 @@ def answer_lines(a: Answer, style: Style, lang: str, full: bool = True) -> list[
     text = a.passage.text
     if a.command and text.strip() == a.command.strip():
         # a bare line of a block: what it is for is what its notes say around it
-        said = a.passage.description or a.passage.context
-        text = said if said != a.passage.section else ""
+        p = a.passage
+        text = next((x for x in (p.description, p.context) if x and x != p.section), "")
         if text:
             first = text.strip().splitlines()[0]
             text = first[:120] + ("…" if len(first) > 120 else "")
