@@ -25,6 +25,8 @@ _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 MAX_PHRASE = 4
 UNKNOWN_ENGLISH = 0.7  # weight of an English word neither the lexicon nor the notes know
 CODE_PART_SHARE = 0.3  # `docker` of `docker-compose.yml`: a part says little of the whole
+TYPO_USAGE = 300  # a Chinese word this common in the language (jieba's counts) is no typo
+_FUNCTION_CHARS = frozenset("不一的了是在有个对和也就都还又把被给让")  # (in phrases, not typos)
 EXPLAIN_WORD = 0.2  # what a word asking what or why (作用, mean) counts of its concept
 
 
@@ -137,6 +139,9 @@ class QueryAnalyzer:
             if u.kind == "stop":
                 i += 1
                 continue
+            if u.kind in ("zh", "unk") and (fixed := self._homophone(u)):
+                corrections.append((u.surface, fixed))  # 守护近程: 进程, typed by its sound
+                u = Unit("zh", fixed, (fixed,))
             if u.kind == "flag":
                 name = u.surface
                 if name not in self.flag_names and name not in self.vocab \
@@ -183,6 +188,33 @@ class QueryAnalyzer:
         return Query(text=question, lang=detect_lang(text), groups=tuple(groups),
                      pairs=tuple(pairs), flags=tuple(dict.fromkeys(flags)),
                      family=_family(text), corrections=tuple(corrections), explain=explain)
+
+    def _homophone(self, u: Unit) -> str | None:
+        """The word of the notes (or the lexicon) that a Chinese word they do not know was
+        typed for, one character another of the same sound (守护近程 for 守护进程: pinyin input
+        offers both); None when there is no such word, or more than one."""
+        word = u.surface
+        if not 2 <= len(word) <= 4 or any(in_vocab(self.vocab, f) for f in u.forms) \
+                or self.lex.chinese_word(word, self.zh_index) or number_forms(word) \
+                or self.tok.usage(word) > TYPO_USAGE or any(ch in _FUNCTION_CHARS for ch in word):
+            return None  # (a word common in the language is no typo; 不上 of 对不上 no word)
+        by_sound = self._sounds()
+        found = {word[:i] + alt + word[i + 1:]
+                 for i, ch in enumerate(word) for sound in _readings(ch)
+                 for alt in by_sound.get(sound, ()) if alt != ch}
+        found = {w for w in found if in_vocab(self.vocab, w) or w in self.zh_index}
+        return found.pop() if len(found) == 1 else None
+
+    @functools.cache  # noqa: B019 (one analyzer an index, kept as long as the index)
+    def _sounds(self) -> dict[str, list[str]]:
+        """How the characters of the notes' words and the lexicon's sound: sound -> them."""
+        chars = {ch for t in self.vocab for ch in t if "\u4e00" <= ch <= "\u9fff"}
+        chars.update(ch for w in self.zh_index for ch in w)
+        out: dict[str, list[str]] = {}
+        for ch in sorted(chars):
+            for sound in _readings(ch):
+                out.setdefault(sound, []).append(ch)
+        return out
 
     @functools.cache  # noqa: B019 (one analyzer an index, kept as long as the index)
     def _code_known(self) -> list[str]:
@@ -253,6 +285,14 @@ class QueryAnalyzer:
             return Group(u.surface, frozenset({w}), "word",
                          1.0 if w in programs() else UNKNOWN_ENGLISH)
         return Group(u.surface, frozenset({w}), "word")
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _readings(ch: str) -> tuple[str, ...]:
+    """How a Chinese character is read, without tones (as typed with pinyin input)."""
+    from pypinyin import Style, lazy_pinyin
+
+    return tuple(lazy_pinyin(ch, style=Style.NORMAL))
 
 
 def _whole(u: Unit, weight: float = 1.0) -> Group:

@@ -180,10 +180,14 @@ class Tokenizer:
         top = sorted(self._usage.items(), key=lambda kv: -kv[1])[:n]
         return dict(top)
 
+    def usage(self, word: str) -> int:
+        """How often the word is used in the language (jieba's counts; 0: not a word of it)."""
+        return self._usage.get(word, 0)
+
     def background_weight(self, word: str) -> float:
         """How much a word the notes lack should count, from its frequency in the language:
         everyday words (已经, 现在) hardly at all, rare ones (咖啡, 闭包) fully."""
-        f = self._usage.get(word, 0)
+        f = self.usage(word)
         if not f:
             return 1.0
         surprise = math.log(self.total / f)

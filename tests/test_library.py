@@ -332,3 +332,18 @@ def test_everyday_words_need_not_all_be_in_the_answer(shipped: Assistant, questi
     question; the answer need not say them all to be one."""
     r = shipped.ask(question)
     assert r.found and said in r.answers[0].text
+
+
+def test_a_chinese_word_typed_by_its_sound_is_put_right(tmp_path: Path) -> None:
+    """Pinyin input offers every character of a sound: 守护近程 is typed for 守护进程, a word
+    of the notes. A word common in the language (同事, 一对) is meant as written."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "s.md").write_text("```\nsupervisorctl restart celery:*   # 重启一组守护进程\n"
+                                "tar -czf a.tar.gz dir   # 打包目录，同时压缩\n```\n", "utf-8")
+    a = Assistant(notes, tmp_path / "index")
+    r = a.ask("supervisor 重启一组守护近程")
+    assert r.found and r.answers[0].command == "supervisorctl restart celery:*"
+    analyzer = a.engine().analyzer
+    assert ("近程", "进程") in analyzer.analyze("守护近程").corrections
+    assert analyzer.analyze("把目录打包发给同事").corrections == ()
