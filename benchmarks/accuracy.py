@@ -35,6 +35,8 @@ SETS = {
     "dev-en collection": (ROOT / "tests/corpora/dev-en", ["dev-en-en", "dev-en-zh"]),
     "kb-mixed collection": (ROOT / "tests/corpora/kb-mixed", ["kb-zh", "kb-en"]),
     "sre-mixed collection": (ROOT / "tests/corpora/sre-mixed", ["sre-zh", "sre-en", "sre-oos"]),
+    "vault-zh collection": (ROOT / "tests/corpora/vault-zh", ["vault-zh", "vault-en", "vault-oos"]),
+    "blog-zh collection": (ROOT / "tests/corpora/blog-zh", ["blog-zh", "blog-en", "blog-oos"]),
 }
 DEV = Path("../shared/eval/dev.jsonl")
 
