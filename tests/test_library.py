@@ -29,6 +29,14 @@ OUT_OF_SCOPE = [
     "how do I set up a docker swarm", "multi-stage builds in a Dockerfile",
 ]
 
+def _notes(tmp_path: Path, name: str, text: str) -> Path:
+    """A folder of notes holding one file."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / name).write_text(text, "utf-8")
+    return notes
+
+
 
 def test_public_api_is_importable_from_the_package() -> None:
     for name in ("Assistant", "Result", "Answer", "Passage", "Source", "FlagEntry",
@@ -107,10 +115,9 @@ def test_out_of_scope_questions_are_not_answered(shipped: Assistant, question: s
 def test_a_tool_the_notes_never_mention_is_not_answered_from_another(tmp_path: Path) -> None:
     """The notes dump MySQL; asked about postgres (named in Latin letters amid Chinese), they do
     not know, though 数据库/导出/备份 all match the MySQL line."""
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "db.md").write_text("# 数据库\n\n导出备份所有数据库：\n"
-                                 "mysqldump -u root -p --all-databases > all.sql\n", "utf-8")
+    notes = _notes(tmp_path, "db.md",
+                   "# 数据库\n\n导出备份所有数据库：\n"
+                   "mysqldump -u root -p --all-databases > all.sql\n")
     a = Assistant(notes, tmp_path / "index")
     assert a.ask("mysql 数据库怎么导出备份").found
     assert not a.ask("postgres 数据库怎么导出备份").found
@@ -123,12 +130,11 @@ def test_a_tool_the_notes_never_mention_is_not_answered_from_another(tmp_path: P
 
 def test_a_tool_named_just_above_the_answer_counts(tmp_path: Path) -> None:
     """`cargo build` does not say Rust, but its page does, a few lines up."""
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "cargo.md").write_text("# cargo\n\n> Rust's package manager and build tool.\n\n"
-                                    "## new\n\n`cargo new app`\n\n## build\n\n"
-                                    "- Build with optimisations for release:\n\n"
-                                    "`cargo build --release`\n", "utf-8")
+    notes = _notes(tmp_path, "cargo.md",
+                   "# cargo\n\n> Rust's package manager and build tool.\n\n"
+                   "## new\n\n`cargo new app`\n\n## build\n\n"
+                   "- Build with optimisations for release:\n\n"
+                   "`cargo build --release`\n")
     r = Assistant(notes, tmp_path / "index").ask("rust 项目怎么编译 release 版本")
     assert r.found and r.answers[0].command == "cargo build --release"
 
@@ -180,11 +186,10 @@ def test_missing_notes_raise_an_error_that_says_what_to_do(tmp_path: Path) -> No
 def test_a_word_the_notes_use_only_in_a_heading_is_no_typo(tmp_path: Path) -> None:
     """`sqlite` stems to `sqlit`, one letter from `split`: the notes' heading says SQLite, so it
     is taken as written; two swapped letters (nignx) are still put right."""
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "db.md").write_text("# SQLite 速查\n\n列出所有表：\n\n```\n.tables\n```\n\n"
-                                 "# nginx\n\n重新加载配置：`nginx -s reload`\n\n"
-                                 "# 文本\n\n按行切分文件：`split -l 100 big.txt`\n", "utf-8")
+    notes = _notes(tmp_path, "db.md",
+                   "# SQLite 速查\n\n列出所有表：\n\n```\n.tables\n```\n\n"
+                   "# nginx\n\n重新加载配置：`nginx -s reload`\n\n"
+                   "# 文本\n\n按行切分文件：`split -l 100 big.txt`\n")
     a = Assistant(notes, tmp_path / "index")
     analyzer = a.engine().analyzer
     assert analyzer.analyze("sqlite 列出所有表").corrections == ()
@@ -200,10 +205,9 @@ def test_a_word_the_notes_use_only_in_a_heading_is_no_typo(tmp_path: Path) -> No
 def test_a_name_written_another_way_in_the_notes_still_counts(tmp_path: Path) -> None:
     """python2.7 asked, `python:2.7` written; `union FS` asked as one word of the lexicon, said
     in two: the notes do name them, so the question is answered."""
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "df.md").write_text("# Dockerfile\n\n```\nFROM python:2.7\nRUN pip install flask\n"
-                                 "```\n\nunion FS 让镜像共用某一层，差异层单独存储。\n", "utf-8")
+    notes = _notes(tmp_path, "df.md",
+                   "# Dockerfile\n\n```\nFROM python:2.7\nRUN pip install flask\n"
+                   "```\n\nunion FS 让镜像共用某一层，差异层单独存储。\n")
     a = Assistant(notes, tmp_path / "index")
     r = a.ask("基础镜像用python2.7怎么写")
     assert r.found and r.answers[0].command == "FROM python:2.7"
@@ -214,11 +218,10 @@ def test_a_name_written_another_way_in_the_notes_still_counts(tmp_path: Path) ->
 
 def test_what_is_questions_get_the_explanation_how_to_questions_the_command(
         tmp_path: Path) -> None:
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "ns.md").write_text("# 网络\n\nnetns 可以让一台机器模拟多个网络设备，"
-                                 "把网络应用隔离。\n\n"
-                                 "```\nip netns add test1\nip netns list\n```\n", "utf-8")
+    notes = _notes(tmp_path, "ns.md",
+                   "# 网络\n\nnetns 可以让一台机器模拟多个网络设备，"
+                   "把网络应用隔离。\n\n"
+                   "```\nip netns add test1\nip netns list\n```\n")
     a = Assistant(notes, tmp_path / "index")
     assert a.ask("netns是拿来做什么的").answers[0].command is None
     assert a.ask("what is netns for").answers[0].command is None
@@ -256,11 +259,9 @@ def test_everyday_english_words_the_lexicon_lacks_do_not_refuse_a_question(
 
 def test_nearest_topics_are_words_not_link_syntax(tmp_path: Path) -> None:
     """A refused question names the nearest topics: a link's words, never `[…](https://…)`."""
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "docker.md").write_text(
-        "# 安装 docker\n\n[https://docs.docker.com/install/](https://docs.docker.com/install/)\n\n"
-        "参考 [官方安装文档](https://docs.docker.com/install/) 装 docker。\n", "utf-8")
+    notes = _notes(tmp_path, "docker.md",
+                   "# 安装 docker\n\n[https://docs.docker.com/install/](https://docs.docker.com/install/)\n\n"
+                   "参考 [官方安装文档](https://docs.docker.com/install/) 装 docker。\n")
     r = Assistant(notes, tmp_path / "index").ask("docker swarm 集群怎么初始化")
     assert not r.found and r.nearest
     assert not any("](" in t or t.startswith(("[", "http")) for t in r.nearest), r.nearest
@@ -274,12 +275,11 @@ def test_answers_scores_fall_as_the_answers_go_down(shipped: Assistant, question
 
 def test_a_verb_with_how_it_ends_means_the_verb(tmp_path: Path) -> None:
     """存成 and 存好 are 存 with how it ends: a question saying them is understood."""
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "a.md").write_text("```\n"
-                                "docker commit web backup-image # 把容器保存为新的镜像\n"
-                                "docker rm web # 删除容器\n"
-                                "docker logs web # 查看容器日志\n```\n", "utf-8")
+    notes = _notes(tmp_path, "a.md",
+                   "```\n"
+                   "docker commit web backup-image # 把容器保存为新的镜像\n"
+                   "docker rm web # 删除容器\n"
+                   "docker logs web # 查看容器日志\n```\n")
     a = Assistant(notes, tmp_path / "index")
     r = a.ask("把改好的容器存成一个新镜像")
     assert r.found and r.answers[0].command == "docker commit web backup-image"
@@ -337,10 +337,9 @@ def test_everyday_words_need_not_all_be_in_the_answer(shipped: Assistant, questi
 def test_a_chinese_word_typed_by_its_sound_is_put_right(tmp_path: Path) -> None:
     """Pinyin input offers every character of a sound: 守护近程 is typed for 守护进程, a word
     of the notes. A word common in the language (同事, 一对) is meant as written."""
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "s.md").write_text("```\nsupervisorctl restart celery:*   # 重启一组守护进程\n"
-                                "tar -czf a.tar.gz dir   # 打包目录，同时压缩\n```\n", "utf-8")
+    notes = _notes(tmp_path, "s.md",
+                   "```\nsupervisorctl restart celery:*   # 重启一组守护进程\n"
+                   "tar -czf a.tar.gz dir   # 打包目录，同时压缩\n```\n")
     a = Assistant(notes, tmp_path / "index")
     r = a.ask("supervisor 重启一组守护近程")
     assert r.found and r.answers[0].command == "supervisorctl restart celery:*"
