@@ -79,6 +79,7 @@ _TAG_WORD = _Pattern(rf"(?<!\S){_TAG}(?!\S)")
 _WIKILINK = _Pattern(r"\[\[(?:[^\]|\n]*\|)?([^\]\n]*)\]\]")  # `[[page|shown]]` -> `shown`
 _HIGHLIGHT = _Pattern(r"==([^=\n]+)==")
 _CHECKBOX = _Pattern(r"^\[[ xX]\]\s+")  # `- [x] 安装`: a task list item
+_TO_DO = _Pattern(r"^(?:\[ \]\s|(?:TODO|FIXME)(?![A-Za-z])|(?:待办|待补|待整理|待完善)[:：\s])")
 _TABLE_ROW = _Pattern(r"^\s*\|.*\|\s*$")
 _TABLE_RULE = _Pattern(r"^\s*(?:\|\s*)?:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*(?:\|\s*)?$")
 _INLINE_CODE_LINE = _Pattern(r"^\s*`([^`]+)`\s*(?:[。.]\s*)?$")
@@ -190,7 +191,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 45  # bump when the passages made of the same notes change
+PARSER_VERSION = 46  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -1084,6 +1085,9 @@ class _Parser:
             return  # what the command at the prompt printed (`COPY 1532`), or a bare prompt
         self.output = False
         item = _LIST.match(line)
+        if _TO_DO.match(item.group(1).strip() if item else line.strip()):
+            self._break()  # `- [ ] 补一下 ZFS 的笔记`, `TODO: …`: what the notes do not say yet
+            return
         if not item:
             self.list_intro = ""
         indent = len(line) - len(line.lstrip())

@@ -129,6 +129,22 @@ def test_rel_never_holds_an_opposite(lexicon):
                 f"concept #{i} {concept['en'][0]}: an opposite among its related words"
 
 
+# tools that do the same job in rival ways: a question naming one is not answered by the other
+RIVALS = [("nginx", "apache", "caddy"), ("mysql", "postgresql", "sqlite"), ("mysql", "postgres"),
+          ("iptables", "firewalld", "ufw", "nftables"), ("terraform", "pulumi"),
+          ("conda", "venv"), ("docker", "podman"), ("yum", "apt"),
+          ("mysqldump", "pg_dump"), ("xz", "zip")]
+
+
+def test_rival_tools_are_never_synonyms(lexicon):
+    """(Commands that do what a concept says, `cmd`, may be rivals: apt and yum install.)"""
+    for i, concept in enumerate(lexicon["concepts"]):
+        own = set(concept["en"]) | set(concept["zh"])
+        for group in RIVALS:
+            assert len(own.intersection(group)) <= 1, \
+                f"concept #{i} {concept['en'][0]}: rival tools as one concept"
+
+
 def test_rel_terms_are_not_stopwords(lexicon):
     stop = set(lexicon["stop_en"]) | set(lexicon["stop_zh"])
     for i, concept in enumerate(lexicon["concepts"]):

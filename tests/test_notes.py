@@ -720,3 +720,12 @@ def test_the_line_over_numbered_steps_is_the_context_of_each_steps_code() -> Non
     steps = [p for p in parse_text(text, "x.md").passages if p.command]
     assert [p.description for p in steps] == ["添加目标平台", "编译时指定 target"]
     assert all("musl 目标" in p.context for p in steps)
+
+
+def test_what_the_notes_do_not_say_yet_is_no_answer() -> None:
+    """An open task (`- [ ] 补一下 ZFS 的笔记`) or a `TODO:` line names what the notes lack."""
+    text = "# 首页\n\n## TODO\n\n- [x] 整理 LVM 扩容步骤\n- [ ] 补一下 ZFS 的笔记（还没用过）\n\n" \
+           "TODO: write up the terraform state commands.\n\n扩容用 `lvextend -r -L +10G /dev/vg/lv`\n"
+    passages = parse_text(text, "x.md").passages
+    assert not any("ZFS" in p.text or "terraform" in p.text for p in passages)
+    assert any(p.command == "lvextend -r -L +10G /dev/vg/lv" for p in passages)
