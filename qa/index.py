@@ -162,7 +162,7 @@ def _sha(data: bytes) -> str:
 
 # --- indexed text of a passage -------------------------------------------------------------
 # text a command carries as data: a message, an author, what it prints (`commit -m "…"`)
-_QUOTED = re.compile(r"(?:(?<=\s)(?:-m|--message|-a|--author|--comment|-C)[\s=]+"
+_QUOTED = re.compile(r"(?:(?<=\s)(?:-m|--message|--author|--comment|-C)[\s=]+"
                      r"|\b(?:echo|printf)\s+)(?:\"[^\"]*\"|'[^']*')")
 BACKGROUND = "~"  # prefix of terms from a passage's surroundings (context, section)
 GLOSSARY = "^"  # prefix of terms from what the glossary says a passage's command does
@@ -180,6 +180,11 @@ def in_vocab(vocab: dict[str, int], term: str) -> bool:
     return any(f + term in vocab for f in FIELDS)
 
 
+def own_words(command: str) -> str:
+    """A command line without the data it carries (`commit -m "centos with git"`)."""
+    return _QUOTED.sub(" ", command)
+
+
 def indexed_text(p: Passage) -> list[tuple[str, int, str]]:
     """The fields of a passage that are indexed: (text, repetitions, prefix of its terms).
 
@@ -191,7 +196,7 @@ def indexed_text(p: Passage) -> list[tuple[str, int, str]]:
         # a quoted message ("centos with git") is data the command carries, not what it does;
         # other quoted arguments (grep "Exited", -f "status=exited") are what it selects
         quoted = " ".join(m.group(0) for m in _QUOTED.finditer(p.command or ""))
-        command = _QUOTED.sub(" ", p.command or "")
+        command = own_words(p.command or "")
         return [(p.description, 2, OWN), (command, 2, OWN), (p.context, 1, BACKGROUND),
                 (p.section, 1, BACKGROUND), (flags, 1, BACKGROUND), (quoted, 1, BACKGROUND),
                 (glossary.describe(command), 1, GLOSSARY)]

@@ -191,7 +191,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 46  # bump when the passages made of the same notes change
+PARSER_VERSION = 47  # bump when the passages made of the same notes change
 
 
 @dataclass

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from qa.index import BACKGROUND, FIELDS, GLOSSARY, in_vocab
+from qa.index import BACKGROUND, FIELDS, GLOSSARY, OWN, in_vocab, own_words
 from qa.model import Passage
 from qa.query import Group, Query
 
@@ -261,18 +261,20 @@ def _missed_name(index: Index, q: Query, best: Hit) -> bool:
     if not names:
         return False
     p = index.passage(best.doc)
-    said = " ".join((p.text, p.command or "", p.context, p.section)).lower()
+    # (a name inside a message the command carries, `-m "centos with git"`, is not its tool)
+    said = " ".join((own_words(p.text), own_words(p.command or ""), p.context,
+                     p.section)).lower()
     said_bare = _alnum(said)
     for label, terms, in_answer in names:
         # a word of the passage's own or a part of one (mysql of mysqldump); the question's
         # word as written, spaces and stops aside (python2.7 of python:2.7, union FS)
-        if any(t in said or any(best.doc in _docs(index, f + t) for f in FIELDS)
+        if any(t in said or any(best.doc in _docs(index, f + t) for f in (OWN, GLOSSARY))
                for t in terms) or len(_alnum(label)) >= 3 and _alnum(label) in said_bare:
             continue
         if not any(known(index, t) for t in terms):
             return True
         # the lines around the answer speak of it (cargo.md: "Rust's build tool", 11 lines up)
-        if in_answer and not any(_nearby(index, f + t, p) for t in terms for f in FIELDS):
+        if in_answer and not any(_nearby(index, f + t, best.doc) for t in terms for f in FIELDS):
             return True
     return False
 
@@ -280,9 +282,12 @@ def _missed_name(index: Index, q: Query, best: Hit) -> bool:
 NEARBY_LINES = 30
 
 
-def _nearby(index: Index, term: str, p: Passage, at_most: int = 200) -> bool:
-    """Is the term in a passage of the same note within NEARBY_LINES lines of p?"""
+def _nearby(index: Index, term: str, doc: int, at_most: int = 200) -> bool:
+    """Is the term in another passage of the same note within NEARBY_LINES lines of doc's?"""
+    p = index.passage(doc)
     for d in _docs(index, term)[:at_most]:
+        if d == doc:
+            continue  # (what the passage says itself was looked at: its own words)
         s = index.passage(int(d)).source
         if s.path == p.source.path and abs(s.line - p.source.line) <= NEARBY_LINES:
             return True
@@ -301,10 +306,12 @@ def _names(q: Query) -> list[tuple[str, frozenset[str], bool]]:
     latin = [g for g in q.groups if g.kind in ("word", "code")]
     if not latin:
         return []
+    from qa.glossary import tools
+
     if q.lang != "en":
         return [(g.label, g.terms - g.partial - g.related,
-                 g.kind == "word" and len(g.terms) == 1) for g in latin]
-    from qa.glossary import tools
+                 g.kind == "word" and len(g.terms) == 1 or g.label.lower() in tools())
+                for g in latin]
 
     return [(g.label, g.terms - g.partial - g.related, True) for g in latin
             if g.label.lower() in tools() and (g.kind == "code" or len(g.terms) == 1)]

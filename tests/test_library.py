@@ -346,3 +346,10 @@ def test_a_chinese_word_typed_by_its_sound_is_put_right(tmp_path: Path) -> None:
     analyzer = a.engine().analyzer
     assert ("近程", "进程") in analyzer.analyze("守护近程").corrections
     assert analyzer.analyze("把目录打包发给同事").corrections == ()
+
+
+def test_a_tool_named_only_in_a_message_is_not_the_answers_tool(shipped: Assistant) -> None:
+    """`docker commit -m "centos with git"` mentions git in its message: it is no git
+    command, and the Docker notes do not say how to undo a git commit."""
+    assert not shipped.ask("git 怎么撤销上一次提交").found
+    assert shipped.ask("docker 怎么把容器提交成镜像").found
