@@ -285,21 +285,38 @@ def _mistyped_option(extra: list[str]) -> tuple[str, str] | None:
     return None
 
 
-def _is_question(argv: list[str]) -> bool:
-    """Does the command line ask a question without saying `ask`?"""
+def _first_word(argv: list[str]) -> str | None:
+    """The first word of the command line that is no global option (nor its value): the
+    subcommand, or the question's first word, or a flag qa does not have."""
     i = 0
     while i < len(argv):
         word = argv[i]
         name = word.split("=")[0]
-        if word in SUBCOMMANDS:
-            return False
         if name in _VALUE_OPTIONS:
             i += 1 if "=" in word else 2
         elif name in _GLOBAL_OPTIONS:
             i += 1
         else:
-            return True  # a word, or a flag qa does not have: the question
-    return False
+            return word
+    return None
+
+
+def _is_question(argv: list[str]) -> bool:
+    """Does the command line ask a question without saying `ask`?"""
+    word = _first_word(argv)
+    return word is not None and word not in SUBCOMMANDS
+
+
+def _mistyped_command(argv: list[str]) -> tuple[str, str] | None:
+    """A first word one typo from a subcommand (`qa lnt`, `qa idnex`): the user meant it."""
+    from rapidfuzz.distance import OSA
+
+    word = _first_word(argv)
+    if word is None or word in SUBCOMMANDS or len(word) < 3 or not word.isascii() \
+            or not word.isalpha():
+        return None
+    close = [c for c in SUBCOMMANDS if OSA.distance(word.lower(), c) <= 1]
+    return (word, close[0]) if close else None
 
 
 def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None,
@@ -307,6 +324,11 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None,
     """Run qa with these arguments and streams; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     stdin, out, err = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
+    typo = _mistyped_command(argv)
+    if typo:
+        err.write(f"qa: unknown command {typo[0]}: did you mean qa {typo[1]}? (to ask it as a "
+                  f"question: qa ask {typo[0]})\n")
+        return ERROR
     if _is_question(argv):
         argv.insert(0, "ask")  # `qa 如何删除所有容器` and `qa --memroy` are questions
     parser = _parser()

@@ -329,3 +329,12 @@ def test_a_bare_command_shows_what_its_notes_say_it_is_for(tmp_path: Path) -> No
     lines = r.out.splitlines()
     assert lines[0].startswith("export RUSTUP_")
     assert "国内镜像" in lines[1] and "rust.md:" in lines[2]
+
+
+@pytest.mark.parametrize(("argv", "meant"), [(["lnt"], "lint"), (["idnex"], "index"),
+                                              (["--corpus", "x", "evl", "q.jsonl"], "eval")])
+def test_a_mistyped_command_is_named_not_asked(argv: list[str], meant: str) -> None:
+    """`qa lnt` is `qa lint` mistyped: one line naming it, exit 2, not a question refused."""
+    r = Run(argv)
+    assert r.code == 2 and r.out == ""
+    assert r.err.count("\n") == 1 and f"qa {meant}" in r.err
