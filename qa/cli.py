@@ -40,18 +40,28 @@ exit status: 0 answered, 1 the notes do not answer it, 2 usage or operational er
 
 ASK_TOP = 3  # answers `qa ask` gives unless --top says otherwise
 
-def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--corpus", metavar="PATH",
-                        help="notes to use: a Markdown file or a folder (env QA_CORPUS)")
-    common.add_argument("--index", metavar="DIR", help="index folder (env QA_INDEX)")
-    common.add_argument("--traceback", action="store_true", help=argparse.SUPPRESS)
-    lang = argparse.ArgumentParser(add_help=False)
-    lang.add_argument("--lang", choices=("auto", "zh", "en"), default="auto",
-                      help="language of labels and messages (default: the question's)")
+def _options(given: bool) -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
+    """The options qa takes before a command and after it. After it (`given`), an option not
+    given keeps what was given before the command: `qa --corpus X ask …` is X's."""
+    def default(value: object) -> object:
+        return argparse.SUPPRESS if given else value
 
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--corpus", metavar="PATH", default=default(None),
+                        help="notes to use: a Markdown file or a folder (env QA_CORPUS)")
+    common.add_argument("--index", metavar="DIR", default=default(None),
+                        help="index folder (env QA_INDEX)")
+    common.add_argument("--traceback", action="store_true", default=default(False),
+                        help=argparse.SUPPRESS)
+    lang = argparse.ArgumentParser(add_help=False)
+    lang.add_argument("--lang", choices=("auto", "zh", "en"), default=default("auto"),
+                      help="language of labels and messages (default: the question's)")
+    return common, lang
+
+
+def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="qa", parents=[common, lang], epilog=EPILOG,
+        prog="qa", parents=list(_options(given=False)), epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Answers questions about your own Markdown notes, in Chinese or English. "
                     "With no command, opens a chat over the notes.")
@@ -59,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p.add_argument("--version", action="version", version=f"qa {__version__}")
     sub = p.add_subparsers(dest="cmd", metavar="COMMAND")
+    common, lang = _options(given=True)
 
     ask = sub.add_parser("ask", parents=[common, lang], help="answer one question",
                          description="Answer a question from the notes: the command, the "

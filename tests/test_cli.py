@@ -338,3 +338,16 @@ def test_a_mistyped_command_is_named_not_asked(argv: list[str], meant: str) -> N
     r = Run(argv)
     assert r.code == 2 and r.out == ""
     assert r.err.count("\n") == 1 and f"qa {meant}" in r.err
+
+
+def test_options_before_the_command_are_used(notes_copy: Path, tmp_path: Path) -> None:
+    """`qa --corpus X --index Y ask …` asks X's notes and uses Y, as `qa ask --corpus X …`."""
+    (notes_copy / "extra.md").write_text("# 速查\n\n清理构建缓存：`docker builder prune --all`\n",
+                                         "utf-8")
+    index = tmp_path / "ix"
+    r = Run(["--corpus", str(notes_copy), "--index", str(index), "ask", "清理构建缓存"])
+    assert r.code == 0, r.err
+    assert r.out.splitlines()[0] == "docker builder prune --all"
+    assert (index / "CURRENT").exists()
+    r = Run(["--corpus", str(notes_copy), "--index", str(index), "--lang", "en", "ask", "煮咖啡"])
+    assert r.code == 1 and "Not in your notes" in r.out
