@@ -340,6 +340,11 @@ def test_a_mistyped_command_is_named_not_asked(argv: list[str], meant: str) -> N
     assert r.err.count("\n") == 1 and f"qa {meant}" in r.err
 
 
+def test_a_question_starting_like_a_command_is_asked(on_shipped: list[str]) -> None:
+    r = Run([*on_shipped, "list", "docker", "images"])
+    assert r.code == 0 and "docker images" in r.out.splitlines()[0]
+
+
 def test_options_before_the_command_are_used(notes_copy: Path, tmp_path: Path) -> None:
     """`qa --corpus X --index Y ask …` asks X's notes and uses Y, as `qa ask --corpus X …`."""
     (notes_copy / "extra.md").write_text("# 速查\n\n清理构建缓存：`docker builder prune --all`\n",
