@@ -177,6 +177,7 @@ _SQL_LANGS = ("sql", "mysql", "psql", "postgresql", "pgsql", "sqlite", "plsql", 
 _SESSION_PROMPT = _Pattern(
     r"^\s*(?:\$|(?:[A-Za-z][\w-]*|[\w.-]+:\d+)(?:\[[\w()]*\])?(?:=?>|=#))\s+(?=\S)")
 _ROOT_PROMPT = _Pattern(r"^\s*#\s+(?=\S)")
+_BECOME_ROOT = _Pattern(r"^(?:sudo\s+(?:-i|-s|su\b)|su\b)")  # a session's prompt is root's after
 _CONSOLE_LANGS = ("console", "shell-session", "shellsession", "terminal")
 _BARE_PROMPT = _Pattern(r"^\s*[A-Za-z][\w-]*(?:=?>|=#)\s*$")  # `appdb=>` with nothing after
 _HEREDOC = _Pattern(r"(?<!<)<<-?\s*(['\"]?)(?P<word>[A-Za-z_]\w*)\1")  # `<<'EOF'`, not `<<<`
@@ -191,7 +192,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 47  # bump when the passages made of the same notes change
+PARSER_VERSION = 51  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -357,7 +358,9 @@ def _clean_command(cmd: str) -> str:
 _TEMPLATE_FENCE = _Pattern(r"^\s*(?:\{%\s*codeblock\b(?:.*?\blang:(\S+))?.*%\}"
                            r"|\{\{<\s*highlight\s+([\w+.-]+).*>\}\})\s*$")
 _TEMPLATE_END = _Pattern(r"^\s*(?:\{%\s*endcodeblock\s*%\}|\{\{<\s*/highlight\s*>\}\})\s*$")
-_TEMPLATE_TAG = _Pattern(r"^\s*(?:\{%.*%\}|\{\{[<%].*[>%]\}\})\s*$")
+_TEMPLATE_TAG = _Pattern(r"^\s{0,3}(?:\{%\s*(?:end)?(?:note|raw|blockquote|quote|tabs|asset_img|"
+                         r"asset_link|img|link|post_link|youtube|iframe|include_code)\b.*%\}"
+                         r"|\{\{[<%].*[>%]\}\})\s*$")
 _INDENTED_BOX = _Pattern(r"^(?:(?:!!!|\?\?\?\+?)\s*[\w-]+(?:\s+\"([^\"]*)\")?"
                          r"|===\s+\"([^\"]*)\")\s*$")
 _FENCED_BOX = _Pattern(r"^\s*:::\s*([\w-]*)\s*(.*?)\s*$")
@@ -365,38 +368,40 @@ _FENCED_BOX = _Pattern(r"^\s*:::\s*([\w-]*)\s*(.*?)\s*$")
 
 def _unwrap(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, int]]]:
     """The lines with the markup of static-site generators turned into Markdown (one line
-    for one, so line numbers stay), and the callouts found: first line -> (title, last line
-    number)."""
+    for one, so line numbers stay), and the callouts found: first line -> (title, the line
+    number after their last)."""
     out = list(lines)
     boxes: dict[int, tuple[str, int]] = {}
-    i, fenced = 0, ""  # in a fence: "md" (```), "tag" (a template's)
-    while i < len(out):
-        line = out[i]
-        if fenced == "tag":
+    opened: list[tuple[int, str]] = []  # `:::` containers not closed yet: (line, title)
+    fence = ""  # the marker that closes the fence we are in (```, ~~~~), or a template's
+    for i, line in enumerate(out):
+        if fence == "tag":
             if _TEMPLATE_END.match(line):
-                out[i], fenced = "```", ""
-        elif _FENCE.match(line):
-            fenced = "" if fenced else "md"
-        elif fenced:
-            pass
+                out[i], fence = "```", ""
+        elif fence:
+            if line.strip().startswith(fence):
+                fence = ""
+        elif m := _FENCE.match(line):
+            fence = m.group(2)
+        elif line.startswith((" " * 4, "\t")):
+            pass  # indented code: a template's lines in it are the code's
         elif m := _TEMPLATE_FENCE.match(line):
-            out[i] = "```" + (m.group(1) or m.group(2) or "")
-            fenced = "tag"
+            out[i], fence = "```" + (m.group(1) or m.group(2) or ""), "tag"
         elif _TEMPLATE_END.match(line) or _TEMPLATE_TAG.match(line):
             out[i] = ""
         elif m := _INDENTED_BOX.match(line):
             j = i + 1
-            while j < len(out) and (out[j].startswith("    ") or not out[j].strip()):
-                out[j] = out[j][4:]
+            while j < len(out) and (out[j].startswith((" " * 4, "\t")) or not out[j].strip()):
+                out[j] = out[j][1 if out[j].startswith("\t") else 4:]
                 j += 1
             out[i] = ""
             boxes[i] = (_unmark(m.group(1) or m.group(2) or ""), j)
+        elif line.strip() == ":::" and opened:
+            start, title = opened.pop()
+            out[start], out[i] = "", ""
+            boxes[start] = (_unmark(title), i + 1)
         elif (m := _FENCED_BOX.match(line)) and m.group(1):
-            j = next((k for k in range(i + 1, len(out)) if out[k].strip() == ":::"), None)
-            if j is not None:
-                out[i], out[j] = "", ""
-                boxes[i] = (_unmark(m.group(2)), j + 1)
-        i += 1
+            opened.append((i, m.group(2)))
     return out, boxes
 
 
@@ -428,7 +433,7 @@ def _table_cells(line: str) -> tuple[list[str], frozenset[int]]:
     a pipe of its command, not a cell's end."""
     raw = [c.strip().replace("\0", "|") for c in
            line.strip().strip("|").replace("\\|", "\0").split("|")]
-    code = frozenset(k for k, c in enumerate(raw) if c.startswith("`") and c.endswith("`"))
+    code = frozenset(k for k, c in enumerate(raw) if re.fullmatch(r"`[^`]+`", c))
     return [c.replace("`", "").strip() for c in raw], code
 
 
@@ -460,7 +465,6 @@ class _Parser:
         self.dockerfile = False  # the pending commands are lines of a Dockerfile
         self.heading_text: dict[int, str] = {}
         self.programs: set[str] = set()  # programs this file runs in its commands
-        self.callout: tuple[str, int] = ("", 0)  # the title of the callout we are in, its end
         self.level = 0  # the level of the last `#` heading: bold pseudo-headings are under it
         self.shown: dict[int, tuple[str, int]] = {}  # a command over lines: its text, last line
 
@@ -493,11 +497,11 @@ class _Parser:
         if kind == "command" and command:
             alias = _ALIAS.match(command)  # `alias esc='curl …'`: esc is run as a program
             self.programs.add(alias.group(1) if alias else _program(command))
-        title, last = self.callout
-        if title and line <= last and kind == "command" and title not in context + description:
+        title = self._callout_title(line)
+        if title and kind == "command" and title not in context + description:
             # `> [!warning] 远程改防火墙前` over the commands it holds: what they are about
             context = f"{title} {context}"
-        elif title and line <= last and kind == "prose" and title not in text:
+        elif title and kind == "prose" and title not in text:
             text = f"{title}\n{text.strip()}"  # (`!!! tip "国内镜像"` over what it says)
         if self.parents and kind != "flag":  # `- 日常操作：` over this item
             context = self.parent_text
@@ -506,6 +510,13 @@ class _Parser:
         self.heading_of.append((self.heading_no, self.direct))
         self.out.append(Passage(kind, text.strip(), command, description.strip(), self.section,
                                 Source(self.path, line, end), context.strip(), flags))
+
+    def _callout_title(self, line: int) -> str:
+        """The title of the innermost callout (`> [!tip] 标题`, `!!! tip "标题"`, `::: warning
+        标题`) that line number `line` stands in; "" outside any."""
+        inside = [(start, title) for start, (title, end) in self.containers.items()
+                  if start < line <= end]
+        return max(inside)[1] if inside else ""
 
     def _flush_paragraph(self) -> None:
         inline, self.inline = self.inline, []
@@ -884,8 +895,6 @@ class _Parser:
         i = self._front_matter()
         n = len(lines)
         while i < n:
-            if i in self.containers:  # `!!! tip "国内镜像"`, `::: warning 注意`: a callout
-                self.callout = self.containers[i]
             if _QUOTE_MARK.match(lines[i]):
                 self._unquote(i)
             line = lines[i]
@@ -1019,7 +1028,7 @@ class _Parser:
         callout = _CALLOUT.match(self.lines[i])
         if callout:
             self.lines[i] = callout.group(1)
-            self.callout = (_unmark(callout.group(1)), j)
+            self.containers[i] = (_unmark(callout.group(1)), j)
 
     def _command_extent(self, i: int) -> int:
         """Where the command line `i` ends (exclusive): after the lines it continues on with a
@@ -1085,8 +1094,11 @@ class _Parser:
             return  # what the command at the prompt printed (`COPY 1532`), or a bare prompt
         self.output = False
         item = _LIST.match(line)
-        if _TO_DO.match(item.group(1).strip() if item else line.strip()):
-            self._break()  # `- [ ] 补一下 ZFS 的笔记`, `TODO: …`: what the notes do not say yet
+        said = item.group(1).strip() if item else line.strip()
+        if _TO_DO.match(said) and not _CODE_SPAN.search(said):
+            # `- [ ] 补一下 ZFS 的笔记`, `TODO: …`: what the notes do not say yet (a step of a
+            # checklist with its command, `- [ ] 重载 `nginx -s reload``, is said)
+            self._break()
             return
         if not item:
             self.list_intro = ""
@@ -1338,19 +1350,24 @@ def _block_items(body: list[tuple[str, int]], shell: bool, lang: str) -> list[_I
     session at a prompt, a prompted line is a command and the lines after it its output, which
     no passage keeps (a command passage ends on its command's line)."""
     lines = [(t, n, e) for t, n, e in _join_continuations(body) if t.strip()]
-    # a console's `# ` is root's prompt when what follows runs (`# useradd -m deploy`)
-    root = lang in _CONSOLE_LANGS and any(
-        (m := _ROOT_PROMPT.match(t)) and looks_like_command(t[m.end():]) for t, _, _ in lines)
-    session = root or any(_SESSION_PROMPT.match(t) for t, _, _ in lines)
+    prompted = any(_SESSION_PROMPT.match(t) for t, _, _ in lines)
+    # a console's `# ` is root's prompt when what follows runs (`# useradd -m deploy`): in a
+    # session with no `$ `, or once `$ sudo -i` made one root; else `# ` starts a comment
+    root = lang in _CONSOLE_LANGS and not prompted and any(_root_prompt(t) for t, _, _ in lines)
+    session = root or prompted
     dockerfile = lang in ("dockerfile", "docker") or any(
         t.lstrip().startswith("FROM ") for t, _, _ in lines)
     items: list[_Item] = []
     for t, n, e in lines:
         head = t.split("\n", 1)[0]  # a heredoc's opening line
-        prompt = _SESSION_PROMPT.match(head) or root and _ROOT_PROMPT.match(head) \
+        prompt = _SESSION_PROMPT.match(head) or root and _root_prompt(head) \
             if session else None
         if prompt:
-            items.append((t, head[prompt.end():], n, e, "command"))
+            cmd = head[prompt.end():]
+            root = root or lang in _CONSOLE_LANGS and bool(_BECOME_ROOT.match(cmd))
+            items.append((t, cmd, n, e, "command"))
+        elif root and items and items[-1][4] == "command" and _ROOT_PROMPT.match(t):
+            continue  # `# /etc/fstab: …` after `# cat /etc/fstab`: what it printed
         elif session and _CONTINUED_PROMPT.match(t) and items and items[-1][4] == "command":
             shown, cmd, start, _, kind = items[-1]
             more = _CONTINUED_PROMPT.sub("", t).strip()
@@ -1367,6 +1384,12 @@ def _block_items(body: list[tuple[str, int]], shell: bool, lang: str) -> list[_I
         else:
             return None
     return items
+
+
+def _root_prompt(line: str) -> re.Match[str] | None:
+    """`# useradd -m deploy`: root's prompt before a command (not `# 设置密码`)."""
+    m = _ROOT_PROMPT.match(line)
+    return m if m and looks_like_command(line[m.end():]) else None
 
 
 def _sql_statements(body: list[tuple[str, int]]) -> list[_Item]:
@@ -1404,19 +1427,34 @@ def _db_calls(body: list[tuple[str, int]]) -> list[_Item]:
         if not lines and t.startswith("//"):
             items.append((f"# {t[2:].strip()}", t, no, no, "#"))
             continue
-        if not lines and not (_DB_CALL.match(t.split("//")[0].strip().rstrip("([{,"))
+        code = _js_code(t)
+        if not lines and not (_DB_CALL.match(code.rstrip("([{,"))
                               or t.startswith(("db.", "rs.", "sh.")) and "(" in t
                               or re.fullmatch(r"(?:show|use)\s+[\w.-]+;?", t)):
             return []
         lines.append((t, no))
-        depth += sum(t.count(c) for c in "([{") - sum(t.count(c) for c in ")]}")
+        depth += sum(code.count(c) for c in "([{") - sum(code.count(c) for c in ")]}")
         if depth <= 0:
-            code, _, said = "\n".join(x for x, _ in lines).partition("//")
-            shown = "\n".join(x for x, _ in lines)
-            cmd = " ".join(code.split()) + (f" # {said.strip()}" if said.strip() else "")
-            items.append((shown, cmd, lines[0][1], lines[-1][1], "command"))
+            said = " ".join(x[len(_js_code(x)):].strip().lstrip("/").strip() for x, _ in lines)
+            cmd = " ".join(" ".join(_js_code(x) for x, _ in lines).split())
+            cmd += f" # {' '.join(said.split())}" if said.strip() else ""
+            items.append(("\n".join(x for x, _ in lines), cmd, lines[0][1], lines[-1][1],
+                          "command"))
             lines, depth = [], 0
     return items
+
+
+def _js_code(line: str) -> str:
+    """A line of JavaScript without its `// comment` (not the `//` of a URL in a string)."""
+    quote = ""
+    for i, ch in enumerate(line):
+        if quote:
+            quote = "" if ch == quote and line[i - 1] != "\\" else quote
+        elif ch in "\"'`":
+            quote = ch
+        elif line.startswith("//", i) and (i == 0 or line[i - 1].isspace()):
+            return line[:i].rstrip()
+    return line.rstrip()
 
 
 def _sql_item(lines: list[tuple[str, int]]) -> _Item:
@@ -1496,7 +1534,8 @@ def _names_command(code: str, known: Set[str] = frozenset()) -> bool:
     words = code.split()
     if _statement(code):
         return True
-    if words and _part_of_command(words[0]) and words[0] not in known:
+    if words and _part_of_command(words[0]) and words[0] not in known \
+            and not re.search(r"[/$&|;<>\"'=]", code):
         return False  # `down -v` in a sentence: a part of `docker compose down -v`
     if len(words) >= 2 and words[0] in known and words[0] not in _WORDLIKE:
         return runnable(code)

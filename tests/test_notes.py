@@ -729,3 +729,62 @@ def test_what_the_notes_do_not_say_yet_is_no_answer() -> None:
     passages = parse_text(text, "x.md").passages
     assert not any("ZFS" in p.text or "terraform" in p.text for p in passages)
     assert any(p.command == "lvextend -r -L +10G /dev/vg/lv" for p in passages)
+
+
+def _commands(text: str) -> dict[str, Passage]:
+    return {p.command: p for p in parse_text(text, "x.md").passages if p.command}
+
+
+def test_a_comment_in_a_console_session_is_no_root_prompt() -> None:
+    """`# ` is root's prompt only before a command and where no `$ ` prompt is, or after
+    `$ sudo -i`; otherwise it says what the next command does."""
+    found = _commands("# a\n\n```console\n# 先更新软件源\n$ sudo apt update\n"
+                      "# make sure nginx is running\n$ systemctl status nginx\n```\n\n"
+                      "```console\n$ sudo -i\n# useradd -m deploy\n```\n\n"
+                      "```console\n# cat /etc/fstab\n# /etc/fstab: static file system information.\n"
+                      "UUID=1234 / ext4 defaults 0 1\n```\n")
+    assert set(found) == {"sudo apt update", "systemctl status nginx", "sudo -i",
+                          "useradd -m deploy", "cat /etc/fstab"}
+    assert found["sudo apt update"].description == "先更新软件源"
+
+
+def test_a_url_in_a_mongosh_call_is_no_comment() -> None:
+    found = _commands('# m\n\n```js\ndb.links.insertOne({ url: "https://example.com/a" })  '
+                      '// 记录网址\n```\n')
+    assert found['db.links.insertOne({ url: "https://example.com/a" })'].description == "记录网址"
+
+
+def test_markup_inside_code_is_the_codes() -> None:
+    """A `:::` inside a fence, a Jinja tag in indented code: the code's, not markup."""
+    text = "::: tip 用法\n写法如下：\n\n```md\n::: warning\n内容\n:::\n```\n:::\n\n" \
+           "模板：\n\n    upstream app {\n    {% for h in groups.web %}\n" \
+           "        server {{ h }}:8080;\n    {% endfor %}\n    }\n"
+    passages = parse_text(text, "x.md").passages
+    assert any("::: warning" in p.text for p in passages)
+    assert any("{% for h in groups.web %}" in p.text for p in passages)
+    assert not any(p.text.strip(":") == "" for p in passages)
+
+
+@pytest.mark.parametrize("indent", ["\t", "    "])
+def test_an_admonitions_title_holds_however_its_body_is_indented(indent: str) -> None:
+    text = f"    ls -la\n\n!!! tip \"国内镜像\"\n{indent}用清华源：\n\n{indent}```bash\n" \
+           f"{indent}pip config set global.index-url https://x/simple\n{indent}```\n"
+    found = _commands(text)
+    assert found["pip config set global.index-url https://x/simple"].context == "国内镜像"
+
+
+def test_a_checklist_step_with_its_command_is_said() -> None:
+    found = _commands("# 上线\n\n- [ ] 重载 nginx `nginx -s reload`\n- [ ] 补一下 ZFS 的笔记\n")
+    assert set(found) == {"nginx -s reload"}
+
+
+def test_commands_that_share_a_word_with_subcommands_are_commands_in_a_sentence() -> None:
+    found = _commands("# s\n\n启动代理要先执行 `eval \"$(ssh-agent -s)\"`。\n\n"
+                      "装二进制：`install -m 755 mytool /usr/local/bin/`\n\n"
+                      "`down -v` 会把卷一起删掉。\n")
+    assert set(found) == {'eval "$(ssh-agent -s)"', "install -m 755 mytool /usr/local/bin/"}
+
+
+def test_a_cell_of_two_commands_is_not_one_command() -> None:
+    found = _commands("| 操作 | 命令 |\n|---|---|\n| 查看分支 | `git branch` 或 `git branch -a` |\n")
+    assert "git branch 或 git branch -a" not in found
