@@ -300,9 +300,10 @@ def _alnum(text: str) -> str:
 
 def _names(q: Query) -> list[tuple[str, frozenset[str], bool]]:
     """The tools a question names, each as the terms that stand for it and whether the answer
-    must say it: amid Chinese, every word in Latin letters, which the answer must say when the
-    lexicon does not know it (postgres, lfs); in English, the words the command glossary knows
-    as programs or packages (mysql, pg_dump, fail2ban) unless the lexicon knows them as words (find, kill)."""
+    must say it: amid Chinese, every word in Latin letters, which the answer (or the lines
+    around it) must say when the lexicon does not know it (postgres, lfs) or it is a program
+    (git); in English, the words the command glossary knows as programs or packages (mysql,
+    pg_dump, fail2ban) unless the lexicon knows them as words (find, kill)."""
     latin = [g for g in q.groups if g.kind in ("word", "code")]
     if not latin:
         return []

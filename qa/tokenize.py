@@ -236,8 +236,8 @@ class Tokenizer:
                 return [Unit("stop", low, ())]
             camel = _camel_words(s)
             if camel:  # `PermitRootLogin`, `createIndex`: the words it is made of count too
-                parts = (stem(p) for p in camel if stem(p) not in self.lexicon.stop_en)
-                return [Unit("code", s, tuple(dict.fromkeys([w, *parts])))]
+                said = [stem(p) for p in camel if stem(p) not in self.lexicon.stop_en]
+                return [Unit("code", s, tuple(dict.fromkeys([w, *said])))]
             return [Unit("word", low, (w,))]
         parts = [stem(p) for p in _PARTS.findall(low)]
         if "/" in low:  # a file of a path is a name of its own (sshd_config, nginx.conf)

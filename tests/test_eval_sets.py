@@ -3,9 +3,9 @@
 docker-*.jsonl ask the shipped notes, linux-*.jsonl ask tests/corpora/linux-zh, ops-*.jsonl ask
 tests/corpora/ops-zh, dev-en-*.jsonl ask tests/corpora/dev-en (English notes), kb-*.jsonl ask
 tests/corpora/kb-mixed, sre-*.jsonl ask tests/corpora/sre-mixed, vault-*.jsonl ask
-tests/corpora/vault-zh, blog-*.jsonl ask tests/corpora/blog-zh; the ops, dev-en, kb, sre, vault
-and blog collections were written with their questions, before qa was run on them, and docker-heldout by
-someone who had read the notes only. Each floor is
+tests/corpora/vault-zh, blog-*.jsonl ask tests/corpora/blog-zh; the ops, dev-en, kb, sre,
+vault and blog collections were written with their questions, before qa was run on them, and
+docker-heldout by someone who had read the notes only. Each floor is
 what `qa eval FILE` measured, minus about two points; `oos_abstain` is the share of the
 out-of-scope questions (field "none") that get found=False.
 """

@@ -142,7 +142,8 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
     "db-shell.md": [
         ("command", 4, 4, "show dbs", "MongoDB", "MongoDB"),
         ("command", 5, 5, 'db.orders.countDocuments({status: "paid"})', "按条件计数", "MongoDB"),
-        ("command", 7, 10, 'db.orders.updateMany( {status: "pending"}, {$set: {status: "expired"}} )',
+        ("command", 7, 10,
+         'db.orders.updateMany( {status: "pending"}, {$set: {status: "expired"}} )',
          "批量改状态", "MongoDB"),
         ("command", 13, 13, "db.users.createIndex({email: 1}, {unique: true})", "唯一索引",
          "MongoDB"),
@@ -156,7 +157,8 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
     "static-site.md": [
         ("command", 3, 6, "docker compose up -d", "启动（后台运行）", "部署"),
         ("command", 10, 10, "helm repo update", "", "部署"),
-        ("command", 14, 17, 'export RUSTUP_DIST_SERVER="https://rsproxy.cn"', "下载慢的话先设置镜像",
+        ("command", 14, 17, 'export RUSTUP_DIST_SERVER="https://rsproxy.cn"',
+         "下载慢的话先设置镜像",
          "部署"),
         ("command", 23, 23, "winget install astral-sh.uv", "", "部署"),
         ("command", 27, 27, "cp frpc.toml frpc.toml.bak", "改之前先备份", "部署"),
@@ -725,7 +727,8 @@ def test_the_line_over_numbered_steps_is_the_context_of_each_steps_code() -> Non
 def test_what_the_notes_do_not_say_yet_is_no_answer() -> None:
     """An open task (`- [ ] 补一下 ZFS 的笔记`) or a `TODO:` line names what the notes lack."""
     text = "# 首页\n\n## TODO\n\n- [x] 整理 LVM 扩容步骤\n- [ ] 补一下 ZFS 的笔记（还没用过）\n\n" \
-           "TODO: write up the terraform state commands.\n\n扩容用 `lvextend -r -L +10G /dev/vg/lv`\n"
+           "TODO: write up the terraform state commands.\n\n" \
+           "扩容用 `lvextend -r -L +10G /dev/vg/lv`\n"
     passages = parse_text(text, "x.md").passages
     assert not any("ZFS" in p.text or "terraform" in p.text for p in passages)
     assert any(p.command == "lvextend -r -L +10G /dev/vg/lv" for p in passages)
@@ -741,7 +744,8 @@ def test_a_comment_in_a_console_session_is_no_root_prompt() -> None:
     found = _commands("# a\n\n```console\n# 先更新软件源\n$ sudo apt update\n"
                       "# make sure nginx is running\n$ systemctl status nginx\n```\n\n"
                       "```console\n$ sudo -i\n# useradd -m deploy\n```\n\n"
-                      "```console\n# cat /etc/fstab\n# /etc/fstab: static file system information.\n"
+                      "```console\n# cat /etc/fstab\n"
+                      "# /etc/fstab: static file system information.\n"
                       "UUID=1234 / ext4 defaults 0 1\n```\n")
     assert set(found) == {"sudo apt update", "systemctl status nginx", "sudo -i",
                           "useradd -m deploy", "cat /etc/fstab"}
@@ -786,5 +790,6 @@ def test_commands_that_share_a_word_with_subcommands_are_commands_in_a_sentence(
 
 
 def test_a_cell_of_two_commands_is_not_one_command() -> None:
-    found = _commands("| 操作 | 命令 |\n|---|---|\n| 查看分支 | `git branch` 或 `git branch -a` |\n")
+    found = _commands("| 操作 | 命令 |\n|---|---|\n"
+                      "| 查看分支 | `git branch` 或 `git branch -a` |\n")
     assert "git branch 或 git branch -a" not in found
