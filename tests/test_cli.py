@@ -356,3 +356,23 @@ def test_options_before_the_command_are_used(notes_copy: Path, tmp_path: Path) -
     assert (index / "CURRENT").exists()
     r = Run(["--corpus", str(notes_copy), "--index", str(index), "--lang", "en", "ask", "煮咖啡"])
     assert r.code == 1 and "Not in your notes" in r.out
+
+
+_ASKED = """
+import json, sys
+from qa import Assistant
+a = Assistant(corpus=sys.argv[1], index=sys.argv[2])
+a.ask(sys.argv[3])
+print(json.dumps("pypinyin" in sys.modules))
+"""
+
+
+@pytest.mark.parametrize(("question", "loads"), [("如何删除所有容器", False),
+                                                 ("怎么查看容器的近程", True)])
+def test_character_readings_are_loaded_only_for_a_word_the_notes_lack(
+        shipped_index: Path, shipped: object, question: str, loads: bool) -> None:
+    """Pinyin readings (for 近程 typed for 进程) cost a quarter second to load: only a question
+    with a Chinese word the notes do not know needs them."""
+    done = run_python(_ASKED, str(SHIPPED), str(shipped_index), question)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) is loads
