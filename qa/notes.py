@@ -62,6 +62,8 @@ _LIST = _Pattern(r"^\s*(?:[-*+]|\d+[.)])\s+(.*)$")
 _QUOTE = _Pattern(r"^\s*>\s?(.*)$")
 _THEMATIC_BREAK = _Pattern(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _HTML_TABLE = _Pattern(r"^\s*<table\b", re.I)
+_HTML_PRE = _Pattern(r"^\s*<pre\b[^>]*>(?:\s*<code\b[^>]*>)?", re.I)  # `<pre><code>` (pasted)
+_HTML_LANG = _Pattern(r"\bclass=[\"']?(?:language-|lang-)?([\w+-]+)", re.I)
 _HTML_ROW = _Pattern(r"<tr\b[^<>]*>", re.I)
 _HTML_CELL = _Pattern(r"<(t[dh])\b[^<>]*>", re.I)
 _HTML_TAG = _Pattern(r"<[^<>]*>")
@@ -192,7 +194,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 51  # bump when the passages made of the same notes change
+PARSER_VERSION = 52  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -1059,6 +1061,8 @@ class _Parser:
                 j += 1
             self._flush_paragraph()
             return j + 1 if j < len(self.lines) else i + 1  # never closed: that line only
+        if _HTML_PRE.match(line):
+            return self._html_pre(i)
         summary = _SUMMARY.match(line)
         if summary:
             self._break()
@@ -1070,6 +1074,29 @@ class _Parser:
             self._flush_paragraph()
             return i + 1
         return i
+
+    def _html_pre(self, i: int) -> int:
+        """`<pre><code class="language-bash">…</code></pre>` (pasted from a web page): a fenced
+        block, its lines without tags and entities. Returns the index of the line after it (`i`
+        when it is never closed)."""
+        j = next((k for k in range(i, len(self.lines)) if "</pre>" in self.lines[k].lower()),
+                 None)
+        if j is None:
+            return i
+        lang = _HTML_LANG.search(self.lines[i])
+        body = []
+        for k in range(i, j + 1):
+            text = self.lines[k]
+            if k == i:
+                text = text[_HTML_PRE.match(text).end():]  # type: ignore[union-attr]
+            if k == j:
+                text = text[:text.lower().index("</pre>")]
+            body.append((html.unescape(_HTML_TAG.sub("", text)).rstrip(), k + 1))
+        while body and not body[-1][0].strip():
+            body.pop()
+        if body:
+            self._code_block(body, lang.group(1) if lang else "")
+        return j + 1
 
     def _heading_descriptions(self) -> None:
         """A command with no words of its own, in the block right under a heading or under a
