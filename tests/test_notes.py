@@ -798,7 +798,8 @@ def test_a_cell_of_two_commands_is_not_one_command() -> None:
 def test_a_pre_block_pasted_from_a_web_page_is_a_code_block() -> None:
     """`<pre><code>…</code></pre>` (CSDN, StackOverflow pasted): a fenced block, without its
     tags and entities, on the lines it stands on."""
-    text = "# JVM\n\n手动导出堆快照：\n\n<pre><code>jmap -dump:live,format=b,file=/tmp/heap.hprof 12345\n" \
+    text = "# JVM\n\n手动导出堆快照：\n\n" \
+           "<pre><code>jmap -dump:live,format=b,file=/tmp/heap.hprof 12345\n" \
            "</code></pre>\n\n<pre><code class=\"language-bash\">ls -la &amp;&amp; echo ok\n" \
            "grep -c &quot;x&quot; a.txt &gt; n.txt</code></pre>\n"
     found = _commands(text)
