@@ -8,7 +8,7 @@ import os
 import re
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -171,7 +171,7 @@ class Assistant:
     def ask(self, question: str, top: int = 5) -> Result:
         """Answer one question: the best passages of the notes, or `found=False`."""
         from qa.lint import answer_warnings
-        from qa.search import MIN_COVERAGE, answerable, rank
+        from qa.search import MIN_COVERAGE, answerable, error_output, fix_after, rank
 
         eng = self.engine()
         # a question is a sentence: what follows the first few thousand characters of a
@@ -179,6 +179,10 @@ class Assistant:
         q = eng.analyzer.analyze(question[:MAX_QUESTION])
         hits = rank(eng.index, q, limit=max(top, 1) * 3)
         found = answerable(eng.index, q, hits)
+        if found and error_output(eng.index.passage(hits[0].doc)) \
+                and (fix := fix_after(eng.index, hits[0].doc)) is not None:
+            # a pasted error is answered by the fix the notes give after it, then the error
+            hits = [replace(hits[0], doc=fix), *hits]
         did_you_mean = tuple(fixed for typed, fixed in q.corrections if typed.startswith("-"))
         if not found:
             nearest = tuple(dict.fromkeys(

@@ -124,6 +124,7 @@ _SQL_SPAN = _Pattern(r"^(?i:select|insert|update|delete|create|drop|alter|grant|
 # a call in a database's JavaScript shell: `db.orders.find({…})`, `rs.status()` (mongosh)
 _DB_CALL = _Pattern(r"^(?:db|rs|sh)(?:\.[\w$]+)+\(.*\)[\w.()\"\s,{}:$-]*;?$")
 _DB_SHELL_LANGS = ("js", "javascript", "mongo", "mongosh", "mongodb")
+_STACK_FRAME = _Pattern(r"^at\s.*\(\S*:\d+(?::\d+)?\)\s*$|^at\s+[\w$.<>]+\([\w.]+:\d+\)")
 _ALIAS = _Pattern(r"^alias\s+([\w.-]+)=")
 _MAX_SPAN_LINE = 2000  # longer lines are not sentences naming commands
 # `**--user**: 装到用户目录`, `` `-y`：自动回答 yes ``: a definition of a flag.
@@ -194,7 +195,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 52  # bump when the passages made of the same notes change
+PARSER_VERSION = 53  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -279,6 +280,8 @@ def looks_like_command(line: str) -> bool:
     if _CRON_LINE.match(line):
         return not _CJK.search(_strip_comment(s)[0])
     first, second = words[0], words[1] if len(words) > 1 else ""
+    if first == "at" and _STACK_FRAME.match(s):
+        return False  # `at new Hash (node:internal/crypto/hash:67:19)`: a stack trace's line
     if _CJK.search(second) and not second.startswith(("{{", "<", "$", "-", "/", ".")):
         return False  # `docker 是一个...`, `docker run的相关参数`
     if second in ("/", "、", "or", "and", "和", "或"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import weakref
 from dataclasses import dataclass
 from functools import lru_cache
@@ -280,6 +281,37 @@ def _missed_name(index: Index, q: Query, best: Hit) -> bool:
 
 
 NEARBY_LINES = 30
+FIX_LINES = 40  # how far below a pasted error its fix may stand
+# the first line of what a program prints when it fails (npm ERR!, a Java or Python exception,
+# `Error: …`, `-bash: warning: setlocale: …`, `… : Permission denied`)
+_ERROR_LINE = re.compile(
+    r"^\s*(?:npm ERR!|Traceback \(most recent call last\)|Exception in thread|"
+    r"(?:[\w.]+\.)?\w*(?:Error|Exception)\b|error\b[:\[]|fatal:|E: |panic:|"
+    r"[-\w./]+: (?:warning|error)\b|"
+    r"[-\w./: ]+: .*\b(?:command not found|No such file or directory|Permission denied|"
+    r"unable to|cannot|can't|could not|failed|refused|timed out)\b)", re.I)
+_CJK = re.compile("[\u3400-\u9fff]")
+
+
+def error_output(p: Passage) -> bool:
+    """Is this passage what a program printed when it failed (a block of notes that shows an
+    error before saying how it was fixed)?"""
+    lines = [line for line in p.text.splitlines() if line.strip() and not _CJK.search(line)]
+    return p.kind in ("code", "command") and bool(lines) and bool(_ERROR_LINE.match(lines[0]))
+
+
+def fix_after(index: Index, doc: int) -> int | None:
+    """The first command the notes give after an error they show, in the same part of the
+    same note: what a question pasting that error asks for."""
+    p = index.passage(doc)
+    for d in range(doc + 1, min(doc + 1 + FIX_LINES, index.n)):
+        q = index.passage(d)
+        if q.source.path != p.source.path or q.section != p.section \
+                or q.source.line > p.source.end_line + FIX_LINES:
+            return None
+        if q.kind == "command" and q.source.line > p.source.end_line and not error_output(q):
+            return d
+    return None
 
 
 def _nearby(index: Index, term: str, doc: int, at_most: int = 200) -> bool:

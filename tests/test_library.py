@@ -353,3 +353,21 @@ def test_a_tool_named_only_in_a_message_is_not_the_answers_tool(shipped: Assista
     command, and the Docker notes do not say how to undo a git commit."""
     assert not shipped.ask("git 怎么撤销上一次提交").found
     assert shipped.ask("docker 怎么把容器提交成镜像").found
+
+
+def test_a_pasted_error_is_answered_by_the_fix_the_notes_give_after_it(tmp_path: Path) -> None:
+    """Notes show an error, then how it was fixed: pasting the error asks for the fix."""
+    notes = _notes(tmp_path, "node.md",
+                   "# Node\n\n### 问题：老项目报 ERR_OSSL_EVP_UNSUPPORTED\n\n```\n"
+                   "Error: error:0308010C:digital envelope routines::unsupported\n"
+                   "    at new Hash (node:internal/crypto/hash:67:19)\n```\n\n"
+                   "**原因：** Node 17 开始用 OpenSSL 3.0。\n\n**解决：** 打开 legacy provider：\n\n"
+                   "```bash\nexport NODE_OPTIONS=--openssl-legacy-provider\n```\n\n"
+                   "### 问题：端口被占用\n\n```\nError: listen EADDRINUSE :::3000\n```\n")
+    a = Assistant(notes, tmp_path / "index")
+    r = a.ask("Error: error:0308010C:digital envelope routines::unsupported")
+    assert r.found and r.answers[0].command == "export NODE_OPTIONS=--openssl-legacy-provider"
+    assert "0308010C" in r.answers[1].text
+    # an error with no fix after it in its part of the notes is answered with itself
+    r = a.ask("Error: listen EADDRINUSE :::3000")
+    assert r.found and "EADDRINUSE" in r.answers[0].text
