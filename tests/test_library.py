@@ -361,7 +361,8 @@ def test_a_pasted_error_is_answered_by_the_fix_the_notes_give_after_it(tmp_path:
                    "# Node\n\n### 问题：老项目报 ERR_OSSL_EVP_UNSUPPORTED\n\n```\n"
                    "Error: error:0308010C:digital envelope routines::unsupported\n"
                    "    at new Hash (node:internal/crypto/hash:67:19)\n```\n\n"
-                   "**原因：** Node 17 开始用 OpenSSL 3.0。\n\n**解决：** 打开 legacy provider：\n\n"
+                   "**原因：** Node 17 开始用 OpenSSL 3.0。\n\n"
+                   "**解决：** 打开 legacy provider：\n\n"
                    "```bash\nexport NODE_OPTIONS=--openssl-legacy-provider\n```\n\n"
                    "### 问题：端口被占用\n\n```\nError: listen EADDRINUSE :::3000\n```\n")
     a = Assistant(notes, tmp_path / "index")
