@@ -37,6 +37,7 @@ SETS = {
     "sre-mixed collection": (ROOT / "tests/corpora/sre-mixed", ["sre-zh", "sre-en", "sre-oos"]),
     "vault-zh collection": (ROOT / "tests/corpora/vault-zh", ["vault-zh", "vault-en", "vault-oos"]),
     "blog-zh collection": (ROOT / "tests/corpora/blog-zh", ["blog-zh", "blog-en", "blog-oos"]),
+    "paste-zh collection": (ROOT / "tests/corpora/paste-zh", ["paste-zh", "paste-en", "paste-oos"]),
 }
 DEV = Path("../shared/eval/dev.jsonl")
 

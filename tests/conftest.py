@@ -31,6 +31,7 @@ KB = TESTS / "corpora" / "kb-mixed"
 SRE = TESTS / "corpora" / "sre-mixed"
 VAULT = TESTS / "corpora" / "vault-zh"
 BLOG = TESTS / "corpora" / "blog-zh"
+PASTE = TESTS / "corpora" / "paste-zh"
 EVAL = TESTS / "eval"
 
 # Notes in GBK: written as bytes by the `gbk_notes` fixture (an editor would re-encode them).
@@ -166,6 +167,13 @@ def blog(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     """tests/corpora/blog-zh: static-site sources (Hexo tags, Hugo shortcodes, MkDocs
     admonitions and tabs, Docusaurus containers, TOML front matter, root prompts)."""
     return _collection(tmp_path_factory, BLOG)
+
+
+@pytest.fixture(scope="session")
+def paste(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    """tests/corpora/paste-zh: troubleshooting notes pasted from web pages (<pre><code>
+    blocks, 问题/原因/解决 sections with error output, 1）steps, a CRLF file)."""
+    return _collection(tmp_path_factory, PASTE)
 
 
 def run_python(code: str, *args: str, env: dict[str, str] | None = None,

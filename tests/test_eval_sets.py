@@ -3,8 +3,9 @@
 docker-*.jsonl ask the shipped notes, linux-*.jsonl ask tests/corpora/linux-zh, ops-*.jsonl ask
 tests/corpora/ops-zh, dev-en-*.jsonl ask tests/corpora/dev-en (English notes), kb-*.jsonl ask
 tests/corpora/kb-mixed, sre-*.jsonl ask tests/corpora/sre-mixed, vault-*.jsonl ask
-tests/corpora/vault-zh, blog-*.jsonl ask tests/corpora/blog-zh; the ops, dev-en, kb, sre,
-vault and blog collections were written with their questions, before qa was run on them, and
+tests/corpora/vault-zh, blog-*.jsonl ask tests/corpora/blog-zh, paste-*.jsonl ask
+tests/corpora/paste-zh; the ops, dev-en, kb, sre, vault, blog and paste collections were
+written with their questions, before qa was run on them, and
 docker-heldout by someone who had read the notes only. Each floor is
 what `qa eval FILE` measured, minus about two points; `oos_abstain` is the share of the
 out-of-scope questions (field "none") that get found=False.
@@ -36,6 +37,9 @@ FLOORS: dict[str, dict[str, float]] = {
     "linux-zh.jsonl": {"top1": 0.74, "hit3": 0.89, "mrr": 0.81, "oos_abstain": 0.82},
     "ops-en.jsonl": {"top1": 0.84, "hit3": 0.92, "mrr": 0.88, "oos_abstain": 0.81},
     "ops-zh.jsonl": {"top1": 0.79, "hit3": 0.88, "mrr": 0.83, "oos_abstain": 0.98},
+    "paste-en.jsonl": {"top1": 0.64, "hit3": 0.78, "mrr": 0.71},
+    "paste-oos.jsonl": {"oos_abstain": 0.98},
+    "paste-zh.jsonl": {"top1": 0.60, "hit3": 0.76, "mrr": 0.68},
     "sre-en.jsonl": {"top1": 0.52, "hit3": 0.72, "mrr": 0.63},
     "sre-oos.jsonl": {"oos_abstain": 0.83},
     "sre-zh.jsonl": {"top1": 0.69, "hit3": 0.84, "mrr": 0.77},
@@ -53,7 +57,7 @@ def _report(name: str, request: pytest.FixtureRequest) -> EvalReport:
     if name not in _REPORTS:
         notes = {"docker": "shipped", "linux": "linux", "ops": "ops",
                  "dev": "dev_en", "kb": "kb", "sre": "sre", "vault": "vault",
-                 "blog": "blog"}[name.split("-")[0]]
+                 "blog": "blog", "paste": "paste"}[name.split("-")[0]]
         a: Assistant = request.getfixturevalue(notes)
         _REPORTS[name] = evaluate(load_cases(EVAL / name), lambda q: a.ask(q, top=5).to_dict())
     return _REPORTS[name]
