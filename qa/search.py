@@ -301,17 +301,23 @@ def error_output(p: Passage) -> bool:
 
 
 def fix_after(index: Index, doc: int) -> int | None:
-    """The first command the notes give after an error they show, in the same part of the
-    same note: what a question pasting that error asks for."""
+    """What the notes say after an error they show, in the same part of the same note: the
+    first command, else the first paragraph (`临时加大元空间：`-XX:MaxMetaspaceSize=512m``).
+    It is what a question pasting that error asks for."""
     p = index.passage(doc)
+    said = None
     for d in range(doc + 1, min(doc + 1 + FIX_LINES, index.n)):
         q = index.passage(d)
         if q.source.path != p.source.path or q.section != p.section \
                 or q.source.line > p.source.end_line + FIX_LINES:
-            return None
-        if q.kind == "command" and q.source.line > p.source.end_line and not error_output(q):
+            break
+        if q.source.line <= p.source.end_line or error_output(q):
+            continue
+        if q.kind == "command":
             return d
-    return None
+        if said is None and q.kind == "prose":
+            said = d
+    return said
 
 
 def _nearby(index: Index, term: str, doc: int, at_most: int = 200) -> bool:

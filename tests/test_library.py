@@ -369,6 +369,15 @@ def test_a_pasted_error_is_answered_by_the_fix_the_notes_give_after_it(tmp_path:
     r = a.ask("Error: error:0308010C:digital envelope routines::unsupported")
     assert r.found and r.answers[0].command == "export NODE_OPTIONS=--openssl-legacy-provider"
     assert "0308010C" in r.answers[1].text
-    # an error with no fix after it in its part of the notes is answered with itself
+    # an error with nothing after it in its part of the notes is answered with itself
     r = a.ask("Error: listen EADDRINUSE :::3000")
     assert r.found and "EADDRINUSE" in r.answers[0].text
+
+
+def test_a_pasted_error_fixed_in_words_is_answered_by_them(tmp_path: Path) -> None:
+    notes = _notes(tmp_path, "jvm.md",
+                   "# JVM\n\n## OutOfMemoryError: Metaspace\n\n```\n"
+                   "java.lang.OutOfMemoryError: Metaspace\n```\n\n"
+                   "一般是动态生成类太多。临时加大元空间：`-XX:MaxMetaspaceSize=512m`。\n")
+    r = Assistant(notes, tmp_path / "index").ask("java.lang.OutOfMemoryError: Metaspace")
+    assert r.found and "MaxMetaspaceSize" in r.answers[0].text
