@@ -321,8 +321,6 @@ def _is_question(argv: list[str]) -> bool:
 def _mistyped_command(argv: list[str]) -> tuple[str, str] | None:
     """A first word one typo from a subcommand (`qa lnt`, `qa idnex`, `qa evl set.jsonl`):
     the user meant it. Followed by other words (`qa list docker images`) it is a question."""
-    from rapidfuzz.distance import OSA
-
     word = _first_word(argv)
     if word is None or word in SUBCOMMANDS or len(word) < 3 or not word.isascii() \
             or not word.isalpha():
@@ -330,6 +328,8 @@ def _mistyped_command(argv: list[str]) -> tuple[str, str] | None:
     rest = argv[argv.index(word) + 1:]
     if any(not re.search(r"^-|[./\\~]", w) for w in rest):
         return None  # (a command's arguments are options and paths)
+    from rapidfuzz.distance import OSA
+
     close = [c for c in SUBCOMMANDS if OSA.distance(word.lower(), c) <= 1]
     return (word, close[0]) if close else None
 
