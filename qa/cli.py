@@ -284,11 +284,11 @@ def _mistyped_option(extra: list[str]) -> tuple[str, str] | None:
     """An unknown `--word` before the question that is one typo from an option of `qa ask`
     (`--jsn`): the user meant the option, not a flag to ask about (`--memroy` is asked about).
     Words after `--` are the question's."""
-    from rapidfuzz.distance import OSA
-
     for word in extra:
         if word == "--" or not word.startswith("--"):
             return None
+        from rapidfuzz.distance import OSA
+
         name = word.split("=")[0]
         close = [o for o in _ASK_OPTIONS if o.startswith("--") and OSA.distance(name, o) <= 1]
         if close:
