@@ -20,8 +20,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from rapidfuzz import fuzz, process
-
 from qa import shell
 from qa.model import FlagEntry, Passage
 
@@ -296,6 +294,8 @@ def _guess_flag(name: str, table: dict[str, Flag]) -> str | None:
     if not name.startswith("--"):  # letters are case-sensitive: only suggest the other case
         return name.swapcase() if name.swapcase() in current else None
     longs = {n: n[2:] for n in current if n.startswith("--")}
+    from rapidfuzz import fuzz, process  # (only for a flag the table lacks: answers stay light)
+
     match = process.extractOne(name[2:], longs, scorer=fuzz.ratio, score_cutoff=SCORE_CUTOFF)
     return str(match[2]) if match else None
 
@@ -315,6 +315,8 @@ def _finding(
 
 
 def _unknown_subcommand(word: str, choices: list[str], path: list[str]) -> Finding:
+    from rapidfuzz import fuzz, process
+
     match = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=SCORE_CUTOFF)
     command = " ".join(path)
     return _finding(
