@@ -195,7 +195,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 53  # bump when the passages made of the same notes change
+PARSER_VERSION = 54  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -448,6 +448,7 @@ class _Parser:
     def __init__(self, path: str, text: str) -> None:
         self.path = path
         self.lines, self.containers = _unwrap(text.split("\n"))
+        self.quoted: set[int] = set()  # lines that were in a blockquote (`> …`)
         self.title = ""
         self.headings: list[tuple[int, str]] = []
         self.out: list[Passage] = []
@@ -938,9 +939,10 @@ class _Parser:
             bold = _BOLD_LINE.match(stripped)
             if bold and _INTRO_END.search(bold.group(1) or bold.group(2)):
                 line = stripped = (bold.group(1) or bold.group(2)).strip()  # `**示例：**`
-            heading = _HEADING.match(line)
+            # (a `#` line in a quote, `> # -*- coding: utf-8 -*-`, heads no part of the note)
+            heading = _HEADING.match(line) if i not in self.quoted else None
             level, title, skip = (len(heading.group(1)), heading.group(2), 1) if heading \
-                else self._heading_like(i, stripped)
+                else self._heading_like(i, stripped) if i not in self.quoted else (0, None, 1)
             real = skip == 2 or bool(heading)  # a bold line stands under the last heading
             if title is not None:
                 self._break()
@@ -1029,6 +1031,7 @@ class _Parser:
         j = i
         while j < len(self.lines) and _QUOTE_MARK.match(self.lines[j]):
             self.lines[j] = _QUOTE_MARK.sub("", self.lines[j], count=1)
+            self.quoted.add(j)
             j += 1
         callout = _CALLOUT.match(self.lines[i])
         if callout:

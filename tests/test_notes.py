@@ -807,3 +807,11 @@ def test_a_pre_block_pasted_from_a_web_page_is_a_code_block() -> None:
     assert heap.description == "手动导出堆快照" and heap.source.line == 3
     assert found['grep -c "x" a.txt > n.txt'].source.line == 9
     assert "ls -la && echo ok" in found
+
+
+def test_a_hash_line_in_a_quote_heads_no_part_of_the_note() -> None:
+    """`> # -*- coding: utf-8 -*-` quotes a line of code: what follows stays in its section."""
+    text = "# 编码\n\n## 问题：SyntaxError\n\n文件头加上：\n\n> # -*- coding: utf-8 -*-\n\n" \
+           "## 问题：控制台乱码\n\n切换代码页：`chcp 65001`\n"
+    found = _commands(text)
+    assert found["chcp 65001"].section == "编码 > 问题：控制台乱码"
