@@ -189,7 +189,7 @@ def cmd_ask(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -
             else:
                 out.write(result_text(r, style, args.lang) + "\n\n")
             out.flush()
-            if not r.found:
+            if not r.found and line.strip():  # (a blank line is no question left unanswered)
                 status = NOT_FOUND
         return status
     r = a.ask(" ".join(args.question), top=args.top)

@@ -91,6 +91,15 @@ def test_ask_dash_exits_0_when_every_line_is_answered(on_shipped: list[str]) -> 
     assert r.code == 0
 
 
+def test_ask_dash_a_blank_line_is_no_question_left_unanswered(on_shipped: list[str]) -> None:
+    """A blank line still gets its JSON line (tools pair input and output lines), but it is
+    no question the notes failed to answer: the run exits 0; a refused question exits 1."""
+    r = Run(["ask", "--json", *on_shipped, "-"], stdin=io.StringIO("删除所有容器\n\n查看镜像\n"))
+    assert r.code == 0 and len(r.out.splitlines()) == 3
+    r = Run(["ask", "--json", *on_shipped, "-"], stdin=io.StringIO("删除所有容器\n怎么煮咖啡\n"))
+    assert r.code == 1
+
+
 class _Flushes(io.StringIO):
     """stdout that remembers what had been flushed, as a pipe reader would see it."""
 
