@@ -125,6 +125,7 @@ _SQL_SPAN = _Pattern(r"^(?i:select|insert|update|delete|create|drop|alter|grant|
 _DB_CALL = _Pattern(r"^(?:db|rs|sh)(?:\.[\w$]+)+\(.*\)[\w.()\"\s,{}:$-]*;?$")
 _DB_SHELL_LANGS = ("js", "javascript", "mongo", "mongosh", "mongodb")
 _STACK_FRAME = _Pattern(r"^at\s.*\(\S*:\d+(?::\d+)?\)\s*$|^at\s+[\w$.<>]+\([\w.]+:\d+\)")
+_STEP_NUMBER = _Pattern(r"^\s*(?:\d{1,2}\s*[)）、]|[①-⑳]|第[一二三四五六七八九十\d]+步[:：]?)\s*")
 _ALIAS = _Pattern(r"^alias\s+([\w.-]+)=")
 _MAX_SPAN_LINE = 2000  # longer lines are not sentences naming commands
 # `**--user**: 装到用户目录`, `` `-y`：自动回答 yes ``: a definition of a flag.
@@ -195,7 +196,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 54  # bump when the passages made of the same notes change
+PARSER_VERSION = 55  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -500,6 +501,7 @@ class _Parser:
             return  # an empty fence or a lone `:` is nothing to answer with
         # a description says what a command does, not that it follows (`…还原：`)
         description, context = _plain(description).rstrip(" ：:"), _plain(context)
+        description = _STEP_NUMBER.sub("", description)  # `1）把代码页切到 UTF-8`: the step
         if kind == "command" and command:
             alias = _ALIAS.match(command)  # `alias esc='curl …'`: esc is run as a program
             self.programs.add(alias.group(1) if alias else _program(command))

@@ -815,3 +815,9 @@ def test_a_hash_line_in_a_quote_heads_no_part_of_the_note() -> None:
            "## 问题：控制台乱码\n\n切换代码页：`chcp 65001`\n"
     found = _commands(text)
     assert found["chcp 65001"].section == "编码 > 问题：控制台乱码"
+
+
+def test_a_steps_number_is_no_part_of_what_its_command_does() -> None:
+    found = _commands("# cmd\n\n**解决：**\n\n1）把代码页切到 UTF-8：`chcp 65001`\n"
+                      "2）再运行：`python script.py --check`\n")
+    assert found["chcp 65001"].description == "把代码页切到 UTF-8"
