@@ -1479,7 +1479,7 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
             # below), and those of the new terms
             words = dict(previous.words)
             words.update(tok.dictionary_for(bare(t) for t in asm.vocab.keys() -
-                                            previous.vocab.keys() if _has_cjk(t)))
+                                            previous.vocab.keys() if has_cjk(t)))
         else:
             words, common = _dictionary_slices(tok, asm.vocab)
         total, settings = tok.total, tok.settings
@@ -1567,7 +1567,7 @@ def _dictionary_slices(tok: Tokenizer, terms: Iterable[str]) -> tuple[dict[str, 
                                                                      dict[str, int]]:
     """What words.json keeps of the dictionary: the Chinese terms' words, and the words every
     question may need (the lexicon's, the most common ones)."""
-    words = tok.dictionary_for(bare(t) for t in terms if _has_cjk(t))
+    words = tok.dictionary_for(bare(t) for t in terms if has_cjk(t))
     common = tok.dictionary_for(sorted(tok.lexicon.zh_words | tok.lexicon.stop_zh))
     common.update(tok.common_words())
     return words, common
@@ -1576,7 +1576,8 @@ def _dictionary_slices(tok: Tokenizer, terms: Iterable[str]) -> tuple[dict[str, 
 _CJK_CHAR = re.compile("[\u3400-\u9fff]")
 
 
-def _has_cjk(t: str) -> bool:
+def has_cjk(t: str) -> bool:
+    """Does the text hold a Chinese character?"""
     return _CJK_CHAR.search(t) is not None
 
 

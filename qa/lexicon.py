@@ -87,16 +87,19 @@ class Lexicon:
                 out.setdefault(term, []).append(i)
         return out
 
+    @functools.cached_property
     def chinese_index(self) -> dict[str, list[int]]:
+        """Chinese term -> the concepts it belongs to."""
         out: dict[str, list[int]] = {}
         for i, c in enumerate(self.concepts):
             for term in c.zh:
                 out.setdefault(term, []).append(i)
         return out
 
-    def chinese_word(self, word: str, index: dict[str, list[int]]) -> str:
+    def chinese_word(self, word: str) -> str:
         """The lexicon word a Chinese word is: itself, or the verb it ends (存成 -> 存);
         "" when the lexicon has neither."""
+        index = self.chinese_index
         if word in index:
             return word
         return word[:-1] if word[-1:] in self.complements and word[:-1] in index else ""

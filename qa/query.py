@@ -78,7 +78,7 @@ class QueryAnalyzer:
         self.vocab = vocab
         self.flag_names = flag_names
         self.en_index = lexicon.english_index()
-        self.zh_index = lexicon.chinese_index()
+        self.zh_index = lexicon.chinese_index
         self._concept_terms = lru_cache(maxsize=4096)(self._concept_terms_uncached)
         self._units = lru_cache(maxsize=8192)(self.tok.units)
 
@@ -142,6 +142,7 @@ class QueryAnalyzer:
             if u.kind in ("zh", "unk") and (fixed := self._homophone(u)):
                 corrections.append((u.surface, fixed))  # 守护近程: 进程, typed by its sound
                 u = Unit("zh", fixed, (fixed,))
+            word = self.lex.chinese_word(u.surface) if u.kind in ("zh", "unk") else ""
             if u.kind == "flag":
                 name = u.surface
                 if name not in self.flag_names and name not in self.vocab \
@@ -152,17 +153,15 @@ class QueryAnalyzer:
                         name = fixed
                 flags.append(name)
                 groups.append(Group(u.surface, frozenset({name}), "flag"))
-            elif u.kind == "zh" or u.kind == "unk" and self.lex.chinese_word(u.surface,
-                                                                            self.zh_index):
+            elif u.kind == "zh" or u.kind == "unk" and word:
                 terms = {u.surface, *number_forms(u.surface)}  # (七天: 7, 7d)
-                word = self.lex.chinese_word(u.surface, self.zh_index) or u.surface
                 concepts = self.zh_index.get(word, [])
                 for c in concepts:
                     terms |= self._concept_terms(c)
                 partial = frozenset(u.forms[1:]) - terms
                 related = self._related_terms(concepts) - terms - partial
                 groups.append(Group(u.surface, frozenset(terms | partial | related), "zh",
-                                    self.tok.background_weight(word), partial,
+                                    self.tok.background_weight(word or u.surface), partial,
                                     related=related, importance=self._importance(concepts)))
             elif u.kind == "code" and (fixed := self._misspelt_code(u.forms[0])):
                 corrections.append((u.surface, fixed))
@@ -195,7 +194,7 @@ class QueryAnalyzer:
         offers both); None when there is no such word, or more than one."""
         word = u.surface
         if not 2 <= len(word) <= 4 or any(in_vocab(self.vocab, f) for f in u.forms) \
-                or self.lex.chinese_word(word, self.zh_index) or number_forms(word) \
+                or self.lex.chinese_word(word) or number_forms(word) \
                 or self.tok.usage(word) > TYPO_USAGE or any(ch in _FUNCTION_CHARS for ch in word):
             return None  # (a word common in the language is no typo; 不上 of 对不上 no word)
         by_sound = self._sounds()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from qa.index import BACKGROUND, FIELDS, GLOSSARY, OWN, in_vocab, own_words
+from qa.index import BACKGROUND, FIELDS, GLOSSARY, OWN, has_cjk, in_vocab, own_words
 from qa.model import Passage
 from qa.query import Group, Query
 
@@ -290,13 +290,12 @@ _ERROR_LINE = re.compile(
     r"[-\w./]+: (?:warning|error)\b|"
     r"[-\w./: ]+: .*\b(?:command not found|No such file or directory|Permission denied|"
     r"unable to|cannot|can't|could not|failed|refused|timed out)\b)", re.I)
-_CJK = re.compile("[\u3400-\u9fff]")
 
 
 def error_output(p: Passage) -> bool:
     """Is this passage what a program printed when it failed (a block of notes that shows an
     error before saying how it was fixed)?"""
-    lines = [line for line in p.text.splitlines() if line.strip() and not _CJK.search(line)]
+    lines = [line for line in p.text.splitlines() if line.strip() and not has_cjk(line)]
     return p.kind in ("code", "command") and bool(lines) and bool(_ERROR_LINE.match(lines[0]))
 
 
