@@ -179,9 +179,11 @@ class Assistant:
         q = eng.analyzer.analyze(question[:MAX_QUESTION])
         hits = rank(eng.index, q, limit=max(top, 1) * 3)
         found = answerable(eng.index, q, hits)
-        if found and error_output(eng.index.passage(hits[0].doc)) \
+        best = eng.index.passage(hits[0].doc) if found else None
+        if best and error_output(best) and not (q.explain and best.kind == "prose") \
                 and (fix := fix_after(eng.index, hits[0].doc)) is not None:
             # a pasted error is answered by the fix the notes give after it, then the error
+            # (a sentence quoting the error may be what a why-question asks for)
             hits = [replace(hits[0], doc=fix), *hits]
         did_you_mean = tuple(fixed for typed, fixed in q.corrections if typed.startswith("-"))
         if not found:

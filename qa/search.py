@@ -292,31 +292,47 @@ _ERROR_LINE = re.compile(
     r"unable to|cannot|can't|could not|failed|refused|timed out)\b)", re.I)
 
 
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+# what a quoted message says when it is an error (`Temporary failure in name resolution`,
+# `E45: 'readonly' option is set`, `413 Request Entity Too Large`)
+_ERROR_WORD = re.compile(r"\b(?:error|exception|fail(?:ed|ure)?|denied|refused|not found|"
+                         r"timed out|too large|too many|unauthori[sz]ed|forbidden|cannot|"
+                         r"can't|unable|invalid|insecure|unprotected|not available)\b|"
+                         r"^E\d{2,4}: |^[45]\d\d [A-Z]", re.I)
+
+
 def error_output(p: Passage) -> bool:
-    """Is this passage what a program printed when it failed (a block of notes that shows an
-    error before saying how it was fixed)?"""
+    """Is this passage what a program printed when it failed, or a sentence quoting it (打包时报
+    `FATAL ERROR: …`): the notes show an error before saying how it was fixed?"""
+    if p.kind == "prose":
+        # (one that goes on to quote what to type, `client_max_body_size`, says the fix too)
+        quoted = [_error_message(m.group(1)) for m in _CODE_SPAN.finditer(p.text)]
+        return True in quoted and all(quoted[quoted.index(True):])
     lines = [line for line in p.text.splitlines() if line.strip() and not has_cjk(line)]
     return p.kind in ("code", "command") and bool(lines) and bool(_ERROR_LINE.match(lines[0]))
 
 
+def _error_message(quoted: str) -> bool:
+    return bool(_ERROR_LINE.match(quoted) or " " in quoted.strip() and _ERROR_WORD.search(quoted))
+
+
 def fix_after(index: Index, doc: int) -> int | None:
     """What the notes say after an error they show, in the same part of the same note: the
-    first command, else the first paragraph (`临时加大元空间：`-XX:MaxMetaspaceSize=512m``).
-    It is what a question pasting that error asks for."""
+    first command, else the first paragraph (`临时加大元空间：`-XX:MaxMetaspaceSize=512m``);
+    after a sentence quoting an error, from its own paragraph on. It is what a question
+    pasting that error asks for."""
     p = index.passage(doc)
-    said = None
-    for d in range(doc + 1, min(doc + 1 + FIX_LINES, index.n)):
+    first = p.source.line if p.kind == "prose" else p.source.end_line + 1
+    found = []
+    # (a paragraph's commands are passages before its sentences: look both ways)
+    for d in range(max(0, doc - FIX_LINES), min(doc + 1 + FIX_LINES, index.n)):
         q = index.passage(d)
-        if q.source.path != p.source.path or q.section != p.section \
-                or q.source.line > p.source.end_line + FIX_LINES:
-            break
-        if q.source.line <= p.source.end_line or error_output(q):
-            continue
-        if q.kind == "command":
-            return d
-        if said is None and q.kind == "prose":
-            said = d
-    return said
+        if d != doc and q.kind in ("command", "prose") and q.source.path == p.source.path \
+                and q.section == p.section \
+                and first <= q.source.line <= p.source.end_line + FIX_LINES \
+                and not error_output(q):
+            found.append((q.kind != "command", q.source.line, d))
+    return min(found)[2] if found else None
 
 
 def _nearby(index: Index, term: str, doc: int, at_most: int = 200) -> bool:

@@ -381,3 +381,23 @@ def test_a_pasted_error_fixed_in_words_is_answered_by_them(tmp_path: Path) -> No
                    "一般是动态生成类太多。临时加大元空间：`-XX:MaxMetaspaceSize=512m`。\n")
     r = Assistant(notes, tmp_path / "index").ask("java.lang.OutOfMemoryError: Metaspace")
     assert r.found and "MaxMetaspaceSize" in r.answers[0].text
+
+
+def test_a_sentence_quoting_an_error_is_answered_by_the_fix_that_follows(tmp_path: Path) -> None:
+    """`打包时报 `FATAL ERROR: …`。` states the problem; the command after it (in the same
+    paragraph or below) is what the question asks for. A sentence that goes on to quote the
+    fix itself is the answer as it stands, and so is the statement to a why-question."""
+    notes = _notes(tmp_path, "node.md",
+                   "# Node\n\n## 问题：heap out of memory\n\n"
+                   "打包大项目时报 `FATAL ERROR: Reached heap limit - JavaScript heap out of "
+                   "memory`。默认堆大约 2G，调大就行：`node --max-old-space-size=4096 build.js`。"
+                   "\n\n## nginx\n\n上传文件报 `413 Request Entity Too Large`：调大 "
+                   "`client_max_body_size 50m;`。\n\n```bash\nsudo nginx -s reload\n```\n")
+    a = Assistant(notes, tmp_path / "index")
+    r = a.ask("打包的时候报 JavaScript heap out of memory")
+    assert r.found and r.answers[0].command == "node --max-old-space-size=4096 build.js"
+    assert "FATAL ERROR" in r.answers[1].text
+    r = a.ask("为什么会报 JavaScript heap out of memory")
+    assert r.found and "FATAL ERROR" in r.answers[0].text
+    r = a.ask("上传文件报 413 Request Entity Too Large")
+    assert r.found and "client_max_body_size" in r.answers[0].text
