@@ -57,6 +57,20 @@ class Lexicon:
     howto: tuple[str, ...] = ()  # words asking for a way to do something (命令, how)
     # what may follow a verb to say how it ends (改好, 存成, 删掉): 改好 means what 改 does
     complements: frozenset[str] = frozenset()
+    # actions that undo each other (compress/extract, push/pull), each named by an English
+    # term of its concepts
+    opposite_terms: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+
+    @functools.cached_property
+    def opposites(self) -> dict[int, frozenset[int]]:
+        """Concept -> the concepts of the action that undoes it."""
+        index = self.english_index()
+        out: dict[int, set[int]] = {}
+        for a, b in self.opposite_terms:
+            for one, other in ((a, b), (b, a)):
+                for c in index.get(one, []):
+                    out.setdefault(c, set()).update(index.get(other, []))
+        return {c: frozenset(o) for c, o in out.items()}
 
     @functools.cached_property
     def _explain_re(self) -> re.Pattern[str]:
@@ -132,7 +146,9 @@ def parse_lexicon(data: dict) -> Lexicon:
     return Lexicon(concepts, stop_en, frozenset(data.get("stop_zh", [])),
                    explain=tuple(data.get("explain_zh", []) + data.get("explain_en", [])),
                    howto=tuple(data.get("howto", [])),
-                   complements=frozenset(data.get("complements_zh", [])))
+                   complements=frozenset(data.get("complements_zh", [])),
+                   opposite_terms=tuple((english_words(a), english_words(b))
+                                        for a, b in data.get("opposites", [])))
 
 
 @lru_cache(maxsize=1)

@@ -56,6 +56,8 @@ class Query:
     family: str | None  # the command it names, e.g. "docker run"
     corrections: tuple[tuple[str, str], ...]  # (as typed, corrected)
     explain: bool = False  # asks what something is or why, not for a command
+    # words of the actions undoing what the question asks (解压 for 压缩), which it does not say
+    opposite: frozenset[str] = frozenset()
 
 
 def detect_lang(text: str) -> str:
@@ -113,12 +115,14 @@ class QueryAnalyzer:
         groups: list[Group] = []
         flags: list[str] = []
         corrections: list[tuple[str, str]] = []
+        asked: set[int] = set()  # the lexicon's concepts the question says
         i = 0
         while i < len(units):
             u = units[i]
             if u.kind in ("word", "stop") and u.surface.isascii():
                 n, concepts = self._english_phrase(units, i)
                 if concepts:
+                    asked.update(concepts)
                     span = units[i:i + n]
                     label = " ".join(x.surface for x in span)
                     terms = set().union(*(self._concept_terms(c) for c in concepts))
@@ -156,6 +160,7 @@ class QueryAnalyzer:
             elif u.kind == "zh" or u.kind == "unk" and word:
                 terms = {u.surface, *number_forms(u.surface)}  # (七天: 7, 7d)
                 concepts = self.zh_index.get(word, [])
+                asked.update(concepts)
                 for c in concepts:
                     terms |= self._concept_terms(c)
                 partial = frozenset(u.forms[1:]) - terms
@@ -184,9 +189,13 @@ class QueryAnalyzer:
         if explain:  # `what does X mean`: mean says what is asked, X what it is about
             groups = [replace(g, importance=g.importance * EXPLAIN_WORD) if
                       self.lex.explain_word(g.label) else g for g in groups]
+        undoing = {o for c in asked for o in self.lex.opposites.get(c, ()) if o not in asked}
+        opposite = frozenset().union(*map(self._concept_terms, undoing)) \
+            - frozenset().union(*(g.terms for g in groups))
         return Query(text=question, lang=detect_lang(text), groups=tuple(groups),
                      pairs=tuple(pairs), flags=tuple(dict.fromkeys(flags)),
-                     family=_family(text), corrections=tuple(corrections), explain=explain)
+                     family=_family(text), corrections=tuple(corrections), explain=explain,
+                     opposite=opposite)
 
     def _homophone(self, u: Unit) -> str | None:
         """The word of the notes (or the lexicon) that a Chinese word they do not know was

@@ -26,6 +26,7 @@ EXPLAIN_PRIOR = {"command": 0.5, "flag": 0.9, "code": 0.5, "prose": 1.0}  # what
 FLAG_BOOST = 2.5  # a passage describing the very flag the question names
 UNDESCRIBED = 0.7  # a passage that does not describe the flag the question names
 OTHER_FAMILY = 0.6  # the flag's namesake in another command (`docker run -a` for commit's)
+OPPOSITE = 0.8  # a passage saying the action that undoes the asked one (解压 for 压缩)
 NAME_BOOST = 0.3  # a flag entry whose name is the question's words (`--env-file`: env, file)
 CHAR_WEIGHT = 0.5  # weight of the character-overlap tie-breaker
 RELATED_SHARE = 0.25  # a related word (所有 for 批量) rather than a synonym
@@ -147,15 +148,27 @@ def rank(index: Index, q: Query, limit: int = 50) -> list[Hit]:
     top = cand[np.argsort(-rank_)[: limit * 4]]
     hits = []
     prior = EXPLAIN_PRIOR if q.explain else KIND_PRIOR
+    undoing = _saying(index, q.opposite, top)
     for d in top:
         p = index.passage(int(d))
         s = float(score[d] / norm)
         c = float(covered[d] / total_w)
         r = _combine(s, c) * prior.get(p.kind, 0.8) * _flag_factor(p, q) \
-            * (1.0 + CHAR_WEIGHT * _char_overlap(q.text, p))
+            * (1.0 + CHAR_WEIGHT * _char_overlap(q.text, p)) \
+            * (OPPOSITE if int(d) in undoing else 1.0)
         hits.append(Hit(int(d), s, c, r))
     hits.sort(key=lambda h: -h.rank)
     return hits[:limit]
+
+
+def _saying(index: Index, terms: frozenset[str], among: Any) -> set[int]:
+    """Those of the passages `among` whose own words, or what their command does, say one of
+    the terms."""
+    import numpy as np
+
+    parts = [_docs(index, f + t) for t in terms for f in (OWN, GLOSSARY)]
+    parts = [d for d in parts if len(d)]
+    return set(np.intersect1d(among, np.concatenate(parts)).tolist()) if parts else set()
 
 
 @lru_cache(maxsize=65536)

@@ -184,3 +184,18 @@ def test_questions_asking_what_or_why_are_told_from_how_to(question, explain):
     from qa.lexicon import load_lexicon
 
     assert load_lexicon().asks_explain(question) is explain
+
+
+def test_opposites_name_two_different_concepts():
+    """Each pair of actions that undo each other names concepts by their English terms: a
+    term the lexicon lacks would silently say nothing."""
+    from qa.lexicon import english_words, load_lexicon
+
+    lex = load_lexicon()
+    index = lex.english_index()
+    assert lex.opposite_terms
+    for a, b in lex.opposite_terms:
+        assert a in index and b in index, f"{a} / {b}: a term no concept has"
+        assert not set(index[a]) & set(index[b]), f"{a} / {b}: one concept"
+    compress = index[english_words("compress")][0]
+    assert set(index[english_words("extract")]) <= lex.opposites[compress]

@@ -401,3 +401,21 @@ def test_a_sentence_quoting_an_error_is_answered_by_the_fix_that_follows(tmp_pat
     assert r.found and "FATAL ERROR" in r.answers[0].text
     r = a.ask("上传文件报 413 Request Entity Too Large")
     assert r.found and "client_max_body_size" in r.answers[0].text
+
+
+def test_the_action_undoing_the_asked_one_is_not_the_answer(tmp_path: Path) -> None:
+    """Compressing and extracting share their words (tar, .tar.gz, 压缩包): the passage that
+    says the opposite action (解压, extract) yields to the one that does what is asked."""
+    notes = _notes(tmp_path, "tar.md",
+                   "# tar\n\n> 打包和解包。\n\n"
+                   "- 把文件或目录打包并用 gzip 压缩：\n\n`tar -czvf {{目标.tar.gz}} {{文件或目录}}`\n\n"
+                   "- 解开一个 .tar.gz 压缩包，文件放到当前目录：\n\n`tar -xzvf {{源.tar.gz}}`\n\n"
+                   "- 解压到指定的目录下：\n\n`tar -xzvf {{源.tar.gz}} -C {{目标目录}}`\n\n"
+                   "- 不解压，只列出包里有哪些文件：\n\n`tar -tzvf {{源.tar.gz}}`\n")
+    a = Assistant(notes, tmp_path / "index")
+    for question in ("怎么把一个文件夹压成tar.gz", "compress a folder into a tar.gz"):
+        r = a.ask(question)
+        assert r.found and r.answers[0].command.startswith("tar -czvf"), question
+    for question in ("tar.gz 怎么解压", "extract a tar.gz"):
+        r = a.ask(question)
+        assert r.found and r.answers[0].command.startswith("tar -xzvf"), question
