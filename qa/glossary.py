@@ -224,18 +224,45 @@ def _describe_words(words: list[str], out: list[str], nested: bool) -> None:
     if key and g.words[key].startswith("install"):  # `yum install bridge-utils`: brctl
         out += [f"provides {' '.join(g.packages[w])} 提供 {' '.join(g.packages[w])}"
                 for w in words[2:] if w in g.packages]
-    for flag in dict.fromkeys(w.split("=")[0] for w in words[1:] if _FLAG.match(w)):
+    for flag, value in _flag_values(words).items():
         # `find -name` is one flag when the glossary knows it so; `ls -la` is -l and -a
         whole = [f"{c} {flag}" for c in commands if f"{c} {flag}" in g.words][:1]
         run = _SHORT_RUN.fullmatch(flag)
         for f in whole or ([f"-{c}" for c in run.group(1)] if run else [flag]):
-            out += [g.words[k] for k in (whole or [f"{c} {f}" for c in commands])
-                    if k in g.words][:1]
+            # the shape of a flag's value may say what it does (`-v /data` a new volume,
+            # `-v /opt/app:/data` a host directory)
+            out += [g.arguments.get(k, {}).get(_shape(value), g.words[k])
+                    for k in (whole or [f"{c} {f}" for c in commands]) if k in g.words][:1]
     if nested:
         # a command run by another (`ip netns exec test1 ip a`, `docker exec web ip a`)
         inner = next((j for j in range(2, len(words)) if words[j] in g.subcommands), None)
         if inner is not None:
             _describe_words(words[inner:], out, nested=False)
+
+
+def _flag_values(words: list[str]) -> dict[str, str]:
+    """Each flag of a command with the value it is given (`--name=web`, `-v /data`; "" when
+    a flag follows)."""
+    out: dict[str, str] = {}
+    for i, w in enumerate(words[1:], 1):
+        if _FLAG.match(w):
+            name, eq, value = w.partition("=")
+            if not eq and i + 1 < len(words) and not words[i + 1].startswith("-"):
+                value = words[i + 1]
+            out.setdefault(name, value)
+    return out
+
+
+_PATH = re.compile(r"[/~.$]|.*/")
+_NAME = re.compile(r"[A-Za-z_][\w.-]*")
+
+
+def _shape(value: str) -> str:
+    """What a flag's value is made of, as the glossary keys it: `/opt/app:/data` is
+    `<path>:<path>`, `mysql:/var/lib/mysql` `<name>:<path>`, `8080:80` `<number>:<number>`."""
+    return ":".join("<path>" if _PATH.match(part) else "<number>" if part.isdigit()
+                    else "<name>" if _NAME.fullmatch(part) else "?"
+                    for part in value.split(":")[:2]) if value else ""
 
 
 def _spelled(words: list[str], g: _Glossary) -> list[str]:

@@ -134,6 +134,17 @@ def test_an_argument_that_says_what_a_command_does_is_described_for_it() -> None
     assert glossary.describe("ip link set eth0 mtu 9000") == words_of("ip link set")
 
 
+def test_the_shape_of_a_flag_s_value_may_say_what_the_flag_does() -> None:
+    """`-v /opt/app:/data` mounts a host directory, `-v /data` makes a new volume, `-v
+    db:/var/lib/mysql` mounts a named one; a value of no known shape gets the flag's words."""
+    bind = glossary.describe("docker run -it -v /opt/centos-02:/data centos")
+    anonymous = glossary.describe("docker run -it --volume=/data centos")
+    named = glossary.describe("docker run -d -v mysql:/var/lib/mysql mysql")
+    assert "宿主机目录" in bind and "宿主机目录" not in anonymous + named
+    assert "匿名" in anonymous and "命名数据卷" in named
+    assert words_of("docker run -v") in glossary.describe("docker run -v 'a b' centos")
+
+
 def test_a_crontab_line_is_described_by_when_it_runs() -> None:
     said = glossary.describe("0 2 * * * /usr/local/bin/backup.sh")
     assert all(w in said for w in ("定时任务", "每天", "凌晨", "两点"))
