@@ -60,6 +60,7 @@ class Lexicon:
     # actions that undo each other (compress/extract, push/pull), each named by an English
     # term of its concepts
     opposite_terms: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+    negations: frozenset[str] = frozenset()  # words saying what is not wanted (without, 不让)
 
     @functools.cached_property
     def opposites(self) -> dict[int, frozenset[int]]:
@@ -148,7 +149,8 @@ def parse_lexicon(data: dict) -> Lexicon:
                    howto=tuple(data.get("howto", [])),
                    complements=frozenset(data.get("complements_zh", [])),
                    opposite_terms=tuple((english_words(a), english_words(b))
-                                        for a, b in data.get("opposites", [])))
+                                        for a, b in data.get("opposites", [])),
+                   negations=frozenset(data.get("negations", [])))
 
 
 @lru_cache(maxsize=1)

@@ -58,6 +58,8 @@ class Query:
     explain: bool = False  # asks what something is or why, not for a command
     # words of the actions undoing what the question asks (解压 for 压缩), which it does not say
     opposite: frozenset[str] = frozenset()
+    # what the question asks to do without (`without stopping it`, 不让它停): its words
+    avoided: frozenset[str] = frozenset()
 
 
 def detect_lang(text: str) -> str:
@@ -192,10 +194,27 @@ class QueryAnalyzer:
         undoing = {o for c in asked for o in self.lex.opposites.get(c, ()) if o not in asked}
         opposite = frozenset().union(*map(self._concept_terms, undoing)) \
             - frozenset().union(*(g.terms for g in groups))
+        avoided = self._avoided(units, groups)
         return Query(text=question, lang=detect_lang(text), groups=tuple(groups),
                      pairs=tuple(pairs), flags=tuple(dict.fromkeys(flags)),
                      family=_family(text), corrections=tuple(corrections), explain=explain,
-                     opposite=opposite)
+                     opposite=opposite, avoided=avoided)
+
+    def _avoided(self, units: list[Unit], groups: list[Group]) -> frozenset[str]:
+        """The words of what follows `without` or 不让 in a question: the thing not to do
+        (less the words the rest of the question says)."""
+        out: set[str] = set()
+        rest: set[str] = set()
+        for i, u in enumerate(units):
+            if u.surface.lower() not in self.lex.negations:
+                continue
+            after = next((x for x in units[i + 1:] if x.kind != "stop"), None)
+            for g in groups:
+                if after and g.label.split()[0] == after.surface:
+                    out |= g.terms - g.related - g.partial
+                elif g.label.split()[0] != u.surface:
+                    rest |= {f for x in self._units(g.label) for f in x.forms}
+        return frozenset(out - rest)
 
     def _homophone(self, u: Unit) -> str | None:
         """The word of the notes (or the lexicon) that a Chinese word they do not know was

@@ -26,7 +26,8 @@ EXPLAIN_PRIOR = {"command": 0.5, "flag": 0.9, "code": 0.5, "prose": 1.0}  # what
 FLAG_BOOST = 2.5  # a passage describing the very flag the question names
 UNDESCRIBED = 0.7  # a passage that does not describe the flag the question names
 OTHER_FAMILY = 0.6  # the flag's namesake in another command (`docker run -a` for commit's)
-OPPOSITE = 0.8  # a passage saying the action that undoes the asked one (解压 for 压缩)
+OPPOSITE = 0.8  # a passage saying the action that undoes the asked one (解压 for 压缩), or
+# doing what the question asks to do without (`without stopping it`)
 NAME_BOOST = 0.3  # a flag entry whose name is the question's words (`--env-file`: env, file)
 CHAR_WEIGHT = 0.5  # weight of the character-overlap tie-breaker
 RELATED_SHARE = 0.25  # a related word (所有 for 批量) rather than a synonym
@@ -148,7 +149,8 @@ def rank(index: Index, q: Query, limit: int = 50) -> list[Hit]:
     top = cand[np.argsort(-rank_)[: limit * 4]]
     hits = []
     prior = EXPLAIN_PRIOR if q.explain else KIND_PRIOR
-    undoing = _saying(index, q.opposite, top)
+    # (what undoes the asked action, and what the question asks to do without)
+    undoing = _saying(index, q.opposite, top) | _doing(index, q.avoided, top)
     for d in top:
         p = index.passage(int(d))
         s = float(score[d] / norm)
@@ -169,6 +171,24 @@ def _saying(index: Index, terms: frozenset[str], among: Any) -> set[int]:
     parts = [_docs(index, f + t) for t in terms for f in (OWN, GLOSSARY)]
     parts = [d for d in parts if len(d)]
     return set(np.intersect1d(among, np.concatenate(parts)).tolist()) if parts else set()
+
+
+# what says a thing is not done: 不解压, 没有保存, no output, without a cluster
+_NOT_BEFORE = re.compile(r"(?:[不没免无别非][会要用需必能有]?|\b(?:no|not|without|never|skip|don't)\s+)$",
+                         re.I)
+
+
+def _doing(index: Index, terms: frozenset[str], among: Any) -> set[int]:
+    """Those of the passages `among` that do a thing the question wants done without (that
+    say it, not as a thing they do not do: `tar -t` 不解压 does not extract)."""
+    out = set()
+    for d in _saying(index, terms, among):
+        p = index.passage(d)
+        text = " ".join((p.description, p.command or "", _does(p.kind, p.command))).lower()
+        said = [m.start() for t in terms for m in re.finditer(re.escape(t), text)]
+        if not said or any(not _NOT_BEFORE.search(text[max(0, at - 10):at]) for at in said):
+            out.add(d)
+    return out
 
 
 @lru_cache(maxsize=65536)

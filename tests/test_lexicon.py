@@ -199,3 +199,10 @@ def test_opposites_name_two_different_concepts():
         assert not set(index[a]) & set(index[b]), f"{a} / {b}: one concept"
     compress = index[english_words("compress")][0]
     assert set(index[english_words("extract")]) <= lex.opposites[compress]
+
+
+def test_negations_are_a_short_list_of_clean_words(lexicon):
+    """Words saying what a question does not want done (without, 不让): each as written."""
+    negations = lexicon["negations"]
+    assert negations and all(_is_clean_string(w) and w == w.lower() for w in negations)
+    assert len(set(negations)) == len(negations)

@@ -419,3 +419,11 @@ def test_the_action_undoing_the_asked_one_is_not_the_answer(tmp_path: Path) -> N
     for question in ("tar.gz 怎么解压", "extract a tar.gz"):
         r = a.ask(question)
         assert r.found and r.answers[0].command.startswith("tar -xzvf"), question
+
+
+def test_what_the_question_asks_to_do_without_is_not_the_answer(shipped: Assistant) -> None:
+    """`不让它停止`: `docker stop` does what is not wanted; a line saying it does not stop the
+    container (不会停止) is no such passage."""
+    r = shipped.ask("退出容器但不让它停止")
+    assert r.found and r.answers[0].command != "docker stop CONTAINER_NAME"
+    assert "不会停止" in r.answers[0].text
