@@ -177,9 +177,12 @@ _SETTINGS_LANGS = frozenset((
     "my.cnf", "cnf", "env", "dotenv", "crontab", "cron", "logrotate", "haproxy", "squid"))
 _SETTING_COMMENT = _Pattern(r"^(?:#+|;+|//)\s*(\S.*)$")  # `# …` (nginx, YAML), `; …` (ini)
 _SQL_LANGS = ("sql", "mysql", "psql", "postgresql", "pgsql", "sqlite", "plsql", "tsql")
-# A prompt that starts a command in a session: `$ `, `mysql> `, `127.0.0.1:6379> `, `db=# `.
+# A prompt that starts a command in a session: `$ `, `mysql> `, `127.0.0.1:6379> `, `db=# `,
+# `dev@box:~/proj$ `, `[root@web01 ~]# `, `(.venv) $ `, `PS C:\> `, `C:\Users\me> `, `>>> `.
 _SESSION_PROMPT = _Pattern(
-    r"^\s*(?:\$|(?:[A-Za-z][\w-]*|[\w.-]+:\d+)(?:\[[\w()]*\])?(?:=?>|=#))\s+(?=\S)")
+    r"^\s*(?:\([\w.-]+\)\s*)?(?:\$|(?:[A-Za-z][\w-]*|[\w.-]+:\d+)(?:\[[\w()]*\])?(?:=?>|=#)"
+    r"|[\w.-]+@[\w.-]+(?::\S*?)?[$#]|\[[\w.-]+@[^\]\n]*\][$#]|(?:PS )?[A-Za-z]:\\[^>\n]*>|PS>"
+    r"|>>>)\s+(?=\S)")
 _ROOT_PROMPT = _Pattern(r"^\s*#\s+(?=\S)")
 _BECOME_ROOT = _Pattern(r"^(?:sudo\s+(?:-i|-s|su\b)|su\b)")  # a session's prompt is root's after
 _CONSOLE_LANGS = ("console", "shell-session", "shellsession", "terminal")
@@ -196,7 +199,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 55  # bump when the passages made of the same notes change
+PARSER_VERSION = 56  # bump when the passages made of the same notes change
 
 
 @dataclass
