@@ -38,6 +38,7 @@ _INVISIBLE = re.compile(r"[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\x00-\x0
 DIRECTION_MARKERS = frozenset({"从", "到"})  # 从X 到Y: which way a copy or move goes
 _MARKER = re.compile("|".join(map(re.escape, sorted(DIRECTION_MARKERS))))
 TOKENIZER_VERSION = 24
+FUNCTION_USAGE = 30000  # a character used more often than this alone is a function word (时, 却)
 COMMON_WORDS = 50000
 DEFAULT_WORD_FREQ = 2000  # frequency given to lexicon words jieba's dictionary lacks
 
@@ -285,6 +286,28 @@ class Tokenizer:
                 unit = self._words[w] = Unit("zh", w, tuple(dict.fromkeys(forms)))
             out.append(unit)
         flush()
+        return out
+
+    def without_function_chars(self, u: Unit) -> list[Unit]:
+        """A word the dictionary lacks split at the characters the language uses everywhere
+        (时漏: 时 and 漏; 时却报: 时, 却, 报): in a question, such a run is mostly function
+        characters glued to a word, not a word of its own."""
+        if u.kind != "unk" or not any(self.usage(c) >= FUNCTION_USAGE
+                                      and c not in self.keep_single for c in u.surface):
+            return [u]
+        out: list[Unit] = []
+        for piece in re.split("([" + "".join(
+                c for c in u.surface if self.usage(c) >= FUNCTION_USAGE
+                and c not in self.keep_single) + "])", u.surface):
+            if not piece:
+                continue
+            if len(piece) > 1:
+                out.append(Unit("unk", piece, tuple(dict.fromkeys(
+                    [piece, *(c for c in piece if c in self.keep_single)]))))
+            elif piece in self.keep_single:
+                out.append(Unit("zh", piece, (piece,)))
+            else:
+                out.append(Unit("stop", piece, ()))
         return out
 
     def _cut(self, run: str) -> list[str]:

@@ -427,3 +427,11 @@ def test_what_the_question_asks_to_do_without_is_not_the_answer(shipped: Assista
     r = shipped.ask("退出容器但不让它停止")
     assert r.found and r.answers[0].command != "docker stop CONTAINER_NAME"
     assert "不会停止" in r.answers[0].text
+
+
+def test_function_characters_glued_to_a_word_are_not_a_word_of_the_question(
+        shipped: Assistant) -> None:
+    """The dictionary lacks 时漏 and 时却报: 时, 却 are function characters around 漏 and 报,
+    not an unknown word the notes would have to say."""
+    assert shipped.topics("提交时漏了一个文件") == ("提交", "文件")
+    assert shipped.topics("删除容器时却报错") == ("删除", "容器", "报错")
