@@ -71,6 +71,9 @@ _DATE = _Pattern(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\S+)?$")  # `20
 _SETEXT = _Pattern(r"^ {0,3}(=|-)\1*\s*$")
 _BOLD_LINE = _Pattern(r"^\*\*([^*]+)\*\*$|^__([^_]+)__$")
 _QUESTION_LABEL = _Pattern(r"^(?:Q|问)\s*[:：.]\s*")  # `**Q: 怎么解封？**`
+# a question over its answer: `**Q:** 怎么建 topic？` / `问：…？`, then `**A:** …` / `答：…`
+_ASKED = _Pattern(r"^(?:\*\*|__)?(?:Q|问)\s*[:：](?:\*\*|__)?\s*(\S.*?)\s*(?:\*\*|__)?$")
+_ANSWER_LABEL = _Pattern(r"^\s*(?:\*\*|__)?(?:A|答)\s*[:：](?:\*\*|__)?\s*")
 _ANSWER_LABEL = _Pattern(r"^\*\*(?:A|答)\s*[:：.]\s*\*\*\s*|^\*\*(?:A|答)\*\*\s*[:：.]\s*"
                          r"|^(?:A|答)\s*[:：]\s*")
 _QUOTE_MARK = _Pattern(r"^ {0,3}> ?")
@@ -199,7 +202,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 56  # bump when the passages made of the same notes change
+PARSER_VERSION = 57  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -1016,6 +1019,11 @@ class _Parser:
         if i and self.lines[i - 1].strip() or _LIST.match(stripped) or self.output:
             return 0, None, 1
         nxt = self.lines[i + 1] if i + 1 < len(self.lines) else ""
+        asked = _ASKED.match(stripped)
+        if asked and _ANSWER_LABEL.match(nxt):
+            # a question answered below it heads its answer, which goes on without its label
+            self.lines[i + 1] = _ANSWER_LABEL.sub("", nxt, count=1)
+            return self.level + 1, asked.group(1), 1
         setext = _SETEXT.match(nxt)
         if setext and not looks_like_command(stripped) and not stripped.startswith(("|", "<")):
             return (1 if setext.group(1) == "=" else 2), stripped, 2

@@ -192,6 +192,16 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
          "Don't rewrite shared history. Make a new commit that reverses it",
          "Git: undoing mistakes > Undo a commit that is already pushed?"),
     ],
+    # a question then its answer (`**Q:** …` / `**A:**`, `问：…` / `答：…`): the question heads
+    # the answer and is no passage of its own (a question is no answer); the labels go
+    "qa-pairs.md": [
+        ("command", 6, 6, "kafka-topics.sh --bootstrap-server localhost:9092 --create --topic "
+         "orders", "怎么建 topic？", "Kafka 问答 > 怎么建 topic？"),
+        ("command", 10, 10, "kafka-consumer-groups.sh --bootstrap-server localhost:9092 --list",
+         "集群里有哪些消费者组？", "Kafka 问答 > 集群里有哪些消费者组？"),
+        ("command", 13, 15, "kafka-consumer-groups.sh --group g1 --reset-offsets --to-earliest "
+         "--execute", "先停掉消费者，然后", "Kafka 问答 > 想从头重新消费？"),
+    ],
     # a configuration block: a line a comment explains is a passage of its own (the comment
     # above it or after it its description); the block is one too
     "config-block.md": [
