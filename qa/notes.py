@@ -105,7 +105,8 @@ _FLAG_LINE = _Pattern(
     rf"^(?P<indent>\s*)(?P<names>{_FLAG_NAME}"
     rf"(?:[= ](?P<val1>\"[^\"]*\"|\[[^\]]*\]|<[^>]*>|{_FLAG_VALUE}+?))?"
     r"(?: [a-z<\[][\w<>\[\].-]*)?"  # a second placeholder: `--arg name value`
-    rf"(?:,\s*{_FLAG_NAME}(?:=(?P<val2>\"[^\"]*\"|\[[^\]]*\]|{_FLAG_VALUE}+))?)*)"
+    rf"(?:,\s*{_FLAG_NAME}(?:=(?P<val2>\"[^\"]*\"|\[[^\]]*\]|{_FLAG_VALUE}+)"
+    r"| (?:[A-Z][A-Z_:]*|\[[^\]\s]*\]\S*|<[^>]*>)(?=\s))?)*)"  # `--interface IFACE`
     r"(?:\s{2,}|\t+|\s+(?=[\u3400-\u9fff]))(?P<desc>\S(?:.*\S)?)\s*$")
 _COMMENT = _Pattern(r"(?:^|\s+|(?<=[\w)\]\"'])(?=#\s*[^\s!/]))#(?![!{])\s*(?P<c>.*)$")
 _INTRO_END = _Pattern(r"[：:]\s*$")
@@ -202,7 +203,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 57  # bump when the passages made of the same notes change
+PARSER_VERSION = 58  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -378,6 +379,17 @@ _INDENTED_BOX = _Pattern(r"^(?:(?:!!!|\?\?\?\+?)\s*[\w-]+(?:\s+\"([^\"]*)\")?"
 _FENCED_BOX = _Pattern(r"^\s*:::\s*([\w-]*)\s*(.*?)\s*$")
 
 
+_DEFINITION = _Pattern(r"^:\s+(\S.*?)\s*$")
+_OPTION_HEAD = _Pattern(r"^(\s*)--?[A-Za-z][\w-]*(?:,?\s+--?[A-Za-z][\w-]*)*(?:[ =]\S+)?\s*$")
+
+
+def _deeper(line: str, indent: str) -> bool:
+    """Is the line text indented further than `indent` (a description under its option)?"""
+    stripped = line.lstrip()
+    return bool(stripped) and not stripped.startswith("-") \
+        and len(line) - len(stripped) > len(indent.expandtabs(4))
+
+
 def _unwrap(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, int]]]:
     """The lines with the markup of static-site generators turned into Markdown (one line
     for one, so line numbers stay), and the callouts found: first line -> (title, the line
@@ -395,6 +407,17 @@ def _unwrap(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, int]]]:
                 fence = ""
         elif m := _FENCE.match(line):
             fence = m.group(2)
+        elif (m := _DEFINITION.match(line)) and i and out[i - 1].strip() \
+                and not _DEFINITION.match(out[i - 1]):
+            # a definition list (`term` then `: what it is`): one line saying both, the code
+            # after what it does (`每块网卡一行：`ip -br addr``), on the term's line
+            term = out[i - 1].strip()
+            out[i - 1] = f"{m.group(1)}：{term}" if term.startswith("`") else f"{term}：{m.group(1)}"
+            out[i] = ""
+        elif (m := _OPTION_HEAD.match(line)) and i + 1 < len(out) \
+                and _deeper(out[i + 1], m.group(1)):
+            # a man page's option (`    -t, --tcp` over its indented description): one line
+            out[i], out[i + 1] = f"{line.rstrip()}  {out[i + 1].strip()}", ""
         elif line.startswith((" " * 4, "\t")):
             pass  # indented code: a template's lines in it are the code's
         elif m := _TEMPLATE_FENCE.match(line):

@@ -202,6 +202,15 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
         ("command", 13, 15, "kafka-consumer-groups.sh --group g1 --reset-offsets --to-earliest "
          "--execute", "先停掉消费者，然后", "Kafka 问答 > 想从头重新消费？"),
     ],
+    # a man page's shapes: a definition list (`term` then `: what it does`) is one passage,
+    # the term's code its command; an option over its indented description is a flag entry
+    "man-page.md": [
+        ("prose", 4, 4, None, "", "NAME"),
+        ("command", 9, 9, "ip route get 8.8.8.8", "去往某个地址走哪块网卡", "NAME > IP"),
+        ("prose", 12, 12, None, "", "NAME > IP"),
+        ("flag", 14, 14, None, "在哪块网卡上抓", "NAME > IP"),
+        ("flag", 16, 16, None, "不解析主机名和端口名", "NAME > IP"),
+    ],
     # a configuration block: a line a comment explains is a passage of its own (the comment
     # above it or after it its description); the block is one too
     "config-block.md": [
