@@ -390,7 +390,8 @@ def _names(q: Query) -> list[tuple[str, frozenset[str], bool]]:
     around it) must say when the lexicon does not know it (postgres, lfs) or it is a program
     (git); in English, the words the command glossary knows as programs or packages (mysql,
     pg_dump, fail2ban) unless the lexicon knows them as words (find, kill)."""
-    latin = [g for g in q.groups if g.kind in ("word", "code")]
+    # (a quantity, 6G or 100MB, names no tool)
+    latin = [g for g in q.groups if g.kind in ("word", "code") and not g.label[:1].isdigit()]
     if not latin:
         return []
     from qa.glossary import tools

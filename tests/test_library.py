@@ -435,3 +435,11 @@ def test_function_characters_glued_to_a_word_are_not_a_word_of_the_question(
     not an unknown word the notes would have to say."""
     assert shipped.topics("提交时漏了一个文件") == ("提交", "文件")
     assert shipped.topics("删除容器时却报错") == ("删除", "容器", "报错")
+
+
+def test_a_quantity_in_latin_letters_names_no_tool(tmp_path: Path) -> None:
+    """`6G`, `100MB` amid Chinese are amounts, not tools the answer must name."""
+    notes = _notes(tmp_path, "wsl.md", "# WSL\n\n```powershell\n"
+                   "wsl --shutdown    # vmmem 占着好几个 G 内存不放时用\n```\n")
+    r = Assistant(notes, tmp_path / "index").ask("任务管理器里 vmmem 吃掉了 6G 内存，怎么释放")
+    assert r.found and r.answers[0].command == "wsl --shutdown"
