@@ -203,7 +203,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 58  # bump when the passages made of the same notes change
+PARSER_VERSION = 59  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -390,6 +390,46 @@ def _deeper(line: str, indent: str) -> bool:
         and len(line) - len(stripped) > len(indent.expandtabs(4))
 
 
+_NOTEBOOK_LABEL = _Pattern(r"^\s*(?:In|Out)\s?\[\d*\]:\s*$")
+_SHELL_ESCAPE = _Pattern(r"^(\s*)(?:!|%(?=(?:pip|conda)\s))(?=\S)")  # `!conda …`, `%pip …`
+_CELL_MAGIC = _Pattern(r"^\s*%%(?:bash|sh|shell|script\s+(?:ba)?sh)\s*$")
+_NOTEBOOK_LANGS = ("", "python", "python3", "py", "ipython", "ipython3")
+
+
+def _notebook_cell(out: list[str], start: int, end: int) -> None:
+    """A notebook's cell of shell commands (`!conda env list`, `%pip install …`, or under a
+    `%%bash` magic) between fence lines start and end: a shell block without the marks."""
+    m = _FENCE.match(out[start])
+    body = [k for k in range(start + 1, end) if out[k].strip()]
+    if not m or m.group(3).lower() not in _NOTEBOOK_LANGS or not body:
+        return
+    if _CELL_MAGIC.match(out[body[0]]):
+        out[body[0]] = ""
+    elif all(_SHELL_ESCAPE.match(out[k]) for k in body):
+        for k in body:
+            out[k] = _SHELL_ESCAPE.sub(r"\1", out[k], count=1)
+    else:
+        return
+    out[start] = f"{m.group(1)}{m.group(2)}bash"
+
+
+def _blank_output(out: list[str], i: int) -> None:
+    """Blank what a notebook printed from line i: an indented block, or a fenced one."""
+    while i < len(out) and not out[i].strip():
+        i += 1
+    m = _FENCE.match(out[i]) if i < len(out) else None
+    if m:
+        j = i + 1
+        while j < len(out) and not out[j].strip().startswith(m.group(2)):
+            j += 1
+        for k in range(i, min(j + 1, len(out))):
+            out[k] = ""
+        return
+    while i < len(out) and (out[i].startswith((" " * 4, "\t")) or not out[i].strip()):
+        out[i] = ""
+        i += 1
+
+
 def _unwrap(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, int]]]:
     """The lines with the markup of static-site generators turned into Markdown (one line
     for one, so line numbers stay), and the callouts found: first line -> (title, the line
@@ -398,6 +438,7 @@ def _unwrap(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, int]]]:
     boxes: dict[int, tuple[str, int]] = {}
     opened: list[tuple[int, str]] = []  # `:::` containers not closed yet: (line, title)
     fence = ""  # the marker that closes the fence we are in (```, ~~~~), or a template's
+    opened_at = 0  # the line of the fence we are in
     for i, line in enumerate(out):
         if fence == "tag":
             if _TEMPLATE_END.match(line):
@@ -405,8 +446,14 @@ def _unwrap(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, int]]]:
         elif fence:
             if line.strip().startswith(fence):
                 fence = ""
+                _notebook_cell(out, opened_at, i)
         elif m := _FENCE.match(line):
-            fence = m.group(2)
+            fence, opened_at = m.group(2), i
+        elif _NOTEBOOK_LABEL.match(line):
+            # a notebook's `In [3]:` says nothing; `Out[3]:` and what follows it are output
+            out[i] = ""
+            if line.lstrip().startswith("Out"):
+                _blank_output(out, i + 1)
         elif (m := _DEFINITION.match(line)) and i and out[i - 1].strip() \
                 and not _DEFINITION.match(out[i - 1]):
             # a definition list (`term` then `: what it is`): one line saying both, the code

@@ -211,6 +211,14 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
         ("flag", 14, 14, None, "在哪块网卡上抓", "NAME > IP"),
         ("flag", 16, 16, None, "不解析主机名和端口名", "NAME > IP"),
     ],
+    # a notebook exported to Markdown: `In [1]:` says nothing, `Out[1]:` and what follows it
+    # are output; a cell of `!` lines, or under `%%bash`, is a shell block
+    "notebook-export.md": [
+        ("command", 6, 6, "conda env list", "conda 笔记", "conda 笔记"),
+        ("command", 18, 18, "pip config set global.index-url "
+         "https://pypi.tuna.tsinghua.edu.cn/simple", "conda 笔记", "conda 笔记"),
+        ("code", 24, 25, None, "conda 笔记", "conda 笔记"),
+    ],
     # a configuration block: a line a comment explains is a passage of its own (the comment
     # above it or after it its description); the block is one too
     "config-block.md": [
