@@ -203,7 +203,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 59  # bump when the passages made of the same notes change
+PARSER_VERSION = 60  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -327,6 +327,11 @@ def runnable(code: str) -> bool:
         _strip_comment(s)[0])
 
 
+_SQL_COMMENT = _Pattern(r"\s+--\s+(\S.*)$")  # SQL's `-- …` after a statement
+_SQL_LINE = _Pattern(r"^\s*(?:\\[a-z]|(?:SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|SHOW|"
+                     r"EXPLAIN|VACUUM|GRANT|REVOKE|SET|USE)\b)", re.I)
+
+
 @functools.lru_cache(maxsize=1 << 12)  # lines repeat, within a file and across
 def _strip_comment(line: str) -> tuple[str, str]:
     """`docker ps -l # 查看最后一个容器` -> (`docker ps -l`, `查看最后一个容器`)."""
@@ -348,6 +353,9 @@ def _strip_comment(line: str) -> tuple[str, str]:
             # `# 注释`, `#注释`, `cmd# 注释`; not `#!`, `#{`, a URL fragment or `#1`
             if before.isspace() or after.isspace() or _CJK.match(after or "a"):
                 return line[:i].rstrip(), line[i + 1:].strip()
+    sql = _SQL_COMMENT.search(line) if not in_quote else None
+    if sql and (_CJK.search(sql.group(1)) or _SQL_LINE.match(line)):
+        return line[:sql.start()].rstrip(), sql.group(1).strip()  # `\dt  -- 当前的表`
     said = _SAID_AFTER.search(line) if not in_quote else None
     words = line[:said.start()].split() if said else []
     if said and words and words[-1] not in ("-m", "--message") \
@@ -1043,8 +1051,10 @@ class _Parser:
                     j += 1
                 while body and not body[-1][0].strip():
                     body.pop()
+                # (a session at a prompt, `$ psql …` then `appdb=> \dt`, is one too)
                 if any(parse_flag_line(t, None) for t, _ in body[:1]) or all(
-                        looks_like_command(t) or not t.strip() for t, _ in body):
+                        looks_like_command(t) or not t.strip() for t, _ in body) \
+                        or _SESSION_PROMPT.match(body[0][0]):
                     self._code_block(body, "")
                     i = j
                     continue

@@ -219,6 +219,15 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
          "https://pypi.tuna.tsinghua.edu.cn/simple", "conda 笔记", "conda 笔记"),
         ("code", 24, 25, None, "conda 笔记", "conda 笔记"),
     ],
+    # a psql session in indented code: `appdb=>`/`appdb=#` are prompts, SQL's `-- …` is a
+    # comment that says what the line does; a shell's `--` (end of options) stays
+    "psql-session.md": [
+        ("command", 5, 5, "psql -h 127.0.0.1 -U app -d appdb", "连上以后", "psql > 连上以后"),
+        ("command", 6, 6, "\\dt", "当前 schema 下的表", "psql > 连上以后"),
+        ("command", 7, 7, "SELECT pg_cancel_backend(12345);", "只取消当前这条查询",
+         "psql > 连上以后"),
+        ("command", 10, 10, "git checkout -- app.py", "", "psql > 连上以后"),
+    ],
     # a configuration block: a line a comment explains is a passage of its own (the comment
     # above it or after it its description); the block is one too
     "config-block.md": [
