@@ -203,7 +203,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 60  # bump when the passages made of the same notes change
+PARSER_VERSION = 62  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -287,6 +287,8 @@ def looks_like_command(line: str) -> bool:
         return False  # `upgrade all (minor/patch): `go get -u``: words about code in code
     if _CRON_LINE.match(line):
         return not _CJK.search(_strip_comment(s)[0])
+    if _REDIS_LINE.match(s):  # `CONFIG SET maxmemory-policy allkeys-lru`, at redis-cli
+        return not _CJK.search(_strip_comment(s)[0])
     first, second = words[0], words[1] if len(words) > 1 else ""
     if first == "at" and _STACK_FRAME.match(s):
         return False  # `at new Hash (node:internal/crypto/hash:67:19)`: a stack trace's line
@@ -327,6 +329,13 @@ def runnable(code: str) -> bool:
         _strip_comment(s)[0])
 
 
+# a command of Redis as typed at redis-cli (its commands are written in capitals)
+_REDIS_LINE = _Pattern(
+    r"^(?:CONFIG (?:GET|SET|REWRITE|RESETSTAT)|CLIENT (?:LIST|KILL|SETNAME|GETNAME|INFO)|"
+    r"SLOWLOG (?:GET|RESET|LEN)|MEMORY (?:USAGE|STATS|DOCTOR|PURGE)|OBJECT (?:ENCODING|FREQ|"
+    r"IDLETIME)|CLUSTER (?:INFO|NODES|SLOTS|MEET|FAILOVER)|INFO|DBSIZE|BGSAVE|BGREWRITEAOF|"
+    r"LASTSAVE|MONITOR|FLUSHALL|FLUSHDB|SCAN|KEYS|TTL|PTTL|TYPE|DEL|UNLINK|EXPIRE|PERSIST|"
+    r"HGETALL|LRANGE|ZRANGE|SMEMBERS|XINFO|XLEN|REPLICAOF|SLAVEOF)(?:\s|$)")
 _SQL_COMMENT = _Pattern(r"\s+--\s+(\S.*)$")  # SQL's `-- …` after a statement
 _SQL_LINE = _Pattern(r"^\s*(?:\\[a-z]|(?:SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|SHOW|"
                      r"EXPLAIN|VACUUM|GRANT|REVOKE|SET|USE)\b)", re.I)
@@ -398,6 +407,7 @@ def _deeper(line: str, indent: str) -> bool:
         and len(line) - len(stripped) > len(indent.expandtabs(4))
 
 
+_BREAK = _Pattern(r"<br\s*/?>", re.I)
 _NOTEBOOK_LABEL = _Pattern(r"^\s*(?:In|Out)\s?\[\d*\]:\s*$")
 _SHELL_ESCAPE = _Pattern(r"^(\s*)(?:!|%(?=(?:pip|conda)\s))(?=\S)")  # `!conda …`, `%pip …`
 _CELL_MAGIC = _Pattern(r"^\s*%%(?:bash|sh|shell|script\s+(?:ba)?sh)\s*$")
@@ -457,6 +467,8 @@ def _unwrap(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, int]]]:
                 _notebook_cell(out, opened_at, i)
         elif m := _FENCE.match(line):
             fence, opened_at = m.group(2), i
+        elif "<br" in line:
+            out[i] = _BREAK.sub(" ", line)  # (a table cell's line break)
         elif _NOTEBOOK_LABEL.match(line):
             # a notebook's `In [3]:` says nothing; `Out[3]:` and what follows it are output
             out[i] = ""

@@ -228,6 +228,16 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
          "psql > 连上以后"),
         ("command", 10, 10, "git checkout -- app.py", "", "psql > 连上以后"),
     ],
+    # Redis as typed at redis-cli (capitals) is a command, a sentence about one is not; a
+    # table cell's `<br>` is a line break, no part of what the row says
+    "redis-cli.md": [
+        ("command", 5, 5, "redis-cli --bigkeys", "找大 key 每种类型只报最大的 建议在从库上跑",
+         "Redis"),
+        ("command", 10, 10, "CONFIG SET maxmemory-policy allkeys-lru", "纯缓存场景改成 LRU",
+         "Redis"),
+        ("command", 11, 11, "CONFIG REWRITE", "纯缓存场景改成 LRU", "Redis"),
+        ("prose", 14, 14, None, "", "Redis"),
+    ],
     # a configuration block: a line a comment explains is a passage of its own (the comment
     # above it or after it its description); the block is one too
     "config-block.md": [
