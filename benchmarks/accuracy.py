@@ -38,6 +38,8 @@ SETS = {
     "vault-zh collection": (ROOT / "tests/corpora/vault-zh", ["vault-zh", "vault-en", "vault-oos"]),
     "blog-zh collection": (ROOT / "tests/corpora/blog-zh", ["blog-zh", "blog-en", "blog-oos"]),
     "paste-zh collection": (ROOT / "tests/corpora/paste-zh", ["paste-zh", "paste-en", "paste-oos"]),
+    "notebook-zh collection": (ROOT / "tests/corpora/notebook-zh",
+                               ["notebook-zh", "notebook-en", "notebook-oos"]),
 }
 DEV = Path("../shared/eval/dev.jsonl")
 

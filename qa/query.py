@@ -113,11 +113,12 @@ class QueryAnalyzer:
         from qa.flags import correct_flag, is_flag_word, is_real_flag
 
         text = normalize(question)
-        # (a run of characters no word holds that the notes do not use either is taken apart
-        # at its function characters: 时漏 is 时 and 漏)
+        # (a run of characters no word holds that neither the notes nor the lexicon know (存好
+        # is 存) is taken apart at its function characters: 时漏 is 时 and 漏)
         units = [v for u in self.tok.units(text) for v in (
             self.tok.without_function_chars(u) if u.kind == "unk"
-            and not in_vocab(self.vocab, u.surface) else (u,))]
+            and not in_vocab(self.vocab, u.surface) and not self.lex.chinese_word(u.surface)
+            else (u,))]
         groups: list[Group] = []
         flags: list[str] = []
         corrections: list[tuple[str, str]] = []

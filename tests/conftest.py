@@ -32,6 +32,7 @@ SRE = TESTS / "corpora" / "sre-mixed"
 VAULT = TESTS / "corpora" / "vault-zh"
 BLOG = TESTS / "corpora" / "blog-zh"
 PASTE = TESTS / "corpora" / "paste-zh"
+NOTEBOOK = TESTS / "corpora" / "notebook-zh"
 EVAL = TESTS / "eval"
 
 # Notes in GBK: written as bytes by the `gbk_notes` fixture (an editor would re-encode them).
@@ -174,6 +175,14 @@ def paste(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     """tests/corpora/paste-zh: troubleshooting notes pasted from web pages (<pre><code>
     blocks, 问题/原因/解决 sections with error output, 1）steps, a CRLF file)."""
     return _collection(tmp_path_factory, PASTE)
+
+
+@pytest.fixture(scope="session")
+def notebook(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    """tests/corpora/notebook-zh: Jupyter and Notion exports, Q&A pairs, a man-page layout
+    with definition lists, setext and numbered headings, org-mode src blocks, prompts of
+    psql, PowerShell and user@host shells, a CRLF file."""
+    return _collection(tmp_path_factory, NOTEBOOK)
 
 
 def run_python(code: str, *args: str, env: dict[str, str] | None = None,
