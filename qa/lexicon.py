@@ -28,7 +28,8 @@ def stem(word: str) -> str:
         w = w[:-2]
     elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
         w = w[:-1]
-    elif w.endswith("ing") and len(w) > 5 and re.search(r"[aeiouy]", w[:-3]):
+    if w.endswith("ing") and len(w) > 5 and re.search(r"[aeiouy]", w[:-3]):
+        # (after a plural's s too: endings is ending is end)
         w = _ED_UNDOUBLE.sub(r"\1", w[:-3])
     elif w.endswith("ed") and len(w) > 4 and re.search(r"[aeiouy]", w[:-2]):
         w = _ED_UNDOUBLE.sub(r"\1", w[:-2])

@@ -206,3 +206,13 @@ def test_negations_are_a_short_list_of_clean_words(lexicon):
     negations = lexicon["negations"]
     assert negations and all(_is_clean_string(w) and w == w.lower() for w in negations)
     assert len(set(negations)) == len(negations)
+
+
+@pytest.mark.parametrize("inflected, plain", [
+    ("containers", "container"), ("removing", "remove"), ("removed", "remove"),
+    ("copies", "copy"), ("endings", "ending"), ("settings", "setting"), ("runs", "running")])
+def test_an_english_word_s_inflections_are_one_term(inflected, plain):
+    """`line endings` is the lexicon's `line ending`: a plural's s goes before -ing does."""
+    from qa.lexicon import stem
+
+    assert stem(inflected) == stem(plain)
