@@ -203,7 +203,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 62  # bump when the passages made of the same notes change
+PARSER_VERSION = 63  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -431,11 +431,11 @@ def _notebook_cell(out: list[str], start: int, end: int) -> None:
     out[start] = f"{m.group(1)}{m.group(2)}bash"
 
 
-def _blank_output(out: list[str], i: int) -> None:
+def _blank_output(out: list[str], i: int, fenced: bool = True) -> None:
     """Blank what a notebook printed from line i: an indented block, or a fenced one."""
     while i < len(out) and not out[i].strip():
         i += 1
-    m = _FENCE.match(out[i]) if i < len(out) else None
+    m = _FENCE.match(out[i]) if i < len(out) and fenced else None
     if m:
         j = i + 1
         while j < len(out) and not out[j].strip().startswith(m.group(2)):
@@ -457,6 +457,8 @@ def _unwrap(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, int]]]:
     opened: list[tuple[int, str]] = []  # `:::` containers not closed yet: (line, title)
     fence = ""  # the marker that closes the fence we are in (```, ~~~~), or a template's
     opened_at = 0  # the line of the fence we are in
+    notebook = False  # an exported notebook's (`In [3]:` seen): indented lines after a cell
+    # are what it printed
     for i, line in enumerate(out):
         if fence == "tag":
             if _TEMPLATE_END.match(line):
@@ -465,13 +467,15 @@ def _unwrap(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, int]]]:
             if line.strip().startswith(fence):
                 fence = ""
                 _notebook_cell(out, opened_at, i)
+                if notebook and i + 1 < len(out) and not out[i + 1].strip():
+                    _blank_output(out, i + 1, fenced=False)  # what the cell printed
         elif m := _FENCE.match(line):
             fence, opened_at = m.group(2), i
         elif "<br" in line:
             out[i] = _BREAK.sub(" ", line)  # (a table cell's line break)
         elif _NOTEBOOK_LABEL.match(line):
             # a notebook's `In [3]:` says nothing; `Out[3]:` and what follows it are output
-            out[i] = ""
+            out[i], notebook = "", True
             if line.lstrip().startswith("Out"):
                 _blank_output(out, i + 1)
         elif (m := _DEFINITION.match(line)) and i and out[i - 1].strip() \

@@ -212,12 +212,13 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
         ("flag", 16, 16, None, "不解析主机名和端口名", "NAME > IP"),
     ],
     # a notebook exported to Markdown: `In [1]:` says nothing, `Out[1]:` and what follows it
-    # are output; a cell of `!` lines, or under `%%bash`, is a shell block
+    # are output, and so are indented lines right after a cell; a cell of `!` lines, or under
+    # `%%bash`, is a shell block
     "notebook-export.md": [
         ("command", 6, 6, "conda env list", "conda 笔记", "conda 笔记"),
         ("command", 18, 18, "pip config set global.index-url "
          "https://pypi.tuna.tsinghua.edu.cn/simple", "conda 笔记", "conda 笔记"),
-        ("code", 24, 25, None, "conda 笔记", "conda 笔记"),
+        ("code", 26, 27, None, "conda 笔记", "conda 笔记"),
     ],
     # a psql session in indented code: `appdb=>`/`appdb=#` are prompts, SQL's `-- …` is a
     # comment that says what the line does; a shell's `--` (end of options) stays
