@@ -868,3 +868,9 @@ def test_a_steps_number_is_no_part_of_what_its_command_does() -> None:
     found = _commands("# cmd\n\n**解决：**\n\n1）把代码页切到 UTF-8：`chcp 65001`\n"
                       "2）再运行：`python script.py --check`\n")
     assert found["chcp 65001"].description == "把代码页切到 UTF-8"
+
+
+def test_what_a_notebook_cell_printed_is_no_passage() -> None:
+    """`Out[1]:` and the indented lines right after a cell are output: no answer holds them."""
+    texts = " ".join(p.text for p in fixture_passages("notebook-export.md"))
+    assert "conda environments" not in texts and "Writing to" not in texts
