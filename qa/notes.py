@@ -483,7 +483,8 @@ def _unwrap(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, int]]]:
             # a definition list (`term` then `: what it is`): one line saying both, the code
             # after what it does (`每块网卡一行：`ip -br addr``), on the term's line
             term = out[i - 1].strip()
-            out[i - 1] = f"{m.group(1)}：{term}" if term.startswith("`") else f"{term}：{m.group(1)}"
+            out[i - 1] = f"{m.group(1)}：{term}" if term.startswith("`") \
+                else f"{term}：{m.group(1)}"
             out[i] = ""
         elif (m := _OPTION_HEAD.match(line)) and i + 1 < len(out) \
                 and _deeper(out[i + 1], m.group(1)):

@@ -174,8 +174,8 @@ def _saying(index: Index, terms: frozenset[str], among: Any) -> set[int]:
 
 
 # what says a thing is not done: 不解压, 没有保存, no output, without a cluster
-_NOT_BEFORE = re.compile(r"(?:[不没免无别非][会要用需必能有]?|\b(?:no|not|without|never|skip|don't)\s+)$",
-                         re.I)
+_NOT_BEFORE = re.compile(r"(?:[不没免无别非][会要用需必能有]?"
+                         r"|\b(?:no|not|without|never|skip|don't)\s+)$", re.I)
 
 
 def _doing(index: Index, terms: frozenset[str], among: Any) -> set[int]:

@@ -292,21 +292,18 @@ class Tokenizer:
         """A word the dictionary lacks split at the characters the language uses everywhere
         (时漏: 时 and 漏; 时却报: 时, 却, 报): in a question, such a run is mostly function
         characters glued to a word, not a word of its own."""
-        if u.kind != "unk" or not any(self.usage(c) >= FUNCTION_USAGE
-                                      and c not in self.keep_single for c in u.surface):
+        function = {c for c in u.surface
+                    if self.usage(c) >= FUNCTION_USAGE and c not in self.keep_single}
+        if not function:
             return [u]
         out: list[Unit] = []
-        for piece in re.split("([" + "".join(
-                c for c in u.surface if self.usage(c) >= FUNCTION_USAGE
-                and c not in self.keep_single) + "])", u.surface):
-            if not piece:
-                continue
+        for piece in re.split(f"([{''.join(function)}])", u.surface):
             if len(piece) > 1:
                 out.append(Unit("unk", piece, tuple(dict.fromkeys(
                     [piece, *(c for c in piece if c in self.keep_single)]))))
             elif piece in self.keep_single:
                 out.append(Unit("zh", piece, (piece,)))
-            else:
+            elif piece:
                 out.append(Unit("stop", piece, ()))
         return out
 

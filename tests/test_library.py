@@ -408,7 +408,8 @@ def test_the_action_undoing_the_asked_one_is_not_the_answer(tmp_path: Path) -> N
     says the opposite action (解压, extract) yields to the one that does what is asked."""
     notes = _notes(tmp_path, "tar.md",
                    "# tar\n\n> 打包和解包。\n\n"
-                   "- 把文件或目录打包并用 gzip 压缩：\n\n`tar -czvf {{目标.tar.gz}} {{文件或目录}}`\n\n"
+                   "- 把文件或目录打包并用 gzip 压缩：\n\n"
+                   "`tar -czvf {{目标.tar.gz}} {{文件或目录}}`\n\n"
                    "- 解开一个 .tar.gz 压缩包，文件放到当前目录：\n\n`tar -xzvf {{源.tar.gz}}`\n\n"
                    "- 解压到指定的目录下：\n\n`tar -xzvf {{源.tar.gz}} -C {{目标目录}}`\n\n"
                    "- 不解压，只列出包里有哪些文件：\n\n`tar -tzvf {{源.tar.gz}}`\n")
