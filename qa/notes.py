@@ -203,7 +203,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 63  # bump when the passages made of the same notes change
+PARSER_VERSION = 64  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -396,6 +396,8 @@ _INDENTED_BOX = _Pattern(r"^(?:(?:!!!|\?\?\?\+?)\s*[\w-]+(?:\s+\"([^\"]*)\")?"
 _FENCED_BOX = _Pattern(r"^\s*:::\s*([\w-]*)\s*(.*?)\s*$")
 
 
+_ORG_BEGIN = _Pattern(r"^\s*#\+begin_(?:src|example)(?:\s+([\w+.-]+))?.*$", re.I)
+_ORG_END = _Pattern(r"^\s*#\+end_(?:src|example)\s*$", re.I)
 _DEFINITION = _Pattern(r"^:\s+(\S.*?)\s*$")
 _OPTION_HEAD = _Pattern(r"^(\s*)--?[A-Za-z][\w-]*(?:,?\s+--?[A-Za-z][\w-]*)*(?:[ =]\S+)?\s*$")
 
@@ -471,6 +473,12 @@ def _unwrap(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, int]]]:
                     _blank_output(out, i + 1, fenced=False)  # what the cell printed
         elif m := _FENCE.match(line):
             fence, opened_at = m.group(2), i
+        elif m := _ORG_BEGIN.match(line):
+            # an org-mode block pasted into Markdown (`#+BEGIN_SRC sh` … `#+END_SRC`): a fence
+            j = next((k for k in range(i + 1, len(out)) if _ORG_END.match(out[k])), None)
+            if j is not None:
+                out[i], out[j] = f"```{m.group(1) or ''}", "```"
+                fence, opened_at = "```", i
         elif "<br" in line:
             out[i] = _BREAK.sub(" ", line)  # (a table cell's line break)
         elif _NOTEBOOK_LABEL.match(line):

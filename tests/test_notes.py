@@ -239,6 +239,11 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
         ("command", 11, 11, "CONFIG REWRITE", "纯缓存场景改成 LRU", "Redis"),
         ("prose", 14, 14, None, "", "Redis"),
     ],
+    # an org-mode block pasted into Markdown (`#+BEGIN_SRC sh` … `#+END_SRC`) is a fence
+    "org-src.md": [
+        ("command", 6, 6, "lsblk -f", "磁盘、分区、文件系统", "磁盘 > 先看现状"),
+        ("command", 7, 7, "pvs; vgs; lvs", "LVM 三层概览", "磁盘 > 先看现状"),
+    ],
     # a configuration block: a line a comment explains is a passage of its own (the comment
     # above it or after it its description); the block is one too
     "config-block.md": [
