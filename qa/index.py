@@ -197,9 +197,11 @@ def indexed_text(p: Passage) -> list[tuple[str, int, str]]:
         # other quoted arguments (grep "Exited", -f "status=exited") are what it selects
         quoted = " ".join(m.group(0) for m in _QUOTED.finditer(p.command or ""))
         command = own_words(p.command or "")
+        # a long flag's name is English for what it does (--reset-offsets, --dry-run)
+        named = " ".join(f[2:].replace("-", " ") for f in flags_in(command) if f[:2] == "--")
         return [(p.description, 2, OWN), (command, 2, OWN), (p.context, 1, BACKGROUND),
                 (p.section, 1, BACKGROUND), (flags, 1, BACKGROUND), (quoted, 1, BACKGROUND),
-                (glossary.describe(command), 1, GLOSSARY)]
+                (f"{glossary.describe(command)} {named}", 1, GLOSSARY)]
     if p.kind == "flag":
         # the words of a long flag's name are English for what it does (--publish-all)
         words = " ".join(f.long.lstrip("-").replace("-", " ") for f in p.flags if f.long)

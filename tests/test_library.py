@@ -444,3 +444,15 @@ def test_a_quantity_in_latin_letters_names_no_tool(tmp_path: Path) -> None:
                    "wsl --shutdown    # vmmem 占着好几个 G 内存不放时用\n```\n")
     r = Assistant(notes, tmp_path / "index").ask("任务管理器里 vmmem 吃掉了 6G 内存，怎么释放")
     assert r.found and r.answers[0].command == "wsl --shutdown"
+
+
+def test_a_long_flag_s_name_says_what_the_command_does(tmp_path: Path) -> None:
+    """`--reset-offsets --to-earliest` is English for what the line does, even when the
+    notes say it in Chinese only."""
+    notes = _notes(tmp_path, "kafka.md",
+                   "# Kafka\n\n问：想让某个消费者组从头重新消费？\n答：\n```\n"
+                   "kafka-consumer-groups.sh --group g1 --reset-offsets --to-earliest --execute\n"
+                   "```\n\n问：消费者组积压了多少？\n答：\n```\n"
+                   "kafka-consumer-groups.sh --describe --group g1\n```\n")
+    r = Assistant(notes, tmp_path / "index").ask("reset kafka consumer offsets to earliest")
+    assert r.found and "--reset-offsets" in r.answers[0].command
