@@ -156,3 +156,5 @@ def test_a_name_in_camel_case_says_its_words(tok: Tokenizer) -> None:
     assert {"root", "login"} <= set(tok.terms("PermitRootLogin no"))
     assert {"creat", "index"} <= set(tok.terms("createIndex"))
     assert "git" not in tok.terms("GitHub") and "sql" not in tok.terms("MySQL")
+    # a camel-case part of a longer name (a PowerShell cmdlet) says its words too
+    assert {"child", "item"} <= set(tok.terms("Get-ChildItem D:\\logs -Recurse"))
