@@ -49,6 +49,7 @@ NOTE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".txt")
 _FILES = ("passages.jsonl", "vocab.json", "words.json", "postings.npz", "counts.npz")
 _SHORT_RUN = re.compile(r"(?<!\S)-([A-Za-z]{2,4})(?![\w-])")
 _FLAG_USE = re.compile(r"(?<![\w./:=-])(--?[A-Za-z][\w-]*)")
+_NAME = re.compile(r"[A-Za-z][\w.-]{1,30}")  # a lone name heading a paragraph
 LOAD_ATTEMPTS = 8  # reads of CURRENT when builds keep replacing each other under a reader
 # what reading damaged JSON or .npz files can raise (a zip's CRC check: BadZipFile)
 _READ_ERRORS = (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, EOFError,
@@ -217,7 +218,7 @@ def _defined(text: str) -> str:
     命令…`, `rsync` over what it does): what the glossary says of that name."""
     head, _, rest = text.partition("\n")
     head = head.strip()
-    if not rest or not re.fullmatch(r"[A-Za-z][\w.-]{1,30}", head):
+    if not rest or not _NAME.fullmatch(head):
         return ""
     if head.isupper():
         return glossary.describe(head, dockerfile=True)

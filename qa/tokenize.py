@@ -43,13 +43,16 @@ DEFAULT_WORD_FREQ = 2000  # frequency given to lexicon words jieba's dictionary 
 
 
 _CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+_CAMEL_JOIN = re.compile(r"[a-z][A-Z]")
+_LETTERS = re.compile(r"[a-z]+")
+_FILE_NAME = re.compile(r"[a-z][_.-]\w")  # sshd_config, nginx.conf
 
 
 def _camel_words(word: str) -> list[str]:
     """The words of a name written in camel case (`PermitRootLogin`, `createIndex`,
     `PasswordAuthentication`); none for a product's name (GitHub, MySQL, PostgreSQL, DevOps),
     which is one word, nor for a word in capitals."""
-    if not re.search(r"[a-z][A-Z]", word):
+    if not _CAMEL_JOIN.search(word):
         return []
     parts = _CAMEL.findall(word)
     if word[0].islower() or len(parts) >= 3 or all(len(p) >= 4 and not p.isupper()
@@ -230,7 +233,7 @@ class Tokenizer:
             return []
         if low.isdigit():
             return [Unit("num", low, (low,))]
-        if re.fullmatch(r"[a-z]+", low):
+        if _LETTERS.fullmatch(low):
             w = stem(low)
             if w in self.lexicon.stop_en or len(low) == 1:  # `s` of `container's`
                 return [Unit("stop", low, ())]
@@ -241,7 +244,7 @@ class Tokenizer:
             return [Unit("word", low, (w,))]
         parts = [stem(p) for p in _PARTS.findall(low)]
         if "/" in low:  # a file of a path is a name of its own (sshd_config, nginx.conf)
-            parts += [f for f in low.split("/") if f != low and re.search(r"[a-z][_.-]\w", f)]
+            parts += [f for f in low.split("/") if f != low and _FILE_NAME.search(f)]
         forms = tuple(dict.fromkeys([low, *(p for p in parts if p not in self.lexicon.stop_en)]))
         return [Unit("code", s, forms)]
 
