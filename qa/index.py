@@ -1489,46 +1489,39 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
     offsets, passages_sha = asm.write_passages(out / "passages.jsonl")
     asm.blobs = []
     counts_m, terms = asm.counts_matrix()
-    # a fresh build weighs with scikit-learn; a re-index with `tf_idf`, the same floats
-    # without the second it takes to import scikit-learn (a test holds the two equal)
-    weights, idf = (tf_idf if previous is not None else _sklearn_tf_idf)(counts_m)
-    weights = weights.tocsc()
-    weights.sort_indices()
-
-    same = previous if prev is not None and terms == prev.terms else None  # the same terms
-    if same is not None:
-        _same_file(same.root / "vocab.json", out / "vocab.json")
-    else:
-        (out / "vocab.json").write_text(json.dumps(terms, ensure_ascii=False), "utf-8")
-    if same is not None and (words is None or partial):
-        # the same terms, segmented with the same dictionary: the same words
-        _same_file(same.root / "words.json", out / "words.json")
-        settings = same.manifest["tokenizer"]
-    else:
-        if words is None or common is None:
-            tok = Tokenizer.full()
-            words, common = _dictionary_slices(tok, asm.vocab)
-            total, settings = tok.total, tok.settings
-        kept = {t: words[t] for t in terms if t in words}
-        kept.update(common)
-        (out / "words.json").write_text(json.dumps({"total": total, "words": kept},
-                                                   ensure_ascii=False), "utf-8")
-    np.savez(out / "postings.npz", indptr=weights.indptr.astype(np.int64),
-             docs=weights.indices.astype(np.int32), weights=weights.data.astype(np.float32),
-             idf=idf, offsets=offsets)
-    head = json.dumps({"layout": LINKS_LAYOUT, "merged": facts.to_json(),
-                       "owners": facts.owners_json(), "common": common},
-                      ensure_ascii=False).encode("utf-8") + b"\n"
-    link_at = np.zeros(len(asm.link_lengths) + 1, np.int64)
-    link_at[0] = len(head)
-    np.cumsum(asm.link_lengths, out=link_at[1:])
-    link_at[1:] += len(head)
-    links = b"".join([head, *asm.links])
-    np.savez(out / "counts.npz", data=counts_m.data, indices=counts_m.indices,
-             indptr=counts_m.indptr.astype(np.int64),
-             shape=np.asarray(counts_m.shape, dtype=np.int64),
-             links=np.frombuffer(links, dtype=np.uint8), link_at=link_at,
-             file_rows=np.asarray([0, *asm.file_ends], dtype=np.int64))
+    with _Weighing(out / "postings.npz", counts_m, offsets, fresh=previous is None) as weighing:
+        same = previous if prev is not None and terms == prev.terms else None  # the same terms
+        if same is not None:
+            _same_file(same.root / "vocab.json", out / "vocab.json")
+        else:
+            (out / "vocab.json").write_text(json.dumps(terms, ensure_ascii=False), "utf-8")
+        if same is not None and (words is None or partial):
+            # the same terms, segmented with the same dictionary: the same words
+            _same_file(same.root / "words.json", out / "words.json")
+            settings = same.manifest["tokenizer"]
+        else:
+            if words is None or common is None:
+                tok = Tokenizer.full()
+                words, common = _dictionary_slices(tok, asm.vocab)
+                total, settings = tok.total, tok.settings
+            kept = {t: words[t] for t in terms if t in words}
+            kept.update(common)
+            (out / "words.json").write_text(json.dumps({"total": total, "words": kept},
+                                                       ensure_ascii=False), "utf-8")
+        head = json.dumps({"layout": LINKS_LAYOUT, "merged": facts.to_json(),
+                           "owners": facts.owners_json(), "common": common},
+                          ensure_ascii=False).encode("utf-8") + b"\n"
+        link_at = np.zeros(len(asm.link_lengths) + 1, np.int64)
+        link_at[0] = len(head)
+        np.cumsum(asm.link_lengths, out=link_at[1:])
+        link_at[1:] += len(head)
+        links = b"".join([head, *asm.links])
+        np.savez(out / "counts.npz", data=counts_m.data, indices=counts_m.indices,
+                 indptr=counts_m.indptr.astype(np.int64),
+                 shape=np.asarray(counts_m.shape, dtype=np.int64),
+                 links=np.frombuffer(links, dtype=np.uint8), link_at=link_at,
+                 file_rows=np.asarray([0, *asm.file_ends], dtype=np.int64))
+        weighing.wait()  # postings.npz written
     manifest = {
         "format": FORMAT, "tokenizer": settings, "parser": PARSER_VERSION,
         "glossary": glossary.digest(), "lexicon": lexicon.digest(),
@@ -1543,6 +1536,86 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
     report.passages, report.terms = asm.rows, len(terms)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _write_postings(path: Path, counts: Any, offsets: Any, sklearn: bool) -> None:
+    """postings.npz: each term's passages and weights (CSC), the idf, where each passage's
+    line starts. A fresh build weighs with scikit-learn; a re-index with `tf_idf`, the same
+    floats without the second it takes to import scikit-learn (a test holds the two equal)."""
+    import numpy as np
+
+    weights, idf = (_sklearn_tf_idf if sklearn else tf_idf)(counts)
+    weights = weights.tocsc()
+    weights.sort_indices()
+    np.savez(path, indptr=weights.indptr.astype(np.int64),
+             docs=weights.indices.astype(np.int32), weights=weights.data.astype(np.float32),
+             idf=idf, offsets=offsets)
+
+
+class _Weighing:
+    """Writes postings.npz. A fresh build weighs in a forked process, which imports
+    scikit-learn (about a second) and weighs the counts while this one writes the other
+    files; a re-index weighs here, with numpy."""
+
+    def __init__(self, path: Path, counts: Any, offsets: Any, fresh: bool) -> None:
+        self.job = (path, counts, offsets)
+        self.fresh = fresh
+        self.conn: Any = None
+        self.proc: Any = None
+
+    def __enter__(self) -> _Weighing:
+        import gc
+        import multiprocessing
+
+        if not self.fresh or "fork" not in multiprocessing.get_all_start_methods():
+            _write_postings(*self.job, sklearn=self.fresh)
+            return self
+        ctx = multiprocessing.get_context("fork")
+        mine, theirs = ctx.Pipe()
+        gc.freeze()  # (as for the build workers: shared pages stay shared)
+        try:
+            self.proc = ctx.Process(target=_weigh, args=(theirs, *self.job), daemon=True)
+            self.proc.start()
+        finally:
+            gc.unfreeze()
+        theirs.close()
+        self.conn = mine
+        return self
+
+    def wait(self) -> None:
+        """Until postings.npz is written; raises what the weighing raised."""
+        if self.conn is None:
+            return
+        try:
+            error = self.conn.recv()
+        except EOFError:
+            raise RuntimeError("the process weighing the terms died") from None
+        if error is not None:
+            raise error
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            if kind is not None:
+                self.proc.terminate()
+            self.proc.join()
+
+
+def _weigh(conn: Any, path: Path, counts: Any, offsets: Any) -> None:
+    """The weighing process: postings.npz written with scikit-learn's weights; None sent
+    back, or the exception."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    try:
+        _write_postings(path, counts, offsets, sklearn=True)
+        error: Exception | None = None
+    except Exception as e:
+        error = e
+    try:
+        conn.send(error)
+    except Exception as e:  # an exception that does not pickle
+        conn.send(RuntimeError(repr(error or e)))
 
 
 def _same_file(previous: Path, path: Path) -> None:

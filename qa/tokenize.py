@@ -274,7 +274,8 @@ class Tokenizer:
             if len(w) == 1 and w not in stop:
                 pending.append(w)
                 continue
-            flush()
+            if pending:
+                flush()
             if w in stop:
                 out.append(Unit("stop", w, ()))
                 continue
