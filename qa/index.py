@@ -1641,7 +1641,7 @@ def _dictionary_slices(tok: Tokenizer, terms: Iterable[str]) -> tuple[dict[str, 
                                                                      dict[str, int]]:
     """What words.json keeps of the dictionary: the Chinese terms' words, and the words every
     question may need (the lexicon's, the most common ones)."""
-    words = tok.dictionary_for(bare(t) for t in terms if has_cjk(t))
+    words = tok.dictionary_for(bare(t) for t in terms if not t.isascii() and has_cjk(t))
     common = tok.dictionary_for(sorted(tok.lexicon.zh_words | tok.lexicon.stop_zh))
     common.update(tok.common_words())
     return words, common

@@ -542,7 +542,8 @@ class _Parser:
             return  # an empty fence or a lone `:` is nothing to answer with
         # a description says what a command does, not that it follows (`…还原：`)
         description, context = _plain(description).rstrip(" ：:"), _plain(context)
-        description = _STEP_NUMBER.sub("", description)  # `1）把代码页切到 UTF-8`: the step
+        if description:  # `1）把代码页切到 UTF-8`: the step
+            description = _STEP_NUMBER.sub("", description)
         if kind == "command" and command:
             alias = _ALIAS.match(command)  # `alias esc='curl …'`: esc is run as a program
             self.programs.add(alias.group(1) if alias else _program(command))
@@ -563,6 +564,8 @@ class _Parser:
     def _callout_title(self, line: int) -> str:
         """The title of the innermost callout (`> [!tip] 标题`, `!!! tip "标题"`, `::: warning
         标题`) that line number `line` stands in; "" outside any."""
+        if not self.containers:
+            return ""
         inside = [(start, title) for start, (title, end) in self.containers.items()
                   if start < line <= end]
         return max(inside)[1] if inside else ""

@@ -63,7 +63,10 @@ def _camel_words(word: str) -> list[str]:
 
 def normalize(text: str) -> str:
     """NFKC (full-width -> ASCII); no terminal escape sequences, invisible or control characters."""
-    return _INVISIBLE.sub(" ", _ESCAPES.sub(" ", unicodedata.normalize("NFKC", text)))
+    text = unicodedata.normalize("NFKC", text)
+    if "\x1b" in text:  # (what every escape sequence starts with)
+        text = _ESCAPES.sub(" ", text)
+    return _INVISIBLE.sub(" ", text)
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,7 @@ class Tokenizer:
         self._jieba: Any = None
         self._runs: dict[str, list[Unit]] = {}  # Chinese run -> its units
         self._codes: dict[str, list[Unit]] = {}  # code token -> its units
+        self._flags: dict[str, Unit] = {}  # flag -> its unit
         self._costs: dict[str, float] = {}  # word -> its log probability (jieba's calc)
         self._prefix_costs: dict[str, float | None] = {}
         self._words: dict[str, Unit] = {}  # word of the dictionary -> its unit
@@ -210,7 +214,12 @@ class Tokenizer:
                 out.append(Unit("sub", s, (s.lower(),)))
                 out.extend(self.units(s[2:-1]))
             elif kind == "flag":
-                out.append(Unit("flag", s, (s,)))
+                flag = self._flags.get(s)
+                if flag is None:  # flags repeat (-it, --rm)
+                    if len(self._flags) >= 50_000:
+                        self._flags.clear()
+                    flag = self._flags[s] = Unit("flag", s, (s,))
+                out.append(flag)
             elif kind == "code":
                 code = self._codes.get(s)
                 if code is None:  # code tokens repeat (docker, -it): stem each once
