@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import importlib
 import io
 import itertools
 import json
@@ -1278,15 +1279,19 @@ class _Assembly:
         m.sort_indices()
         return m, [terms[c] for c in order]
 
-    def write_passages(self, path: Path) -> tuple[Any, str]:
-        """passages.jsonl; returns the byte offset of each passage (and of the end), and the
-        file's checksum."""
+    def offsets(self) -> Any:
+        """Where each passage's line starts in passages.jsonl (and where the file ends)."""
         import numpy as np
 
         self.flush()
         lengths = np.concatenate(self.line_lengths) if self.line_lengths else np.zeros(0, np.int64)
         offsets = np.zeros(len(lengths) + 1, np.int64)
         np.cumsum(lengths, out=offsets[1:])
+        return offsets
+
+    def write_passages(self, path: Path) -> str:
+        """passages.jsonl; returns its checksum."""
+        self.flush()
         digest = hashlib.sha256()
         with path.open("wb") as f:
             for blob in self.blobs:
@@ -1299,7 +1304,8 @@ class _Assembly:
             self.spool.close()
             os.unlink(self.spool.name)
             self.spool = None
-        return offsets, digest.hexdigest()
+        self.blobs = []
+        return digest.hexdigest()
 
 
 def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
@@ -1312,6 +1318,13 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
     files, skipped = find_notes(corpus)
     report = BuildReport(files=len(files), skipped=skipped)
     prev: _Previous | None = None
+    importing = None
+    if previous is not None:
+        # scipy (a third of a second or more) is imported beside the loading of the previous
+        # build, mostly reading and hashing its passages, which lets other threads run
+        importing = threading.Thread(target=importlib.import_module, args=("scipy.sparse",),
+                                     daemon=True)
+        importing.start()
     if previous is not None and _same_rules(previous.manifest):
         try:
             prev = _Previous(previous)
@@ -1336,6 +1349,8 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
             except OSError:
                 pass
         work.append((nf.shown, nf.location, rec["sha256"] if rec else None))
+    if importing is not None:
+        importing.join()  # (before any process is forked)
 
     state: _Tokenising | None = None
     done = 0
@@ -1486,10 +1501,10 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
         total, settings = tok.total, tok.settings
         state = tok = None  # type: ignore[assignment]
     learned.clear()
-    offsets, passages_sha = asm.write_passages(out / "passages.jsonl")
-    asm.blobs = []
+    offsets = asm.offsets()
     counts_m, terms = asm.counts_matrix()
     with _Weighing(out / "postings.npz", counts_m, offsets, fresh=previous is None) as weighing:
+        passages_sha = asm.write_passages(out / "passages.jsonl")
         same = previous if prev is not None and terms == prev.terms else None  # the same terms
         if same is not None:
             _same_file(same.root / "vocab.json", out / "vocab.json")
@@ -1553,9 +1568,9 @@ def _write_postings(path: Path, counts: Any, offsets: Any, sklearn: bool) -> Non
 
 
 class _Weighing:
-    """Writes postings.npz. A fresh build weighs in a forked process, which imports
-    scikit-learn (about a second) and weighs the counts while this one writes the other
-    files; a re-index weighs here, with numpy."""
+    """Writes postings.npz in a forked process, which weighs the counts while this one writes
+    the other files: a fresh build with scikit-learn, which that process imports (about a
+    second), a re-index with numpy (`tf_idf`)."""
 
     def __init__(self, path: Path, counts: Any, offsets: Any, fresh: bool) -> None:
         self.job = (path, counts, offsets)
@@ -1567,14 +1582,15 @@ class _Weighing:
         import gc
         import multiprocessing
 
-        if not self.fresh or "fork" not in multiprocessing.get_all_start_methods():
+        if "fork" not in multiprocessing.get_all_start_methods():
             _write_postings(*self.job, sklearn=self.fresh)
             return self
         ctx = multiprocessing.get_context("fork")
         mine, theirs = ctx.Pipe()
         gc.freeze()  # (as for the build workers: shared pages stay shared)
         try:
-            self.proc = ctx.Process(target=_weigh, args=(theirs, *self.job), daemon=True)
+            self.proc = ctx.Process(target=_weigh, args=(theirs, *self.job, self.fresh),
+                                    daemon=True)
             self.proc.start()
         finally:
             gc.unfreeze()
@@ -1601,14 +1617,13 @@ class _Weighing:
             self.proc.join()
 
 
-def _weigh(conn: Any, path: Path, counts: Any, offsets: Any) -> None:
-    """The weighing process: postings.npz written with scikit-learn's weights; None sent
-    back, or the exception."""
+def _weigh(conn: Any, path: Path, counts: Any, offsets: Any, sklearn: bool) -> None:
+    """The weighing process: postings.npz written; None sent back, or the exception."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     try:
-        _write_postings(path, counts, offsets, sklearn=True)
+        _write_postings(path, counts, offsets, sklearn)
         error: Exception | None = None
     except Exception as e:
         error = e
