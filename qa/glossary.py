@@ -29,6 +29,7 @@ _SYNOPSIS = re.compile(r"(?<![\w$])\[(?:--?)?(?:[A-Z][A-Z_]{2,}|<[a-z-]+>|option
 _SUBSTITUTION = re.compile(r"\S\s+\$\(([^()]+)\)")
 _XARGS = re.compile(r"\|\s*xargs\b")
 _LISTING = re.compile(r"\b(?:list|find|search|only show)\b|列出|查找")
+_SUBCOMMAND = re.compile(r"[a-z][a-z0-9-]*")
 _TWO_FORMS = {"cmd", "entrypoint", "run"}  # instructions written as a JSON array or a string
 
 
@@ -281,7 +282,7 @@ def command_keys(words: list[str]) -> list[str]:
     `docker network create x`, `docker network create`, `docker network`, `docker`."""
     path = [shell.program_name(words[0]).lower()]
     for w in words[1:1 + MAX_SUBCOMMANDS]:
-        if not re.fullmatch(r"[a-z][a-z0-9-]*", w):
+        if not _SUBCOMMAND.fullmatch(w):
             break
         path.append(w)
     return [" ".join(path[:n]) for n in range(len(path), 0, -1)]

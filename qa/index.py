@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import importlib
 import io
 import itertools
 import json
@@ -49,6 +50,7 @@ NOTE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".txt")
 _FILES = ("passages.jsonl", "vocab.json", "words.json", "postings.npz", "counts.npz")
 _SHORT_RUN = re.compile(r"(?<!\S)-([A-Za-z]{2,4})(?![\w-])")
 _FLAG_USE = re.compile(r"(?<![\w./:=-])(--?[A-Za-z][\w-]*)")
+_NAME = re.compile(r"[A-Za-z][\w.-]{1,30}")  # a lone name heading a paragraph
 LOAD_ATTEMPTS = 8  # reads of CURRENT when builds keep replacing each other under a reader
 # what reading damaged JSON or .npz files can raise (a zip's CRC check: BadZipFile)
 _READ_ERRORS = (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, EOFError,
@@ -219,7 +221,7 @@ def _defined(text: str) -> str:
     命令…`, `rsync` over what it does): what the glossary says of that name."""
     head, _, rest = text.partition("\n")
     head = head.strip()
-    if not rest or not re.fullmatch(r"[A-Za-z][\w.-]{1,30}", head):
+    if not rest or not _NAME.fullmatch(head):
         return ""
     if head.isupper():
         return glossary.describe(head, dockerfile=True)
@@ -1279,15 +1281,19 @@ class _Assembly:
         m.sort_indices()
         return m, [terms[c] for c in order]
 
-    def write_passages(self, path: Path) -> tuple[Any, str]:
-        """passages.jsonl; returns the byte offset of each passage (and of the end), and the
-        file's checksum."""
+    def offsets(self) -> Any:
+        """Where each passage's line starts in passages.jsonl (and where the file ends)."""
         import numpy as np
 
         self.flush()
         lengths = np.concatenate(self.line_lengths) if self.line_lengths else np.zeros(0, np.int64)
         offsets = np.zeros(len(lengths) + 1, np.int64)
         np.cumsum(lengths, out=offsets[1:])
+        return offsets
+
+    def write_passages(self, path: Path) -> str:
+        """passages.jsonl; returns its checksum."""
+        self.flush()
         digest = hashlib.sha256()
         with path.open("wb") as f:
             for blob in self.blobs:
@@ -1300,7 +1306,8 @@ class _Assembly:
             self.spool.close()
             os.unlink(self.spool.name)
             self.spool = None
-        return offsets, digest.hexdigest()
+        self.blobs = []
+        return digest.hexdigest()
 
 
 def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
@@ -1313,6 +1320,13 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
     files, skipped = find_notes(corpus)
     report = BuildReport(files=len(files), skipped=skipped)
     prev: _Previous | None = None
+    importing = None
+    if previous is not None:
+        # scipy (a third of a second or more) is imported beside the loading of the previous
+        # build, mostly reading and hashing its passages, which lets other threads run
+        importing = threading.Thread(target=importlib.import_module, args=("scipy.sparse",),
+                                     daemon=True)
+        importing.start()
     if previous is not None and _same_rules(previous.manifest):
         try:
             prev = _Previous(previous)
@@ -1337,6 +1351,8 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
             except OSError:
                 pass
         work.append((nf.shown, nf.location, rec["sha256"] if rec else None))
+    if importing is not None:
+        importing.join()  # (before any process is forked)
 
     state: _Tokenising | None = None
     done = 0
@@ -1487,49 +1503,42 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
         total, settings = tok.total, tok.settings
         state = tok = None  # type: ignore[assignment]
     learned.clear()
-    offsets, passages_sha = asm.write_passages(out / "passages.jsonl")
-    asm.blobs = []
+    offsets = asm.offsets()
     counts_m, terms = asm.counts_matrix()
-    # a fresh build weighs with scikit-learn; a re-index with `tf_idf`, the same floats
-    # without the second it takes to import scikit-learn (a test holds the two equal)
-    weights, idf = (tf_idf if previous is not None else _sklearn_tf_idf)(counts_m)
-    weights = weights.tocsc()
-    weights.sort_indices()
-
-    same = previous if prev is not None and terms == prev.terms else None  # the same terms
-    if same is not None:
-        _same_file(same.root / "vocab.json", out / "vocab.json")
-    else:
-        (out / "vocab.json").write_text(json.dumps(terms, ensure_ascii=False), "utf-8")
-    if same is not None and (words is None or partial):
-        # the same terms, segmented with the same dictionary: the same words
-        _same_file(same.root / "words.json", out / "words.json")
-        settings = same.manifest["tokenizer"]
-    else:
-        if words is None or common is None:
-            tok = Tokenizer.full()
-            words, common = _dictionary_slices(tok, asm.vocab)
-            total, settings = tok.total, tok.settings
-        kept = {t: words[t] for t in terms if t in words}
-        kept.update(common)
-        (out / "words.json").write_text(json.dumps({"total": total, "words": kept},
-                                                   ensure_ascii=False), "utf-8")
-    np.savez(out / "postings.npz", indptr=weights.indptr.astype(np.int64),
-             docs=weights.indices.astype(np.int32), weights=weights.data.astype(np.float32),
-             idf=idf, offsets=offsets)
-    head = json.dumps({"layout": LINKS_LAYOUT, "merged": facts.to_json(),
-                       "owners": facts.owners_json(), "common": common},
-                      ensure_ascii=False).encode("utf-8") + b"\n"
-    link_at = np.zeros(len(asm.link_lengths) + 1, np.int64)
-    link_at[0] = len(head)
-    np.cumsum(asm.link_lengths, out=link_at[1:])
-    link_at[1:] += len(head)
-    links = b"".join([head, *asm.links])
-    np.savez(out / "counts.npz", data=counts_m.data, indices=counts_m.indices,
-             indptr=counts_m.indptr.astype(np.int64),
-             shape=np.asarray(counts_m.shape, dtype=np.int64),
-             links=np.frombuffer(links, dtype=np.uint8), link_at=link_at,
-             file_rows=np.asarray([0, *asm.file_ends], dtype=np.int64))
+    with _Weighing(out / "postings.npz", counts_m, offsets, fresh=previous is None) as weighing:
+        passages_sha = asm.write_passages(out / "passages.jsonl")
+        same = previous if prev is not None and terms == prev.terms else None  # the same terms
+        if same is not None:
+            _same_file(same.root / "vocab.json", out / "vocab.json")
+        else:
+            (out / "vocab.json").write_text(json.dumps(terms, ensure_ascii=False), "utf-8")
+        if same is not None and (words is None or partial):
+            # the same terms, segmented with the same dictionary: the same words
+            _same_file(same.root / "words.json", out / "words.json")
+            settings = same.manifest["tokenizer"]
+        else:
+            if words is None or common is None:
+                tok = Tokenizer.full()
+                words, common = _dictionary_slices(tok, asm.vocab)
+                total, settings = tok.total, tok.settings
+            kept = {t: words[t] for t in terms if t in words}
+            kept.update(common)
+            (out / "words.json").write_text(json.dumps({"total": total, "words": kept},
+                                                       ensure_ascii=False), "utf-8")
+        head = json.dumps({"layout": LINKS_LAYOUT, "merged": facts.to_json(),
+                           "owners": facts.owners_json(), "common": common},
+                          ensure_ascii=False).encode("utf-8") + b"\n"
+        link_at = np.zeros(len(asm.link_lengths) + 1, np.int64)
+        link_at[0] = len(head)
+        np.cumsum(asm.link_lengths, out=link_at[1:])
+        link_at[1:] += len(head)
+        links = b"".join([head, *asm.links])
+        np.savez(out / "counts.npz", data=counts_m.data, indices=counts_m.indices,
+                 indptr=counts_m.indptr.astype(np.int64),
+                 shape=np.asarray(counts_m.shape, dtype=np.int64),
+                 links=np.frombuffer(links, dtype=np.uint8), link_at=link_at,
+                 file_rows=np.asarray([0, *asm.file_ends], dtype=np.int64))
+        weighing.wait()  # postings.npz written
     manifest = {
         "format": FORMAT, "tokenizer": settings, "parser": PARSER_VERSION,
         "glossary": glossary.digest(), "lexicon": lexicon.digest(),
@@ -1544,6 +1553,86 @@ def _build_into(out: Path, corpus: Path, previous: Index | None, jobs: int,
     report.passages, report.terms = asm.rows, len(terms)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _write_postings(path: Path, counts: Any, offsets: Any, sklearn: bool) -> None:
+    """postings.npz: each term's passages and weights (CSC), the idf, where each passage's
+    line starts. A fresh build weighs with scikit-learn; a re-index with `tf_idf`, the same
+    floats without the second it takes to import scikit-learn (a test holds the two equal)."""
+    import numpy as np
+
+    weights, idf = (_sklearn_tf_idf if sklearn else tf_idf)(counts)
+    weights = weights.tocsc()
+    weights.sort_indices()
+    np.savez(path, indptr=weights.indptr.astype(np.int64),
+             docs=weights.indices.astype(np.int32), weights=weights.data.astype(np.float32),
+             idf=idf, offsets=offsets)
+
+
+class _Weighing:
+    """Writes postings.npz in a forked process, which weighs the counts while this one writes
+    the other files: a fresh build with scikit-learn, which that process imports (about a
+    second), a re-index with numpy (`tf_idf`)."""
+
+    def __init__(self, path: Path, counts: Any, offsets: Any, fresh: bool) -> None:
+        self.job = (path, counts, offsets)
+        self.fresh = fresh
+        self.conn: Any = None
+        self.proc: Any = None
+
+    def __enter__(self) -> _Weighing:
+        import gc
+        import multiprocessing
+
+        if "fork" not in multiprocessing.get_all_start_methods():
+            _write_postings(*self.job, sklearn=self.fresh)
+            return self
+        ctx = multiprocessing.get_context("fork")
+        mine, theirs = ctx.Pipe()
+        gc.freeze()  # (as for the build workers: shared pages stay shared)
+        try:
+            self.proc = ctx.Process(target=_weigh, args=(theirs, *self.job, self.fresh),
+                                    daemon=True)
+            self.proc.start()
+        finally:
+            gc.unfreeze()
+        theirs.close()
+        self.conn = mine
+        return self
+
+    def wait(self) -> None:
+        """Until postings.npz is written; raises what the weighing raised."""
+        if self.conn is None:
+            return
+        try:
+            error = self.conn.recv()
+        except EOFError:
+            raise RuntimeError("the process weighing the terms died") from None
+        if error is not None:
+            raise error
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            if kind is not None:
+                self.proc.terminate()
+            self.proc.join()
+
+
+def _weigh(conn: Any, path: Path, counts: Any, offsets: Any, sklearn: bool) -> None:
+    """The weighing process: postings.npz written; None sent back, or the exception."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    try:
+        _write_postings(path, counts, offsets, sklearn)
+        error: Exception | None = None
+    except Exception as e:
+        error = e
+    try:
+        conn.send(error)
+    except Exception as e:  # an exception that does not pickle
+        conn.send(RuntimeError(repr(error or e)))
 
 
 def _same_file(previous: Path, path: Path) -> None:
@@ -1569,7 +1658,7 @@ def _dictionary_slices(tok: Tokenizer, terms: Iterable[str]) -> tuple[dict[str, 
                                                                      dict[str, int]]:
     """What words.json keeps of the dictionary: the Chinese terms' words, and the words every
     question may need (the lexicon's, the most common ones)."""
-    words = tok.dictionary_for(bare(t) for t in terms if has_cjk(t))
+    words = tok.dictionary_for(bare(t) for t in terms if not t.isascii() and has_cjk(t))
     common = tok.dictionary_for(sorted(tok.lexicon.zh_words | tok.lexicon.stop_zh))
     common.update(tok.common_words())
     return words, common

@@ -93,6 +93,7 @@ _PROMPT = _Pattern(r"^\s*[$#]\s+(?=\S)")
 _CRON = (r"(?:@(?:reboot|yearly|annually|monthly|weekly|daily|hourly)\s+"
          r"|(?:[\d*][\d*/,-]*\s+){4}[\d*][\d*/,-]*\s+)")
 _RUN_PREFIX = _Pattern(rf"^(?:[$#]\s+)?{_CRON}?(?:[A-Z_][A-Z0-9_]*=\S*\s+)*")
+_PREFIX_FIRST = frozenset("$#@*_")  # what a prefix may start with, besides A-Z and digits
 _CRON_LINE = _Pattern(rf"^\s*{_CRON}[^\s\u3400-\u9fff]")  # `30 2 * * * /usr/bin/backup.sh`
 # `createdb appdb_copy`, `open .`: a program-shaped word, then its arguments
 _PROGRAM_ARGS = _Pattern(r"^[a-z][\w.+-]*(?:\s+[^\s\u3400-\u9fff]\S*)+$")
@@ -100,6 +101,7 @@ _LABEL = _Pattern(r"^[^`:：\"'=]*\w[:：]\s")  # `static checks: …`: words, t
 _FLAG_NAME = r"-{1,2}[A-Za-z0-9][A-Za-z0-9_-]*"
 # A default value never swallows `, -x` (the next flag name): that ambiguity was exponential.
 _FLAG_VALUE = rf"(?:[^\s,]|,(?!\s*{_FLAG_NAME}))"
+_FLAG_NAMES = _Pattern(rf"(?:^|,\s*)({_FLAG_NAME})")
 # `-m, --memory=""   指定容器的内存上限`: names, optional default, then the description.
 _FLAG_LINE = _Pattern(
     rf"^(?P<indent>\s*)(?P<names>{_FLAG_NAME}"
@@ -131,6 +133,17 @@ _DB_SHELL_LANGS = ("js", "javascript", "mongo", "mongosh", "mongodb")
 _STACK_FRAME = _Pattern(r"^at\s.*\(\S*:\d+(?::\d+)?\)\s*$|^at\s+[\w$.<>]+\([\w.]+:\d+\)")
 _STEP_NUMBER = _Pattern(r"^\s*(?:\d{1,2}\s*[)）、]|[①-⑳]|第[一二三四五六七八九十\d]+步[:：]?)\s*")
 _ALIAS = _Pattern(r"^alias\s+([\w.-]+)=")
+_COMMAND_WORD = _Pattern(r"[^\s|;&]+")
+_PROGRAM_NAME = _Pattern(r"[a-z][\w.-]*")
+_SUBCOMMAND = _Pattern(r"[a-z][a-z0-9-]*")
+_TOOL_NAME = _Pattern(r"[a-z][a-z0-9_.-]*")
+_SCRIPT = _Pattern(r"\.{1,2}/[\w.-]+")  # `./gradlew`, `../configure`
+_SENTENCE_LIKE = _Pattern(r"(?<=[A-Za-z)])[.!?]$|,\s")
+_FLAG_AFTER = _Pattern(r"\s--?[A-Za-z]")
+_USAGE = _Pattern(r"\s*(?:usage|用法)\s*[:：]\s*(.+)", re.I)
+_LOWER_WORD = _Pattern(r"(?<![A-Za-z0-9_-])[a-z][a-z0-9_-]*")
+_COLUMN_GAP = _Pattern(r"\S(?: {2,}|\t)\S")
+_TWO_LETTERS = _Pattern(r"[A-Za-z\u3400-\u9fff]{2}")
 _MAX_SPAN_LINE = 2000  # longer lines are not sentences naming commands
 # `**--user**: 装到用户目录`, `` `-y`：自动回答 yes ``: a definition of a flag.
 _DEF_FLAG = _Pattern(
@@ -203,7 +216,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 64  # bump when the passages made of the same notes change
+PARSER_VERSION = 65  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -262,14 +275,14 @@ def _gb18030(data: bytes) -> str:
 @functools.lru_cache(maxsize=1 << 14)  # linking asks it of each command line several times
 def command_family(command: str) -> str | None:
     """`docker run -d nginx` -> `docker run`; `docker network create x` -> the three words."""
-    words = re.findall(r"[^\s|;&]+", _command_start(command))
+    words = _COMMAND_WORD.findall(_command_start(command))
     while words and words[0] in ("sudo", "$"):
         words.pop(0)
-    if not words or words[0] not in PROGRAMS and not re.fullmatch(r"[a-z][\w.-]*", words[0]):
+    if not words or words[0] not in PROGRAMS and not _PROGRAM_NAME.fullmatch(words[0]):
         return None
     family = [words[0]]
     for w in words[1:3]:
-        m = re.match(r"[a-z][a-z0-9-]*", w)
+        m = _SUBCOMMAND.match(w)
         if not m or m.group(0) != w and not _CJK.match(w[m.end():m.end() + 1]):
             break
         family.append(m.group(0))
@@ -283,11 +296,11 @@ def looks_like_command(line: str) -> bool:
     """Does this line start with something runnable (a known program, or a word then flags)?"""
     s = _command_start(line)
     words = s.split()
-    if not words or _CODE_SPAN.search(s) or _LABEL.match(s):
+    if not words or "`" in s and _CODE_SPAN.search(s) or _labels(s):
         return False  # `upgrade all (minor/patch): `go get -u``: words about code in code
     if _CRON_LINE.match(line):
         return not _CJK.search(_strip_comment(s)[0])
-    if _REDIS_LINE.match(s):  # `CONFIG SET maxmemory-policy allkeys-lru`, at redis-cli
+    if s[:1].isupper() and _REDIS_LINE.match(s):  # `CONFIG SET maxmemory-policy …`
         return not _CJK.search(_strip_comment(s)[0])
     first, second = words[0], words[1] if len(words) > 1 else ""
     if first == "at" and _STACK_FRAME.match(s):
@@ -299,12 +312,12 @@ def looks_like_command(line: str) -> bool:
     if first in _WORDLIKE:
         # `make sure the port is free.` is prose; `make install`, `go vet ./...` are not
         code = _strip_comment(s)[0].split()
-        return 2 <= len(code) <= 12 and not re.search(r"(?<=[A-Za-z)])[.!?]$|,\s", s)
-    if first in PROGRAMS or re.fullmatch(r"\.{1,2}/[\w.-]+", first) and second \
+        return 2 <= len(code) <= 12 and not _SENTENCE_LIKE.search(s)
+    if first in PROGRAMS or _SCRIPT.fullmatch(first) and second \
             and not _CJK.search(_strip_comment(s)[0]):
         return True  # (`./gradlew build`, `../configure --prefix=…`: a script run with arguments)
-    return bool(re.fullmatch(r"[a-z][a-z0-9_.-]*", first)) and bool(
-        re.search(r"\s--?[A-Za-z]", s)) and not _CJK.search(_strip_comment(s)[0])
+    return bool(_TOOL_NAME.fullmatch(first)) and bool(_FLAG_AFTER.search(s)) \
+        and not _CJK.search(_strip_comment(s)[0])
 
 
 def _program(command: str) -> str:
@@ -317,7 +330,11 @@ def _program(command: str) -> str:
 def _command_start(line: str) -> str:
     """The line from its program on: without a `$ ` prompt, a crontab schedule
     (`30 2 * * * `) or environment assignments (`CGO_ENABLED=0 `)."""
-    return _RUN_PREFIX.sub("", line.strip())
+    line = line.strip()
+    first = line[:1]
+    if first in _PREFIX_FIRST or "A" <= first <= "Z" or first.isdecimal():
+        return _RUN_PREFIX.sub("", line)
+    return line  # (no prefix starts with any other character)
 
 
 def runnable(code: str) -> bool:
@@ -450,6 +467,28 @@ def _blank_output(out: list[str], i: int, fenced: bool = True) -> None:
         i += 1
 
 
+def _labels(line: str) -> bool:
+    """Does the line start with words that label what follows (`_LABEL`)? (A colon needed.)"""
+    return (":" in line or "：" in line) and _LABEL.match(line) is not None
+
+
+def _has_pointer(line: str) -> bool:
+    """Has the line a mark that points at a command (what `_DESC_THEN_CMD` needs)?"""
+    return ":" in line or "：" in line or "→" in line  # (_POINTERS)
+
+
+def _session_prompt(line: str) -> re.Match[str] | None:
+    """`_SESSION_PROMPT.match(line)`; a prompt has a `$`, `>` or `#`."""
+    if "$" in line or ">" in line or "#" in line:
+        return _SESSION_PROMPT.match(line)
+    return None
+
+
+def _fence(line: str) -> re.Match[str] | None:
+    """A fence's opening or closing line (`_FENCE`); most lines have no run of ` or ~."""
+    return _FENCE.match(line) if "```" in line or "~~~" in line else None
+
+
 def _unwrap(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, int]]]:
     """The lines with the markup of static-site generators turned into Markdown (one line
     for one, so line numbers stay), and the callouts found: first line -> (title, the line
@@ -471,9 +510,9 @@ def _unwrap(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, int]]]:
                 _notebook_cell(out, opened_at, i)
                 if notebook and i + 1 < len(out) and not out[i + 1].strip():
                     _blank_output(out, i + 1, fenced=False)  # what the cell printed
-        elif m := _FENCE.match(line):
+        elif m := _fence(line):
             fence, opened_at = m.group(2), i
-        elif m := _ORG_BEGIN.match(line):
+        elif "#+" in line and (m := _ORG_BEGIN.match(line)):
             # an org-mode block pasted into Markdown (`#+BEGIN_SRC sh` … `#+END_SRC`): a fence
             j = next((k for k in range(i + 1, len(out)) if _ORG_END.match(out[k])), None)
             if j is not None:
@@ -481,12 +520,12 @@ def _unwrap(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, int]]]:
                 fence, opened_at = "```", i
         elif "<br" in line:
             out[i] = _BREAK.sub(" ", line)  # (a table cell's line break)
-        elif _NOTEBOOK_LABEL.match(line):
+        elif "]:" in line and _NOTEBOOK_LABEL.match(line):
             # a notebook's `In [3]:` says nothing; `Out[3]:` and what follows it are output
             out[i], notebook = "", True
             if line.lstrip().startswith("Out"):
                 _blank_output(out, i + 1)
-        elif (m := _DEFINITION.match(line)) and i and out[i - 1].strip() \
+        elif line[:1] == ":" and (m := _DEFINITION.match(line)) and i and out[i - 1].strip() \
                 and not _DEFINITION.match(out[i - 1]):
             # a definition list (`term` then `: what it is`): one line saying both, the code
             # after what it does (`每块网卡一行：`ip -br addr``), on the term's line
@@ -494,12 +533,14 @@ def _unwrap(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, int]]]:
             out[i - 1] = f"{m.group(1)}：{term}" if term.startswith("`") \
                 else f"{term}：{m.group(1)}"
             out[i] = ""
-        elif (m := _OPTION_HEAD.match(line)) and i + 1 < len(out) \
+        elif line.lstrip()[:1] == "-" and (m := _OPTION_HEAD.match(line)) and i + 1 < len(out) \
                 and _deeper(out[i + 1], m.group(1)):
             # a man page's option (`    -t, --tcp` over its indented description): one line
             out[i], out[i + 1] = f"{line.rstrip()}  {out[i + 1].strip()}", ""
         elif line.startswith((" " * 4, "\t")):
             pass  # indented code: a template's lines in it are the code's
+        elif "{" not in line and ":::" not in line and not line.startswith(("!!!", "???", "===")):
+            pass  # (what each of the patterns below needs: most lines have none of it)
         elif m := _TEMPLATE_FENCE.match(line):
             out[i], fence = "```" + (m.group(1) or m.group(2) or ""), "tag"
         elif _TEMPLATE_END.match(line) or _TEMPLATE_TAG.match(line):
@@ -536,7 +577,7 @@ def parse_flag_line(line: str, family: str | None) -> FlagEntry | None:
     m = _FLAG_LINE.match(line)
     if not m:
         return None
-    names = re.findall(rf"(?:^|,\s*)({_FLAG_NAME})", m.group("names"))
+    names = _FLAG_NAMES.findall(m.group("names"))
     short = next((n for n in names if not n.startswith("--")), None)
     long = next((n for n in names if n.startswith("--")), None)
     default = m.group("val2") or m.group("val1")
@@ -610,7 +651,8 @@ class _Parser:
             return  # an empty fence or a lone `:` is nothing to answer with
         # a description says what a command does, not that it follows (`…还原：`)
         description, context = _plain(description).rstrip(" ：:"), _plain(context)
-        description = _STEP_NUMBER.sub("", description)  # `1）把代码页切到 UTF-8`: the step
+        if description:  # `1）把代码页切到 UTF-8`: the step
+            description = _STEP_NUMBER.sub("", description)
         if kind == "command" and command:
             alias = _ALIAS.match(command)  # `alias esc='curl …'`: esc is run as a program
             self.programs.add(alias.group(1) if alias else _program(command))
@@ -631,6 +673,8 @@ class _Parser:
     def _callout_title(self, line: int) -> str:
         """The title of the innermost callout (`> [!tip] 标题`, `!!! tip "标题"`, `::: warning
         标题`) that line number `line` stands in; "" outside any."""
+        if not self.containers:
+            return ""
         inside = [(start, title) for start, (title, end) in self.containers.items()
                   if start < line <= end]
         return max(inside)[1] if inside else ""
@@ -752,7 +796,7 @@ class _Parser:
         stripped = text.strip()
         if intro or _INTRO_END.search(stripped):
             self._flush_paragraph()
-            self.intro = (re.sub(r"[：:]\s*$", "", stripped), no)
+            self.intro = (_INTRO_END.sub("", stripped), no)
             return
         self.paragraph.append((stripped, no))
 
@@ -786,7 +830,7 @@ class _Parser:
         family = None
         usage: tuple[str, str, int] | None = None  # `Usage: docker run [OPTIONS] IMAGE`
         for text, no in body:
-            m = re.match(r"\s*(?:usage|用法)\s*[:：]\s*(.+)", text, re.I)
+            m = _USAGE.match(text)
             if m:
                 family = command_family(m.group(1))
                 usage = (text.strip(), m.group(1).strip(), no)
@@ -844,9 +888,10 @@ class _Parser:
             if not described or not setting or setting in ("{", "}") or len(setting) > 200:
                 continue
             where = " ".join(within[:-1] if line.endswith("{") else within)
-            self._emit("code", f"{described}\n{line}" if not trailing else line, no, no,
-                       setting.rstrip("{").strip() if line.endswith("{") else setting,
-                       described, f"{context} {where}".strip())
+            setting = setting.rstrip("{").strip() if line.endswith("{") else setting
+            if setting:  # (`{{` alone sets nothing)
+                self._emit("code", f"{described}\n{line}" if not trailing else line, no, no,
+                           setting, described, f"{context} {where}".strip())
 
     def _line_wise(self, body: list[tuple[str, int]], lang: str) -> bool:
         """A block of commands (shell comments describing them), a session at a prompt
@@ -1012,12 +1057,12 @@ class _Parser:
         i = self._front_matter()
         n = len(lines)
         while i < n:
-            if _QUOTE_MARK.match(lines[i]):
+            if ">" in lines[i] and _QUOTE_MARK.match(lines[i]):
                 self._unquote(i)
             line = lines[i]
             no = i + 1
             stripped = line.strip()
-            if _TAG_LINE.match(stripped):
+            if stripped.startswith("#") and _TAG_LINE.match(stripped):
                 i += 1  # `#linux #vpn`: tags are metadata, not words to answer with
                 continue
             if _THEMATIC_BREAK.match(line) and not self.output:
@@ -1025,7 +1070,7 @@ class _Parser:
                 self._drop_intro()
                 i += 1
                 continue
-            fence = _FENCE.match(line)
+            fence = _fence(line)
             if fence:
                 marker = fence.group(2)
                 body = []
@@ -1277,7 +1322,7 @@ class _Parser:
         if code:
             self._command(code.group(1), no)
             return
-        prompt = _SESSION_PROMPT.match(text)
+        prompt = _session_prompt(text)
         if prompt and runnable(text[prompt.end():]):  # `$ createdb db`, `appdb=# select 1;`
             self._command(text, no)
             self.output = True
@@ -1300,7 +1345,7 @@ class _Parser:
                 return
         if self._definition(text, no, item is not None):
             return
-        m = _DESC_THEN_CMD.match(text)
+        m = _DESC_THEN_CMD.match(text) if _has_pointer(text) else None
         cmd_part = m.group("cmd") if m else ""
         one = _ONE_SPAN.match(cmd_part)
         cmd_part = one.group(1) if one else "" if "`" in cmd_part else cmd_part
@@ -1454,7 +1499,7 @@ class _Parser:
 
 def family_in_text(text: str) -> str | None:
     """The command family a sentence names: `docker run的相关参数` -> `docker run`."""
-    for m in re.finditer(r"(?<![A-Za-z0-9_-])[a-z][a-z0-9_-]*", text):
+    for m in _LOWER_WORD.finditer(text):
         if m.group(0) in PROGRAMS:
             return command_family(text[m.start():])
     return None
@@ -1637,7 +1682,7 @@ def _two_columns(line: str) -> tuple[str, str] | None:
     if not m or m.group("key").startswith(("-", "|", ">", "*", "#")):
         return None
     desc = m.group("desc").strip()
-    if re.search(r"\S(?: {2,}|\t)\S", desc) or not re.search(r"[A-Za-z\u3400-\u9fff]{2}", desc):
+    if _COLUMN_GAP.search(desc) or not _TWO_LETTERS.search(desc):
         return None
     return m.group("key"), desc
 

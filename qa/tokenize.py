@@ -44,13 +44,16 @@ DEFAULT_WORD_FREQ = 2000  # frequency given to lexicon words jieba's dictionary 
 
 
 _CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+_CAMEL_JOIN = re.compile(r"[a-z][A-Z]")
+_LETTERS = re.compile(r"[a-z]+")
+_FILE_NAME = re.compile(r"[a-z][_.-]\w")  # sshd_config, nginx.conf
 
 
 def _camel_words(word: str) -> list[str]:
     """The words of a name written in camel case (`PermitRootLogin`, `createIndex`,
     `PasswordAuthentication`); none for a product's name (GitHub, MySQL, PostgreSQL, DevOps),
     which is one word, nor for a word in capitals."""
-    if not re.search(r"[a-z][A-Z]", word):
+    if not _CAMEL_JOIN.search(word):
         return []
     parts = _CAMEL.findall(word)
     if word[0].islower() or len(parts) >= 3 or all(len(p) >= 4 and not p.isupper()
@@ -61,7 +64,10 @@ def _camel_words(word: str) -> list[str]:
 
 def normalize(text: str) -> str:
     """NFKC (full-width -> ASCII); no terminal escape sequences, invisible or control characters."""
-    return _INVISIBLE.sub(" ", _ESCAPES.sub(" ", unicodedata.normalize("NFKC", text)))
+    text = unicodedata.normalize("NFKC", text)
+    if "\x1b" in text:  # (what every escape sequence starts with)
+        text = _ESCAPES.sub(" ", text)
+    return _INVISIBLE.sub(" ", text)
 
 
 @dataclass(frozen=True)
@@ -143,6 +149,7 @@ class Tokenizer:
         self._jieba: Any = None
         self._runs: dict[str, list[Unit]] = {}  # Chinese run -> its units
         self._codes: dict[str, list[Unit]] = {}  # code token -> its units
+        self._flags: dict[str, Unit] = {}  # flag -> its unit
         self._costs: dict[str, float] = {}  # word -> its log probability (jieba's calc)
         self._prefix_costs: dict[str, float | None] = {}
         self._words: dict[str, Unit] = {}  # word of the dictionary -> its unit
@@ -208,7 +215,12 @@ class Tokenizer:
                 out.append(Unit("sub", s, (s.lower(),)))
                 out.extend(self.units(s[2:-1]))
             elif kind == "flag":
-                out.append(Unit("flag", s, (s,)))
+                flag = self._flags.get(s)
+                if flag is None:  # flags repeat (-it, --rm)
+                    if len(self._flags) >= 50_000:
+                        self._flags.clear()
+                    flag = self._flags[s] = Unit("flag", s, (s,))
+                out.append(flag)
             elif kind == "code":
                 code = self._codes.get(s)
                 if code is None:  # code tokens repeat (docker, -it): stem each once
@@ -231,7 +243,7 @@ class Tokenizer:
             return []
         if low.isdigit():
             return [Unit("num", low, (low,))]
-        if re.fullmatch(r"[a-z]+", low):
+        if _LETTERS.fullmatch(low):
             w = stem(low)
             if w in self.lexicon.stop_en or len(low) == 1:  # `s` of `container's`
                 return [Unit("stop", low, ())]
@@ -244,7 +256,7 @@ class Tokenizer:
         # the words of a camel-case part (`Test-NetConnection`, `Get-ChildItem`: net connection)
         parts += [stem(w) for p in re.findall(r"[A-Za-z]+", s) for w in _camel_words(p)]
         if "/" in low:  # a file of a path is a name of its own (sshd_config, nginx.conf)
-            parts += [f for f in low.split("/") if f != low and re.search(r"[a-z][_.-]\w", f)]
+            parts += [f for f in low.split("/") if f != low and _FILE_NAME.search(f)]
         forms = tuple(dict.fromkeys([low, *(p for p in parts if p not in self.lexicon.stop_en)]))
         return [Unit("code", s, forms)]
 
@@ -274,7 +286,8 @@ class Tokenizer:
             if len(w) == 1 and w not in stop:
                 pending.append(w)
                 continue
-            flush()
+            if pending:
+                flush()
             if w in stop:
                 out.append(Unit("stop", w, ()))
                 continue

@@ -707,6 +707,7 @@ _MD_PIECES = st.sampled_from([
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.one_of(_MD_PIECES, st.text(max_size=30)), max_size=40))
 @example(["```bash", "#"])  # a lone comment marker in a shell block is no command
+@example(["```", "# 标题", "{{"])  # a comment over `{{` describes no setting
 def test_any_text_parses_into_passages_within_the_file(lines: list[str]) -> None:
     text = "\n".join(lines)
     passages = parse_text(text, "any.md").passages
