@@ -187,6 +187,11 @@ def own_words(command: str) -> str:
     return _QUOTED.sub(" ", command)
 
 
+def long_flag_words(names: Iterable[str]) -> str:
+    """The words of long flags' names (`--reset-offsets`: reset offsets); short ones have none."""
+    return " ".join(n[2:].replace("-", " ") for n in names if n[:2] == "--")
+
+
 def indexed_text(p: Passage) -> list[tuple[str, int, str]]:
     """The fields of a passage that are indexed: (text, repetitions, prefix of its terms).
 
@@ -200,13 +205,13 @@ def indexed_text(p: Passage) -> list[tuple[str, int, str]]:
         quoted = " ".join(m.group(0) for m in _QUOTED.finditer(p.command or ""))
         command = own_words(p.command or "")
         # a long flag's name is English for what it does (--reset-offsets, --dry-run)
-        named = " ".join(f[2:].replace("-", " ") for f in flags_in(command) if f[:2] == "--")
+        named = long_flag_words(flags_in(command))
         return [(p.description, 2, OWN), (command, 2, OWN), (p.context, 1, BACKGROUND),
                 (p.section, 1, BACKGROUND), (flags, 1, BACKGROUND), (quoted, 1, BACKGROUND),
                 (f"{glossary.describe(command)} {named}", 1, GLOSSARY)]
     if p.kind == "flag":
         # the words of a long flag's name are English for what it does (--publish-all)
-        words = " ".join(f.long.lstrip("-").replace("-", " ") for f in p.flags if f.long)
+        words = long_flag_words(f.long for f in p.flags if f.long)
         return [(p.text, 2, OWN), (words, 1, OWN), (p.context, 1, BACKGROUND),
                 (p.section, 1, BACKGROUND)]
     if p.kind == "code":

@@ -116,7 +116,7 @@ _DESC_THEN_CMD = _Pattern(r"^(?P<desc>[^`：:→]{0,119}?[^`：:→\s])\s*[：:�
 _ARGUMENT_LOOK = _Pattern(r"\s(?:\S*[/=]|--?[A-Za-z]|\S+\.[A-Za-z])")
 _POINTERS = "：:→"  # what says `the command is this:`
 _CJK = _Pattern(r"[\u3400-\u9fff]")
-_CODE_SPAN = _Pattern(r"`([^`\n]+)`")
+CODE_SPAN = _Pattern(r"`([^`\n]+)`")
 _ONE_SPAN = _Pattern(r"^`([^`]+)`\s*[。.；;]?$")
 # A list item led by its code: `` `npm ci`：严格按 lock 文件装 ``, `` `dpkg -L pkg` 列出文件 ``.
 _CODE_FIRST = _Pattern(r"^`(?P<code>[^`]+)`\s*(?:(?:[：:]|—+|–|-{1,2}(?=\s))\s*)?"
@@ -296,7 +296,7 @@ def looks_like_command(line: str) -> bool:
     """Does this line start with something runnable (a known program, or a word then flags)?"""
     s = _command_start(line)
     words = s.split()
-    if not words or "`" in s and _CODE_SPAN.search(s) or _labels(s):
+    if not words or "`" in s and CODE_SPAN.search(s) or _labels(s):
         return False  # `upgrade all (minor/patch): `go get -u``: words about code in code
     if _CRON_LINE.match(line):
         return not _CJK.search(_strip_comment(s)[0])
@@ -1291,7 +1291,7 @@ class _Parser:
         self.output = False
         item = _LIST.match(line)
         said = item.group(1).strip() if item else line.strip()
-        if _TO_DO.match(said) and not _CODE_SPAN.search(said):
+        if _TO_DO.match(said) and not CODE_SPAN.search(said):
             # `- [ ] 补一下 ZFS 的笔记`, `TODO: …`: what the notes do not say yet (a step of a
             # checklist with its command, `- [ ] 重载 `nginx -s reload``, is said)
             self._break()
@@ -1690,7 +1690,7 @@ def _two_columns(line: str) -> tuple[str, str] | None:
 def _masked(text: str) -> str:
     """The text with the inside of its code spans blanked (same length): punctuation there is
     the command's, not the sentence's."""
-    return _CODE_SPAN.sub(lambda m: "`" + "x" * len(m.group(1)) + "`", text)
+    return CODE_SPAN.sub(lambda m: "`" + "x" * len(m.group(1)) + "`", text)
 
 
 def _command_spans(text: str, known: Set[str] = frozenset()) -> list[re.Match[str]]:
@@ -1698,7 +1698,7 @@ def _command_spans(text: str, known: Set[str] = frozenset()) -> list[re.Match[st
     programs the notes have run elsewhere; those the line runs are known too)."""
     if len(text) > _MAX_SPAN_LINE or "`" not in text:
         return []
-    spans = list(_CODE_SPAN.finditer(text))
+    spans = list(CODE_SPAN.finditer(text))
     known = set(known) | {_program(m.group(1)) for m in spans if _names_command(m.group(1))}
     return [m for m in spans if _names_command(m.group(1), known)]
 
@@ -1746,7 +1746,7 @@ def _clause(text: str, at: int, ends: re.Pattern[str] = _CLAUSE_END) -> str:
     start = max((m.end() for m in ends.finditer(masked, 0, at)), default=0)
     end_m = ends.search(masked, at)
     clause = text[start:end_m.end() if end_m else len(text)].strip().rstrip("，,；;")
-    words = _CODE_SPAN.sub("", clause).strip(" ，,、：:。；;")
+    words = CODE_SPAN.sub("", clause).strip(" ，,、：:。；;")
     return clause if len(words) >= 4 else text
 
 
@@ -1764,7 +1764,7 @@ def _said_before(phrase: str, span: str) -> str:
 def _without_commands(sentence: str) -> str:
     """What an English sentence says about the commands in it: `To cut a clip, copy the
     streams: `ffmpeg -ss …`.` -> `To cut a clip, copy the streams`."""
-    words = _CODE_SPAN.sub(lambda m: " " if _names_command(m.group(1)) else m.group(0), sentence)
+    words = CODE_SPAN.sub(lambda m: " " if _names_command(m.group(1)) else m.group(0), sentence)
     words = re.sub(r"\(\s*\)", " ", " ".join(words.split()))
     while True:
         trimmed = words.rstrip(" ,:;.!?—-" + _POINTERS)
@@ -1784,7 +1784,7 @@ def _untold(text: str, sentences: Iterable[str]) -> str:
     for sentence in sentences:
         text = text.replace(sentence, " ", 1)
     text = " ".join(text.split())
-    return text if len(re.sub(r"[\W_]", "", _CODE_SPAN.sub("", text))) >= 4 else ""
+    return text if len(re.sub(r"[\W_]", "", CODE_SPAN.sub("", text))) >= 4 else ""
 
 
 def _forbidden(text: str, at: int) -> bool:

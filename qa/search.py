@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from qa.index import BACKGROUND, FIELDS, GLOSSARY, OWN, has_cjk, in_vocab, own_words
 from qa.model import Passage
+from qa.notes import CODE_SPAN
 from qa.query import Group, Query
 
 if TYPE_CHECKING:
@@ -325,7 +326,6 @@ _ERROR_LINE = re.compile(
     r"unable to|cannot|can't|could not|failed|refused|timed out)\b)", re.I)
 
 
-_CODE_SPAN = re.compile(r"`([^`\n]+)`")
 # what a quoted message says when it is an error (`Temporary failure in name resolution`,
 # `E45: 'readonly' option is set`, `413 Request Entity Too Large`)
 _ERROR_WORD = re.compile(r"\b(?:error|exception|fail(?:ed|ure)?|denied|refused|not found|"
@@ -339,7 +339,7 @@ def error_output(p: Passage) -> bool:
     `FATAL ERROR: …`): the notes show an error before saying how it was fixed?"""
     if p.kind == "prose":
         # (one that goes on to quote what to type, `client_max_body_size`, says the fix too)
-        quoted = [_error_message(m.group(1)) for m in _CODE_SPAN.finditer(p.text)]
+        quoted = [_error_message(m.group(1)) for m in CODE_SPAN.finditer(p.text)]
         return True in quoted and all(quoted[quoted.index(True):])
     lines = [line for line in p.text.splitlines() if line.strip() and not has_cjk(line)]
     return p.kind in ("code", "command") and bool(lines) and bool(_ERROR_LINE.match(lines[0]))

@@ -272,13 +272,9 @@ class Tokenizer:
             if len(pending) > 1 and any(c not in self.keep_single for c in pending) \
                     or len(pending) == 1 and not freq.get(pending[0]) \
                     and pending[0] not in self.keep_single:
-                word = "".join(pending)
-                kept = [c for c in pending if c in self.keep_single]
-                out.append(Unit("unk", word, tuple(dict.fromkeys([word, *kept]))))
+                out.append(self._unknown("".join(pending)))
             else:
-                for c in pending:
-                    kept = c in self.keep_single
-                    out.append(Unit("zh", c, (c,)) if kept else Unit("stop", c, ()))
+                out.extend(map(self._single, pending))
             pending.clear()
 
         for w in self._cut(run) if _JIEBA_HAN.fullmatch(run) else \
@@ -313,14 +309,18 @@ class Tokenizer:
             return [u]
         out: list[Unit] = []
         for piece in re.split(f"([{''.join(function)}])", u.surface):
-            if len(piece) > 1:
-                out.append(Unit("unk", piece, tuple(dict.fromkeys(
-                    [piece, *(c for c in piece if c in self.keep_single)]))))
-            elif piece in self.keep_single:
-                out.append(Unit("zh", piece, (piece,)))
-            elif piece:
-                out.append(Unit("stop", piece, ()))
+            if piece:
+                out.append(self._unknown(piece) if len(piece) > 1 else self._single(piece))
         return out
+
+    def _unknown(self, word: str) -> Unit:
+        """Characters no word holds, as one word; those the lexicon knows alone are forms."""
+        return Unit("unk", word, tuple(dict.fromkeys(
+            [word, *(c for c in word if c in self.keep_single)])))
+
+    def _single(self, c: str) -> Unit:
+        """A character alone: a word when the lexicon knows it so (删, 拷), else nothing."""
+        return Unit("zh", c, (c,)) if c in self.keep_single else Unit("stop", c, ())
 
     def _cut(self, run: str) -> list[str]:
         """jieba's `cut(run, HMM=False)` of a run of its Chinese characters, the same words:
