@@ -171,13 +171,14 @@ class Assistant:
     def ask(self, question: str, top: int = 5) -> Result:
         """Answer one question: the best passages of the notes, or `found=False`."""
         from qa.lint import answer_warnings
-        from qa.search import MIN_COVERAGE, answerable, error_output, fix_after, rank
+        from qa.search import (MIN_COVERAGE, answerable, error_output, fix_after, named_first,
+                               rank)
 
         eng = self.engine()
         # a question is a sentence: what follows the first few thousand characters of a
         # pasted page cannot change the answer, only delay it
         q = eng.analyzer.analyze(question[:MAX_QUESTION])
-        hits = rank(eng.index, q, limit=max(top, 1) * 3)
+        hits = named_first(eng.index, q, rank(eng.index, q, limit=max(top, 1) * 3))
         found = answerable(eng.index, q, hits)
         best = eng.index.passage(hits[0].doc) if found else None
         if best and error_output(best) and not (q.explain and best.kind == "prose") \

@@ -29,6 +29,9 @@ UNDESCRIBED = 0.7  # a passage that does not describe the flag the question name
 OTHER_FAMILY = 0.6  # the flag's namesake in another command (`docker run -a` for commit's)
 OPPOSITE = 0.8  # a passage saying the action that undoes the asked one (解压 for 压缩), or
 # doing what the question asks to do without (`without stopping it`)
+NAMED = 0.3  # a lower passage that speaks of every tool the question names, as the best one
+NAMED_COVERAGE = 0.6  # does not, answers instead down to this share of the best one's rank if
+# it matches this much of the question (naming a tool alone makes no answer)
 NAME_BOOST = 0.3  # a flag entry whose name is the question's words (`--env-file`: env, file)
 CHAR_WEIGHT = 0.5  # weight of the character-overlap tie-breaker
 RELATED_SHARE = 0.25  # a related word (所有 for 批量) rather than a synonym
@@ -257,6 +260,20 @@ def answerable(index: Index, q: Query, hits: list[Hit]) -> bool:
         and _unknown_share(index, q) < UNKNOWN_MAX and not _missed_name(index, q, hits[0])
 
 
+def named_first(index: Index, q: Query, hits: list[Hit]) -> list[Hit]:
+    """When the best passage does not speak of a tool the question names (`windows 下测端口`:
+    `nc -zv`), one close below it that does (Test-NetConnection, under `## Windows`) and
+    matches enough of the question goes first."""
+    if not hits or not _missed_name(index, q, hits[0]):
+        return hits
+    for i, h in enumerate(hits[1:], 1):
+        if h.rank < NAMED * hits[0].rank:
+            break
+        if h.coverage >= NAMED_COVERAGE and not _missed_name(index, q, h, nearby=False):
+            return [h, *hits[:i], *hits[i + 1:]]
+    return hits
+
+
 def _max_idf(index: Index) -> float:
     """The idf of a word in one passage only: what a word the notes lack weighs at most."""
     return math.log(1 + index.n) + 1
@@ -290,8 +307,9 @@ def _unknown_share(index: Index, q: Query) -> float:
     return max((w / total for w, used in weights if not used), default=0.0) if total else 0.0
 
 
-def _missed_name(index: Index, q: Query, best: Hit) -> bool:
-    """Does the question name a tool the notes never mention, or one the answer does not?"""
+def _missed_name(index: Index, q: Query, best: Hit, nearby: bool = True) -> bool:
+    """Does the question name a tool the notes never mention, or one the answer does not
+    (nor, when `nearby`, the lines around it)?"""
     names = _names(q)
     if not names:
         return False
@@ -306,7 +324,7 @@ def _missed_name(index: Index, q: Query, best: Hit) -> bool:
         if any(t in said or any(best.doc in _docs(index, f + t) for f in (OWN, GLOSSARY))
                for t in terms) or len(_alnum(label)) >= 3 and _alnum(label) in said_bare:
             continue
-        if not any(known(index, t) for t in terms):
+        if not nearby or not any(known(index, t) for t in terms):
             return True
         # the lines around the answer speak of it (cargo.md: "Rust's build tool", 11 lines up)
         if in_answer and not any(_nearby(index, f + t, best.doc) for t in terms for f in FIELDS):

@@ -139,6 +139,23 @@ def test_a_tool_named_just_above_the_answer_counts(tmp_path: Path) -> None:
     assert r.found and r.answers[0].command == "cargo build --release"
 
 
+def test_the_answer_speaks_of_the_tool_the_question_names(tmp_path: Path) -> None:
+    """Asked for Windows, the Windows line answers, though the Linux one matches more words;
+    a passage that only names the tool does not."""
+    notes = _notes(tmp_path, "linux.md",
+                   "# Linux 网络\n\n测远程端口通不通：\n\n```bash\nnc -zv 10.0.0.5 3306\n```\n")
+    (notes / "powershell.md").write_text(
+        "# PowerShell\n\n测端口，相当于 nc：\n\n"
+        "```powershell\nTest-NetConnection 10.0.0.5 -Port 3306\n```\n", "utf-8")
+    (notes / "windows.md").write_text(
+        "# Windows\n\n查看 IP 配置：\n\n```\nipconfig /all\n```\n", "utf-8")
+    a = Assistant(notes, tmp_path / "index")
+    assert a.ask("测一下远程 3306 端口通不通").answers[0].command == "nc -zv 10.0.0.5 3306"
+    r = a.ask("powershell 里测一下远程 3306 端口通不通")
+    assert r.found and r.answers[0].command == "Test-NetConnection 10.0.0.5 -Port 3306"
+    assert not a.ask("windows 下测一下远程 3306 端口通不通").found
+
+
 def test_threads_asking_at_once_get_the_same_answers(shipped_index: Path,
                                                      shipped: Assistant) -> None:
     questions = ["如何删除所有容器", "how do I list images", "端口映射", "--memroy",
