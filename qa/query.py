@@ -119,6 +119,10 @@ class QueryAnalyzer:
             self.tok.without_function_chars(u) if u.kind == "unk"
             and not in_vocab(self.vocab, u.surface) and not self.lex.chinese_word(u.surface)
             else (u,))]
+        # a word in angle brackets (`<none>`, `<container>`) is that word, as the notes write it
+        # bare (`grep "none"`) or bracketed alike
+        units = [Unit("word", u.surface[1:-1], u.forms[1:]) if u.kind == "code"
+                 and _BRACKETED.fullmatch(u.surface) and len(u.forms) == 2 else u for u in units]
         groups: list[Group] = []
         flags: list[str] = []
         corrections: list[tuple[str, str]] = []
@@ -325,6 +329,9 @@ def _readings(ch: str) -> tuple[str, ...]:
     from pypinyin import Style, lazy_pinyin
 
     return tuple(lazy_pinyin(ch, style=Style.NORMAL))
+
+
+_BRACKETED = re.compile(r"<[A-Za-z]+>")
 
 
 def _whole(u: Unit, weight: float = 1.0) -> Group:

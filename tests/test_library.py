@@ -156,6 +156,15 @@ def test_the_answer_speaks_of_the_tool_the_question_names(tmp_path: Path) -> Non
     assert not a.ask("windows 下测一下远程 3306 端口通不通").found
 
 
+def test_a_word_in_angle_brackets_is_that_word(tmp_path: Path) -> None:
+    """`<none>` as docker prints it is the `none` the notes grep for."""
+    notes = _notes(tmp_path, "img.md",
+                   "# 镜像\n\n删除中间状态镜像：\n\n```\ndocker rmi $(docker images | grep \"none\")\n```"
+                   "\n\n删除所有镜像：\n\n```\ndocker rmi $(docker images -q)\n```\n")
+    r = Assistant(notes, tmp_path / "index").ask("clean up dangling <none> images")
+    assert r.found and r.answers[0].command == 'docker rmi $(docker images | grep "none")'
+
+
 def test_threads_asking_at_once_get_the_same_answers(shipped_index: Path,
                                                      shipped: Assistant) -> None:
     questions = ["如何删除所有容器", "how do I list images", "端口映射", "--memroy",
