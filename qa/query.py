@@ -114,11 +114,12 @@ class QueryAnalyzer:
 
         text = normalize(question)
         # (a run of characters no word holds that neither the notes nor the lexicon know (存好
-        # is 存) is taken apart at its function characters: 时漏 is 时 and 漏)
+        # is 存) is taken apart at its function characters: 时漏 is 时 and 漏; unless it is one
+        # of their words typed by its sound: 正书 is 证书)
         units = [v for u in self.tok.units(text) for v in (
             self.tok.without_function_chars(u) if u.kind == "unk"
             and not in_vocab(self.vocab, u.surface) and not self.lex.chinese_word(u.surface)
-            else (u,))]
+            and not self._homophone(u) else (u,))]
         # a word in angle brackets (`<none>`, `<container>`) is that word, as the notes write it
         # bare (`grep "none"`) or bracketed alike
         units = [Unit("word", u.surface[1:-1], u.forms[1:]) if u.kind == "code"

@@ -374,6 +374,16 @@ def test_a_chinese_word_typed_by_its_sound_is_put_right(tmp_path: Path) -> None:
     assert analyzer.analyze("把目录打包发给同事").corrections == ()
 
 
+def test_a_sound_typo_glued_to_common_characters_is_put_right(tmp_path: Path) -> None:
+    """正书 (for 证书) holds 正, a character common enough to be taken for glue: the word
+    is still one of the notes' typed by its sound, not two characters that say nothing."""
+    notes = _notes(tmp_path, "expire.md",
+                   "证书的到期时间：\n\n```\nopenssl x509 -enddate -noout -in cert.pem\n```\n\n"
+                   "看看用户密码哪天过期：\n\n```\nchage -l deploy\n```\n")
+    r = Assistant(notes, tmp_path / "index").ask("看看正书哪天过期")
+    assert r.found and r.answers[0].command == "openssl x509 -enddate -noout -in cert.pem"
+
+
 def test_a_tool_named_only_in_a_message_is_not_the_answers_tool(shipped: Assistant) -> None:
     """`docker commit -m "centos with git"` mentions git in its message: it is no git
     command, and the Docker notes do not say how to undo a git commit."""
