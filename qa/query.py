@@ -133,6 +133,10 @@ class QueryAnalyzer:
             u = units[i]
             if u.kind in ("word", "stop") and u.surface.isascii():
                 n, concepts = self._english_phrase(units, i)
+                if not concepts and u.kind == "word" and (fixed := self._typo(u)):
+                    corrections.append((u.surface, fixed))
+                    u = units[i] = Unit("word", u.surface, (fixed,))
+                    n, concepts = self._english_phrase(units, i)
                 if concepts:
                     asked.update(concepts)
                     span = units[i:i + n]
@@ -149,7 +153,7 @@ class QueryAnalyzer:
                     i += n
                     continue
                 if u.kind == "word":
-                    groups.append(self._english_word(u, corrections))
+                    groups.append(self._english_word(u))
                 i += 1
                 continue
             if u.kind == "stop":
@@ -286,34 +290,48 @@ class QueryAnalyzer:
             span = units[i:i + n]
             if not all(x.kind in ("word", "stop") and x.surface.isascii() for x in span):
                 continue
-            key = tuple(stem(x.surface) for x in span)
+            key = tuple(x.forms[0] if x.kind == "word" and x.forms else stem(x.surface)
+                        for x in span)
             if key in self.en_index and (n > 1 or span[0].kind == "word"):
                 return n, self.en_index[key]
         return 1, []
 
-    def _english_word(self, u: Unit, corrections: list[tuple[str, str]]) -> Group:
-        """An English word the lexicon lacks: itself, or the known word it misspells."""
-        w = u.forms[0]
-        if not in_vocab(self.vocab, w) and len(w) >= 4:  # (a word the notes use is no typo)
-            from rapidfuzz import fuzz, process
-            from rapidfuzz.distance import OSA
+    def _misspelt(self, w: str) -> str | None:
+        """The known English word a word unknown to the notes misspells, if one is close."""
+        if len(w) < 4:
+            return None
+        from rapidfuzz import fuzz, process
+        from rapidfuzz.distance import OSA
 
-            # a typo keeps its first letter (contianer -> container, not react -> create);
-            # one letter wrong, missing, extra, or two swapped is one typo (iostst, nignx)
-            # (a longer word it begins is another word: capital is no typo of capitalize)
-            same_start = [k for k in self._english_known() if k[0] == w[0]
-                          and not (k.startswith(w) and len(k) > len(w) + 1)]
+        # a typo keeps its first letter (contianer -> container, not react -> create);
+        # one letter wrong, missing, extra, or two swapped is one typo (iostst, nignx)
+        # (a longer word it begins is another word: capital is no typo of capitalize)
+        same_start = [k for k in self._english_known() if k[0] == w[0]
+                      and not (k.startswith(w) and len(k) > len(w) + 1)]
+        # two letters swapped keep every letter typed: statr is start more than stat
+        swapped = [k for k in same_start if sorted(k) == sorted(w)]
+        fixed = next((k for k in swapped if OSA.distance(w, k) <= 1), None)
+        if fixed is None:
             best = process.extractOne(w, same_start, scorer=fuzz.ratio, score_cutoff=85)
             fixed = best[0] if best else None
-            if fixed is None:  # (in a short word only a swap: `nignx` is nginx, `react` no typo)
-                near = same_start if len(w) >= 6 else [k for k in same_start
-                                                       if sorted(k) == sorted(w)]
-                fixed = next((k for k in near if OSA.distance(w, k) <= 1), None)
-            if fixed:
-                corrections.append((u.surface, fixed))
-                concepts = self.en_index.get((fixed,), [])
-                terms = {fixed}.union(*(self._concept_terms(c) for c in concepts))
-                return Group(u.surface, frozenset(terms), "word", self._concept_weight(concepts))
+        if fixed is None and len(w) >= 6:  # (in a short word only a swap: `react` no typo)
+            fixed = next((k for k in same_start if OSA.distance(w, k) <= 1), None)
+        return fixed
+
+    def _typo(self, u: Unit) -> str | None:
+        """The known word an English word of the question misspells (contianer: container),
+        when neither the notes nor the lexicon know the word as typed."""
+        w = u.forms[0]
+        if len(w) < 4 or in_vocab(self.vocab, w):
+            return None
+        # (a typo keeps the stemmer from seeing an ending: prnted is prnt + ed)
+        ending = _ENDING.search(u.surface.lower())
+        return self._misspelt(w) or (
+            self._misspelt(u.surface.lower()[:ending.start()]) if ending else None)
+
+    def _english_word(self, u: Unit) -> Group:
+        """An English word the lexicon lacks (or a known one it misspells)."""
+        w = u.forms[0]
         if not in_vocab(self.vocab, w):
             from qa.glossary import programs
 
@@ -332,6 +350,7 @@ def _readings(ch: str) -> tuple[str, ...]:
     return tuple(lazy_pinyin(ch, style=Style.NORMAL))
 
 
+_ENDING = re.compile(r"(?:ed|ing|e?s)$")
 _BRACKETED = re.compile(r"<[A-Za-z]+>")
 
 

@@ -228,6 +228,24 @@ def test_a_word_the_notes_use_only_in_a_heading_is_no_typo(tmp_path: Path) -> No
     assert analyzer.analyze("the capital of australia").corrections == ()
 
 
+@pytest.mark.parametrize(("question", "command"), [
+    ("statr the docker daemon", "sudo systemctl start docker"),  # start (swap), not stat
+    ("everything the container prnted", "docker logs web"),  # prnt + ed is print + ed
+    ("clena up everything", "docker image prune"),  # clean, then the phrase `clean up`
+])
+def test_an_english_typo_is_read_as_the_word_meant(tmp_path: Path, question: str,
+                                                   command: str) -> None:
+    notes = _notes(tmp_path, "d.md",
+                   "启动 docker 服务：`sudo systemctl start docker`\n\n"
+                   "查看容器的统计数据：`docker stats`\n\n"
+                   "看容器打印的输出：`docker logs web`\n\n"
+                   "清理没用的镜像：`docker image prune`\n\n"
+                   "删除所有镜像：`docker rmi $(docker images -q)`\n\n"
+                   "把服务都拉起来：`docker compose up -d`\n")
+    r = Assistant(notes, tmp_path / "index").ask(question)
+    assert r.found and r.answers[0].command == command
+
+
 def test_a_name_written_another_way_in_the_notes_still_counts(tmp_path: Path) -> None:
     """python2.7 asked, `python:2.7` written; `union FS` asked as one word of the lexicon, said
     in two: the notes do name them, so the question is answered."""
