@@ -9,6 +9,7 @@ Chinese word weighs.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -112,21 +113,19 @@ class QueryAnalyzer:
     def analyze(self, question: str) -> Query:
         from qa.flags import correct_flag, is_flag_word, is_real_flag
 
-        text = normalize(question)
+        text, corrections = self._respelt(normalize(question))
         # (a run of characters no word holds that neither the notes nor the lexicon know (存好
-        # is 存) is taken apart at its function characters: 时漏 is 时 and 漏; unless it is one
-        # of their words typed by its sound: 正书 is 证书)
+        # is 存) is taken apart at its function characters: 时漏 is 时 and 漏)
         units = [v for u in self.tok.units(text) for v in (
             self.tok.without_function_chars(u) if u.kind == "unk"
             and not in_vocab(self.vocab, u.surface) and not self.lex.chinese_word(u.surface)
-            and not self._homophone(u) else (u,))]
+            else (u,))]
         # a word in angle brackets (`<none>`, `<container>`) is that word, as the notes write it
         # bare (`grep "none"`) or bracketed alike
         units = [Unit("word", u.surface[1:-1], u.forms[1:]) if u.kind == "code"
                  and _BRACKETED.fullmatch(u.surface) and len(u.forms) == 2 else u for u in units]
         groups: list[Group] = []
         flags: list[str] = []
-        corrections: list[tuple[str, str]] = []
         asked: set[int] = set()  # the lexicon's concepts the question says
         i = 0
         while i < len(units):
@@ -159,9 +158,6 @@ class QueryAnalyzer:
             if u.kind == "stop":
                 i += 1
                 continue
-            if u.kind in ("zh", "unk") and (fixed := self._homophone(u)):
-                corrections.append((u.surface, fixed))  # 守护近程: 进程, typed by its sound
-                u = Unit("zh", fixed, (fixed,))
             word = self.lex.chinese_word(u.surface) if u.kind in ("zh", "unk") else ""
             if u.kind == "flag":
                 name = u.surface
@@ -230,21 +226,67 @@ class QueryAnalyzer:
                     rest |= {f for x in self._units(g.label) for f in x.forms}
         return frozenset(out - rest)
 
-    def _homophone(self, u: Unit) -> str | None:
-        """The word of the notes (or the lexicon) that a Chinese word they do not know was
-        typed for, one character another of the same sound (守护近程 for 守护进程: pinyin input
-        offers both); None when there is no such word, or more than one."""
-        word = u.surface
-        if not 2 <= len(word) <= 4 or any(in_vocab(self.vocab, f) for f in u.forms) \
-                or self.lex.chinese_word(word) or number_forms(word) \
-                or self.tok.usage(word) > TYPO_USAGE or any(ch in _FUNCTION_CHARS for ch in word):
-            return None  # (a word common in the language is no typo; 不上 of 对不上 no word)
+    def _respelt(self, text: str) -> tuple[str, list[tuple[str, str]]]:
+        """The question with the words of the notes (or the lexicon) that it typed by their
+        sound put right, one character another of the same sound (pinyin input offers both:
+        守护近程 for 守护进程, 容齐 for 容器, 下在 for 下载), and those corrections. A word is
+        looked for where the segmenter found none (characters alone or no word of its
+        dictionary) or found one the language seldom uses."""
+        corrections: list[tuple[str, str]] = []
+        units = self.tok.units(text)
+        i = 0
+        while i < len(units):
+            if not _HAN.fullmatch(units[i].surface):
+                i += 1
+                continue
+            j = i
+            while j < len(units) and _HAN.fullmatch(units[j].surface):
+                j += 1
+            run = units[i:j]
+            ends = list(itertools.accumulate(len(u.surface) for u in run))
+            chars = "".join(u.surface for u in run)
+            # (a character alone that the lexicon knows as a word, 加 or 删, is one)
+            weak = [u.kind == "unk" or len(u.surface) == 1 and not self.lex.chinese_word(u.surface)
+                    for u in run]
+            done = [False] * len(chars)
+            for n in (4, 3, 2):
+                for at in range(len(chars) - n + 1):
+                    inside = [k for k, end in enumerate(ends)
+                              if end > at and end - len(run[k].surface) < at + n]
+                    cut = [k for k in inside if ends[k] - len(run[k].surface) < at
+                           or ends[k] > at + n]  # (words the window takes a part of)
+                    word = chars[at:at + n]
+                    if any(done[at:at + n]) or any(not weak[k] for k in cut) \
+                            or not any(weak[k] for k in inside) \
+                            and not (len(inside) == 1 and run[inside[0]].surface == word):
+                        continue
+                    if fixed := self._sounds_like(word):
+                        corrections.append((word, fixed))
+                        chars = chars[:at] + fixed + chars[at + n:]
+                        done[at:at + n] = [True] * n
+            if corrections:
+                text = text.replace("".join(u.surface for u in run), chars, 1)
+            i = j
+        return text, corrections
+
+    def _sounds_like(self, word: str) -> str | None:
+        """The word of the notes (or the lexicon) that `word`, which they do not know, was
+        typed for; None when there is no such word, or more than one."""
+        if not 2 <= len(word) <= 4 or in_vocab(self.vocab, word) or self.lex.chinese_word(word) \
+                or number_forms(word) or self.tok.usage(word) > TYPO_USAGE:
+            return None  # (a word common in the language is no typo)
         by_sound = self._sounds()
+        # (glue is meant as typed: 不上 of 对不上, 在 of 装在 are no word typed wrong)
+        if any(c in _FUNCTION_CHARS for c in word):
+            return None
         found = {word[:i] + alt + word[i + 1:]
                  for i, ch in enumerate(word) for sound in _readings(ch)
                  for alt in by_sound.get(sound, ()) if alt != ch}
         found = {w for w in found if in_vocab(self.vocab, w) or w in self.zh_index}
-        return found.pop() if len(found) == 1 else None
+        # (two words of one meaning are one answer: 重气 is 重启 or 重起)
+        meanings = {tuple(self.zh_index.get(w, ())) or w for w in found}
+        return min(found, key=lambda w: (not in_vocab(self.vocab, w), w)) \
+            if len(meanings) == 1 else None
 
     @functools.cache  # noqa: B019 (one analyzer an index, kept as long as the index)
     def _sounds(self) -> dict[str, list[str]]:
@@ -351,6 +393,7 @@ def _readings(ch: str) -> tuple[str, ...]:
 
 
 _ENDING = re.compile(r"(?:ed|ing|e?s)$")
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
 _BRACKETED = re.compile(r"<[A-Za-z]+>")
 
 

@@ -392,6 +392,25 @@ def test_a_chinese_word_typed_by_its_sound_is_put_right(tmp_path: Path) -> None:
     assert analyzer.analyze("把目录打包发给同事").corrections == ()
 
 
+@pytest.mark.parametrize(("question", "corrections"), [
+    ("看容齐日志", (("容齐", "容器"),)),  # the segmenter glued it to 看: 看容齐
+    ("docker服务重气一下", (("重气", "重启"),)),  # 重启 and 重起 say one thing
+    ("写了好几歌CMD", (("好几歌", "好几个"),)),  # 好几 and 歌: words apart, one typed
+    ("pip 包装在哪个目录", ()),  # 在 is glue, as typed: not 装载
+    ("给别的用户加目录权限", ()),  # 加 is a word alone: not 家目录
+    ("java 开远程调试端口", ()),  # 开远 would take half of 远程: not 开源
+])
+def test_a_word_typed_by_its_sound_is_found_across_the_segmenters_words(
+        tmp_path: Path, question: str, corrections: tuple[tuple[str, str], ...]) -> None:
+    notes = _notes(tmp_path, "n.md",
+                   "看容器日志：`docker logs web`\n\n重启服务：`systemctl restart docker`\n\n"
+                   "服务重起：`service docker restart`\n\n写好几个 CMD 只有最后一个生效。\n\n"
+                   "模块装载：`modprobe br_netfilter`\n\n家目录：`cd ~`\n\n"
+                   "开源许可：`cat LICENSE`\n")
+    analyzer = Assistant(notes, tmp_path / "index").engine().analyzer
+    assert analyzer.analyze(question).corrections == corrections
+
+
 def test_a_sound_typo_glued_to_common_characters_is_put_right(tmp_path: Path) -> None:
     """正书 (for 证书) holds 正, a character common enough to be taken for glue: the word
     is still one of the notes' typed by its sound, not two characters that say nothing."""
