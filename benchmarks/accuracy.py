@@ -40,6 +40,8 @@ SETS = {
     "paste-zh collection": (ROOT / "tests/corpora/paste-zh", ["paste-zh", "paste-en", "paste-oos"]),
     "notebook-zh collection": (ROOT / "tests/corpora/notebook-zh",
                                ["notebook-zh", "notebook-en", "notebook-oos"]),
+    "docsite-zh collection": (ROOT / "tests/corpora/docsite-zh",
+                              ["docsite-zh", "docsite-en", "docsite-oos"]),
 }
 DEV = Path("../shared/eval/dev.jsonl")
 

@@ -33,6 +33,7 @@ VAULT = TESTS / "corpora" / "vault-zh"
 BLOG = TESTS / "corpora" / "blog-zh"
 PASTE = TESTS / "corpora" / "paste-zh"
 NOTEBOOK = TESTS / "corpora" / "notebook-zh"
+DOCSITE = TESTS / "corpora" / "docsite-zh"
 EVAL = TESTS / "eval"
 
 # Notes in GBK: written as bytes by the `gbk_notes` fixture (an editor would re-encode them).
@@ -183,6 +184,14 @@ def notebook(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     with definition lists, setext and numbered headings, org-mode src blocks, prompts of
     psql, PowerShell and user@host shells, a CRLF file."""
     return _collection(tmp_path_factory, NOTEBOOK)
+
+
+@pytest.fixture(scope="session")
+def docsite(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    """tests/corpora/docsite-zh: documentation-site Markdown (MkDocs admonitions and content
+    tabs, Docusaurus/VuePress containers and <Tabs>, cheat-sheet tables with <br> and escaped
+    pipes, titled fences, <kbd>, footnotes, sqlite> sessions, a CRLF file)."""
+    return _collection(tmp_path_factory, DOCSITE)
 
 
 def run_python(code: str, *args: str, env: dict[str, str] | None = None,
