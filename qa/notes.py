@@ -216,7 +216,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 65  # bump when the passages made of the same notes change
+PARSER_VERSION = 67  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -482,6 +482,32 @@ def _session_prompt(line: str) -> re.Match[str] | None:
     if "$" in line or ">" in line or "#" in line:
         return _SESSION_PROMPT.match(line)
     return None
+
+
+# an introducing line that says only "next": 然后：, 接着执行：, Then:
+_THEN = _Pattern(r"(?i)(?:然后|接着|之后|随后|最后|再|then|next|after that|finally|and then)"
+                 r"[，,]?\s*(?:再|执行|运行|跑|输入|敲|run)?")
+_TITLE = _Pattern(r"\btitle=[\"']?([^\"'\s]+)")
+_SCRIPTS = (".sh", ".bash", ".zsh", ".fish", ".ps1", ".bat", ".cmd")
+
+
+def _titled(line: str, lang: str) -> tuple[str, bool]:
+    """A fence's language, and whether it shows a file's content: a title naming a file
+    (```text title="list.txt"```, ```bash title="~/.tmux.conf"```) that is no script says the
+    lines are that file's, settings or data, not commands to type (its name's extension then
+    says the language: ini, yaml; Makefile and Dockerfile their own)."""
+    m = _TITLE.search(line) if "title=" in line else None
+    if not m:
+        return lang, False
+    name = m.group(1).rsplit("/", 1)[-1].lower()
+    if name.endswith(_SCRIPTS):
+        return lang, False
+    if name == "makefile" or name.endswith(".mk"):
+        return "makefile", True
+    if name.startswith("dockerfile"):
+        return "dockerfile", True
+    ext = name.rsplit(".", 1)[-1]
+    return (ext if ext in _SETTINGS_LANGS and ext not in ("", "text", "txt") else "conf"), True
 
 
 def _fence(line: str) -> re.Match[str] | None:
@@ -813,20 +839,22 @@ class _Parser:
         self._flush_paragraph()
 
     # --- blocks -------------------------------------------------------------------------
-    def _code_block(self, body: list[tuple[str, int]], lang: str, nested: bool = False) -> None:
+    def _code_block(self, body: list[tuple[str, int]], lang: str, nested: bool = False,
+                    file: bool = False) -> None:
         """A fenced or indented block: flag table, commands, or one code passage. (A block
-        indented under a list item keeps the line that introduced the list as context.)"""
+        indented under a list item keeps the line that introduced the list as context; one
+        showing a file's content (`file`) has no command to type, only settings.)"""
         self._flush_paragraph()
         self._flush_commands()
         if not nested:
             self.list_intro = ""
         self.direct, self.under_heading = self.under_heading, False
         try:
-            self._block(body, lang)
+            self._block(body, lang, file)
         finally:
             self.direct = False
 
-    def _block(self, body: list[tuple[str, int]], lang: str) -> None:
+    def _block(self, body: list[tuple[str, int]], lang: str, file: bool = False) -> None:
         family = None
         usage: tuple[str, str, int] | None = None  # `Usage: docker run [OPTIONS] IMAGE`
         for text, no in body:
@@ -856,7 +884,7 @@ class _Parser:
             self._settings(body, intro[0] if intro else self._lead_in())
         start = intro[1] if intro else body[0][1]
         shown = f"{intro[0]}\n{text}" if intro else text
-        first = next((t for t, _ in body if looks_like_command(t)), None)
+        first = None if file else next((t for t, _ in body if looks_like_command(t)), None)
         if lang.lower() in _MAKE_LANGS or any(t.startswith("\t") for t, _ in body) and any(
                 re.match(r"[\w.%/$()-]+\s*:(?!=)", t) for t, _ in body):
             first = None  # a Makefile: its recipe lines run inside make, not at a prompt
@@ -916,6 +944,10 @@ class _Parser:
         self.intro = None
         runnable = [i for i in items if i[4] != "#"]
         lead = intro[0] if intro else self._lead_in()
+        steps = self.list_intro
+        if intro and _THEN.fullmatch(intro[0]) and self.out and self.out[-1].section == self.section:
+            # `然后：` says only that this is the next step of what the block above began
+            lead = steps = self.out[-1].context or self.out[-1].description or lead
         head = _intro_head(intro[0]) if intro and len(runnable) > 1 else ""
         described: str = ""
         for t, cmd, n, end, kind in items:
@@ -927,7 +959,7 @@ class _Parser:
                 cmd, comment = _strip_comment(cmd)
             description, context, text, start = comment or described, lead, t.strip(), n
             if not description and intro and len(runnable) == 1:
-                description, context, start = intro[0], self.list_intro, intro[1]
+                description, context, start = intro[0], steps, intro[1]
                 text = f"{intro[0]}\n{t.strip()}"
             elif not description and intro and _names_group(intro[0], len(runnable)):
                 description = intro[0]
@@ -1078,7 +1110,8 @@ class _Parser:
                 while j < n and not lines[j].strip().startswith(marker):
                     body.append((lines[j].rstrip(), j + 1))
                     j += 1
-                self._code_block(body, fence.group(3), nested=bool(fence.group(1)))
+                lang, shown = _titled(line, fence.group(3))
+                self._code_block(body, lang, nested=bool(fence.group(1)), file=shown)
                 i = j + 1
                 continue
             if not stripped:

@@ -244,6 +244,15 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
         ("command", 6, 6, "lsblk -f", "磁盘、分区、文件系统", "磁盘 > 先看现状"),
         ("command", 7, 7, "pvs; vgs; lvs", "LVM 三层概览", "磁盘 > 先看现状"),
     ],
+    # a fence whose title names a file that is no script shows the file: its lines are data or
+    # settings, not commands (`file 'part1.mp4'` of list.txt); `然后：` continues the step above
+    "titled-fence.md": [
+        ("code", 3, 7, None, "几段编码一样的视频无损拼成一个。先写列表文件", "合并视频"),
+        ("command", 10, 13, "ffmpeg -f concat -safe 0 -i list.txt -c copy merged.mp4", "然后",
+         "合并视频"),
+        ("command", 19, 19, "rsync -az ./dist/ web1:/srv/app/", "部署", "合并视频 > 部署"),
+        ("code", 26, 26, "set -g mouse on", "鼠标支持", "合并视频 > tmux"),
+    ],
     # a configuration block: a line a comment explains is a passage of its own (the comment
     # above it or after it its description); the block is one too
     "config-block.md": [
@@ -880,3 +889,11 @@ def test_what_a_notebook_cell_printed_is_no_passage() -> None:
     """`Out[1]:` and the indented lines right after a cell are output: no answer holds them."""
     texts = " ".join(p.text for p in fixture_passages("notebook-export.md"))
     assert "conda environments" not in texts and "Writing to" not in texts
+
+
+def test_a_step_introduced_by_then_has_the_context_of_the_step_before() -> None:
+    """`然后：` over a command says nothing of its own: the paragraph that began the steps
+    says what the command is for."""
+    ffmpeg = next(p for p in fixture_passages("titled-fence.md")
+                  if (p.command or "").startswith("ffmpeg"))
+    assert "无损拼成一个" in ffmpeg.context
