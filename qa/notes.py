@@ -216,7 +216,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 67  # bump when the passages made of the same notes change
+PARSER_VERSION = 68  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -628,6 +628,7 @@ class _Parser:
         self.quoted: set[int] = set()  # lines that were in a blockquote (`> …`)
         self.title = ""
         self.headings: list[tuple[int, str]] = []
+        self.summaries: list[int] = []  # how many headings are open inside each <details>
         self.out: list[Passage] = []
         self.intro: tuple[str, int] | None = None  # a line ending in a colon, waiting for commands
         self.list_intro = ""  # the line that introduced the list of commands being read
@@ -1267,13 +1268,19 @@ class _Parser:
             return self._html_pre(i)
         summary = _SUMMARY.match(line)
         if summary:
+            # what a <details> block holds stands under its summary, as under a heading
             self._break()
             self._drop_intro()
             if summary.group(1).strip():
-                self.intro = (summary.group(1).strip(), i + 1)
+                self.parents = []
+                self._heading(self.level + 1, summary.group(1).strip(), real=False)
+                self.summaries.append(len(self.headings))
             return i + 1
         if _HTML_TAGS.match(line):
             self._flush_paragraph()
+            if "</details>" in line and self.summaries:
+                self._break()
+                del self.headings[self.summaries.pop() - 1:]  # (the summary's heading ends)
             return i + 1
         return i
 

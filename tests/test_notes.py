@@ -307,9 +307,10 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
     "html.md": [
         ("command", 10, 10,
          "openssl pkcs12 -export -out cert.pfx -inkey privkey.pem -in fullchain.pem",
-         "pem -> pfx", "证书"),
+         "pem -> pfx", "证书 > pem 转 pfx"),
         ("command", 12, 12, "openssl pkcs12 -in cert.pfx -out cert.pem -nodes", "pfx -> pem",
-         "证书"),
+         "证书 > pem 转 pfx"),
+        ("command", 21, 21, "openssl x509 -in cert.pem -noout -text", "查看证书内容", "证书"),
     ],
     # list items naming commands in inline code: one command each, the item's words (or the
     # clause holding it) its description; an item led by code that is no command stays prose
@@ -520,10 +521,11 @@ def test_english_prose_is_no_command_and_output_is_no_passage() -> None:
     assert (flags["--dry-run"].short, flags["--dry-run"].command) == ("-n", "rsync")
 
 
-def test_html_is_no_passage_and_a_summary_is_context() -> None:
+def test_html_is_no_passage_and_a_summary_heads_its_block() -> None:
+    """`<summary>` says what its `<details>` holds, as a heading would, until `</details>`."""
     passages = fixture_passages("html.md")
-    assert [p.kind for p in passages] == ["command", "command"]
-    assert all(p.context == "pem 转 pfx" for p in passages)
+    assert [p.kind for p in passages] == ["command", "command", "command"]
+    assert [p.section for p in passages] == ["证书 > pem 转 pfx"] * 2 + ["证书"]
     assert not any(word in p.text for p in passages for word in ("<", "整理", "注释"))
 
 
