@@ -216,7 +216,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 68  # bump when the passages made of the same notes change
+PARSER_VERSION = 69  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -1410,7 +1410,7 @@ class _Parser:
             self._flush_commands()
             seen = {code for code, *_, n in self.inline if n == no}
             english = not _CJK.search(text)
-            for m in spans:
+            for k, m in enumerate(spans):
                 if m.group(1) not in seen and not _forbidden(text, m.start()):
                     seen.add(m.group(1))
                     if english:  # the sentence, and what it says besides the command
@@ -1419,6 +1419,7 @@ class _Parser:
                     else:
                         sentence = _clause(text, m.start())
                         phrase = _said_before(_clause(text, m.start(), _PHRASE_END), m.group(0))
+                    phrase = _next_step(text, spans, k) or phrase
                     self.inline.append((m.group(1), sentence, phrase, no))
         self._prose(text, no, intro=item is not None and self._code_under(no, line),
                     item=item is not None)
@@ -1456,7 +1457,10 @@ class _Parser:
                 return True
             found = [(code, _unmark(first.group("desc")))]
         elif spans:
-            found = [(m.group(1), _unmark(_clause(text, m.start()))) for m in spans]
+            # (a command after 然后 is the next step of the one before it: that one is what
+            # the item is for; 然后 says all this one is for)
+            found = [(m.group(1), _next_step(text, spans, k) or _unmark(_clause(text, m.start())))
+                     for k, m in enumerate(spans)]
         else:
             return False
         self._break()
@@ -1788,6 +1792,15 @@ def _clause(text: str, at: int, ends: re.Pattern[str] = _CLAUSE_END) -> str:
     clause = text[start:end_m.end() if end_m else len(text)].strip().rstrip("，,；;")
     words = CODE_SPAN.sub("", clause).strip(" ，,、：:。；;")
     return clause if len(words) >= 4 else text
+
+
+def _next_step(text: str, spans: list[re.Match[str]], k: int) -> str:
+    """`…：`cmd`，然后 `killall Finder``: the words between command k and the one before it,
+    when they say only that it is the next step (然后, then); else nothing. What the sentence
+    says is for the command before it."""
+    then = _THEN.fullmatch(text[spans[k - 1].end():spans[k].start()].strip(" ，,、；;")) \
+        if k else None
+    return then.group(0) if then else ""
 
 
 def _said_before(phrase: str, span: str) -> str:

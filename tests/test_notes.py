@@ -335,6 +335,11 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
         # it does; the line introducing the list is the context of every item (see below)
         ("command", 19, 19, "uptime", "看负载的趋势", "Git 救命 > 安装依赖"),
         ("command", 20, 20, "vmstat 1", "看运行队列", "Git 救命 > 安装依赖"),
+        # what an item says is for its first command; one after 然后 is that one's next step
+        ("command", 24, 24, "defaults write com.apple.finder AppleShowAllFiles -bool true",
+         "Finder 显示隐藏文件：defaults write com.apple.finder AppleShowAllFiles -bool true，"
+         "然后 killall Finder。", "Git 救命 > macOS"),
+        ("command", 24, 24, "killall Finder", "然后", "Git 救命 > macOS"),
     ],
     # items under `- 日常操作：` take it as context; the parent alone is no passage
     "nested-lists.md": [
