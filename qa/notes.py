@@ -216,7 +216,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 69  # bump when the passages made of the same notes change
+PARSER_VERSION = 70  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -302,6 +302,8 @@ def looks_like_command(line: str) -> bool:
         return not _CJK.search(_strip_comment(s)[0])
     if s[:1].isupper() and _REDIS_LINE.match(s):  # `CONFIG SET maxmemory-policy …`
         return not _CJK.search(_strip_comment(s)[0])
+    if s[:1] == ":":
+        return bool(_VIM_EX.match(s)) and not _CJK.search(s)
     first, second = words[0], words[1] if len(words) > 1 else ""
     if first == "at" and _STACK_FRAME.match(s):
         return False  # `at new Hash (node:internal/crypto/hash:67:19)`: a stack trace's line
@@ -347,6 +349,15 @@ def runnable(code: str) -> bool:
 
 
 # a command of Redis as typed at redis-cli (its commands are written in capitals)
+# a command typed at vim's `:` prompt (`:set paste`, `:g/DEBUG/d`, `:%s/a/b/g`, `:w !sudo tee %`)
+_VIM_EX = _Pattern(
+    r"^:(?:%|'<,'>|\d+(?:,\d+)?|\.,\$)?(?:!|(?:s|g|v|w|wq|wa|wqa|x|xa|q|qa|e|edit|enew|r|"
+    r"read|set|setl|setlocal|sp|vsp|split|vsplit|new|vnew|only|close|noh|nohlsearch|sort|norm|"
+    r"normal|earlier|later|retab|reg|registers|marks|ls|buffers|bd|bn|bp|tabnew|tabe|tabn|"
+    r"syntax|syn|filetype|h|help|so|source|let|echo|n?map|n?noremap|[ivx]noremap|vimgrep|"
+    r"copen|cn|cnext|make|term|terminal|diffthis|diffget|diffput|windo|bufdo|argdo|cdo|undo|"
+    r"redo|d|m|t|co|y|j|saveas|up|update|cd|pwd|checkhealth|lua|PlugInstall|PackerSync)"
+    r"(?:!|(?=[\s/#&|]|$)))")
 _REDIS_LINE = _Pattern(
     r"^(?:CONFIG (?:GET|SET|REWRITE|RESETSTAT)|CLIENT (?:LIST|KILL|SETNAME|GETNAME|INFO)|"
     r"SLOWLOG (?:GET|RESET|LEN)|MEMORY (?:USAGE|STATS|DOCTOR|PURGE)|OBJECT (?:ENCODING|FREQ|"
@@ -1772,7 +1783,7 @@ def _names_command(code: str, known: Set[str] = frozenset()) -> bool:
     as a program (`file 'part1.mp4'`, a line of a list file) needs a flag or a third word. A
     program the notes run elsewhere (`restic init --repo …`) is known: `restic snapshots`."""
     words = code.split()
-    if _statement(code):
+    if _statement(code) or code[:1] == ":" and looks_like_command(code):
         return True
     if words and _part_of_command(words[0]) and words[0] not in known \
             and not re.search(r"[/$&|;<>\"'=]", code):

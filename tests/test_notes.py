@@ -904,3 +904,13 @@ def test_a_step_introduced_by_then_has_the_context_of_the_step_before() -> None:
     ffmpeg = next(p for p in fixture_passages("titled-fence.md")
                   if (p.command or "").startswith("ffmpeg"))
     assert "无损拼成一个" in ffmpeg.context
+
+
+def test_a_command_typed_at_vims_colon_prompt_is_a_command() -> None:
+    """`:g/DEBUG/d`, `:set paste`: what is typed at vim's `:` prompt is run as written; a
+    CSS pseudo-class (`:root`) or a port (`:8080`) is not."""
+    text = ("# vim\n\n`:g/DEBUG/d` deletes every line containing DEBUG.\n\n"
+            "粘贴前先 `:set paste`，粘完 `:set nopaste`。\n\n"
+            "CSS 变量写在 `:root` 里，服务监听 `:8080`。\n")
+    commands = [p.command for p in parse_text(text, "vim.md").passages if p.kind == "command"]
+    assert commands == [":g/DEBUG/d", ":set paste", ":set nopaste"]
