@@ -216,7 +216,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 70  # bump when the passages made of the same notes change
+PARSER_VERSION = 71  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -349,6 +349,14 @@ def runnable(code: str) -> bool:
 
 
 # a command of Redis as typed at redis-cli (its commands are written in capitals)
+# the first line of what a program prints when it fails (npm ERR!, a Java or Python exception,
+# `Error: …`, `-bash: warning: setlocale: …`, `… : Permission denied`)
+ERROR_LINE = _Pattern(
+    r"^\s*(?:npm ERR!|Traceback \(most recent call last\)|Exception in thread|"
+    r"(?:[\w.]+\.)?\w*(?:Error|Exception)\b|error\b[:\[]|fatal:|E: |panic:|"
+    r"[-\w./]+: (?:warning|error)\b|"
+    r"[-\w./: ]+: .*\b(?:command not found|No such file or directory|Permission denied|"
+    r"unable to|cannot|can't|could not|failed|refused|timed out)\b)", re.I)
 # a command typed at vim's `:` prompt (`:set paste`, `:g/DEBUG/d`, `:%s/a/b/g`, `:w !sudo tee %`)
 _VIM_EX = _Pattern(
     r"^:(?:%|'<,'>|\d+(?:,\d+)?|\.,\$)?(?:!|(?:s|g|v|w|wq|wa|wqa|x|xa|q|qa|e|edit|enew|r|"
@@ -1785,6 +1793,8 @@ def _names_command(code: str, known: Set[str] = frozenset()) -> bool:
     words = code.split()
     if _statement(code) or code[:1] == ":" and looks_like_command(code):
         return True
+    if ERROR_LINE.match(code):
+        return False  # `npm ERR! ERESOLVE …`: what a program printed, quoted
     if words and _part_of_command(words[0]) and words[0] not in known \
             and not re.search(r"[/$&|;<>\"'=]", code):
         return False  # `down -v` in a sentence: a part of `docker compose down -v`

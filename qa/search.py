@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from qa.index import BACKGROUND, FIELDS, GLOSSARY, OWN, has_cjk, in_vocab, own_words
 from qa.model import Passage
-from qa.notes import CODE_SPAN
+from qa.notes import CODE_SPAN, ERROR_LINE
 from qa.query import Group, Query
 
 if TYPE_CHECKING:
@@ -334,14 +334,6 @@ def _missed_name(index: Index, q: Query, best: Hit, nearby: bool = True) -> bool
 
 NEARBY_LINES = 30
 FIX_LINES = 40  # how far below a pasted error its fix may stand
-# the first line of what a program prints when it fails (npm ERR!, a Java or Python exception,
-# `Error: …`, `-bash: warning: setlocale: …`, `… : Permission denied`)
-_ERROR_LINE = re.compile(
-    r"^\s*(?:npm ERR!|Traceback \(most recent call last\)|Exception in thread|"
-    r"(?:[\w.]+\.)?\w*(?:Error|Exception)\b|error\b[:\[]|fatal:|E: |panic:|"
-    r"[-\w./]+: (?:warning|error)\b|"
-    r"[-\w./: ]+: .*\b(?:command not found|No such file or directory|Permission denied|"
-    r"unable to|cannot|can't|could not|failed|refused|timed out)\b)", re.I)
 
 
 # what a quoted message says when it is an error (`Temporary failure in name resolution`,
@@ -360,11 +352,11 @@ def error_output(p: Passage) -> bool:
         quoted = [_error_message(m.group(1)) for m in CODE_SPAN.finditer(p.text)]
         return True in quoted and all(quoted[quoted.index(True):])
     lines = [line for line in p.text.splitlines() if line.strip() and not has_cjk(line)]
-    return p.kind in ("code", "command") and bool(lines) and bool(_ERROR_LINE.match(lines[0]))
+    return p.kind in ("code", "command") and bool(lines) and bool(ERROR_LINE.match(lines[0]))
 
 
 def _error_message(quoted: str) -> bool:
-    return bool(_ERROR_LINE.match(quoted) or " " in quoted.strip() and _ERROR_WORD.search(quoted))
+    return bool(ERROR_LINE.match(quoted) or " " in quoted.strip() and _ERROR_WORD.search(quoted))
 
 
 def fix_after(index: Index, doc: int) -> int | None:

@@ -914,3 +914,11 @@ def test_a_command_typed_at_vims_colon_prompt_is_a_command() -> None:
             "CSS 变量写在 `:root` 里，服务监听 `:8080`。\n")
     commands = [p.command for p in parse_text(text, "vim.md").passages if p.kind == "command"]
     assert commands == [":g/DEBUG/d", ":set paste", ":set nopaste"]
+
+
+def test_an_error_quoted_in_a_sentence_is_no_command() -> None:
+    """`npm ERR! ERESOLVE …` starts with a program's name, but it is what npm printed."""
+    text = ("装依赖报 `npm ERR! ERESOLVE unable to resolve dependency tree`：npm 7 以后默认严格检查"
+            " peerDependencies。临时绕过用 `npm i --legacy-peer-deps`。\n")
+    commands = [p.command for p in parse_text(text, "npm.md").passages if p.kind == "command"]
+    assert commands == ["npm i --legacy-peer-deps"]
