@@ -124,6 +124,14 @@ class QueryAnalyzer:
         # bare (`grep "none"`) or bracketed alike
         units = [Unit("word", u.surface[1:-1], u.forms[1:]) if u.kind == "code"
                  and _BRACKETED.fullmatch(u.surface) and len(u.forms) == 2 else u for u in units]
+        # a name of letters and digits the lexicon knows (h265, ipv6, k8s) is one of its words,
+        # unless it names a program (fail2ban)
+        from qa.glossary import tools
+
+        units = [Unit("word", u.surface, tuple(dict.fromkeys((stem(u.surface), *u.forms))))
+                 if u.kind == "code" and u.surface.isascii() and u.surface.isalnum()
+                 and (stem(u.surface),) in self.en_index and u.surface.lower() not in tools()
+                 else u for u in units]
         groups: list[Group] = []
         flags: list[str] = []
         asked: set[int] = set()  # the lexicon's concepts the question says

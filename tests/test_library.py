@@ -165,6 +165,15 @@ def test_a_word_in_angle_brackets_is_that_word(tmp_path: Path) -> None:
     assert r.found and r.answers[0].command == 'docker rmi $(docker images | grep "none")'
 
 
+def test_a_name_of_letters_and_digits_the_lexicon_knows_has_its_synonyms(tmp_path: Path) -> None:
+    """h265 is HEVC: notes that say HEVC answer a question that says h265."""
+    notes = _notes(tmp_path, "video.md",
+                   "用 HEVC 压缩视频：`ffmpeg -i in.mov -c:v libx265 -crf 28 out.mp4`\n\n"
+                   "转成 webm：`ffmpeg -i in.mov -c:v libvpx-vp9 out.webm`\n")
+    r = Assistant(notes, tmp_path / "index").ask("怎么把视频转成 h265")
+    assert r.found and r.answers[0].command == "ffmpeg -i in.mov -c:v libx265 -crf 28 out.mp4"
+
+
 def test_threads_asking_at_once_get_the_same_answers(shipped_index: Path,
                                                      shipped: Assistant) -> None:
     questions = ["如何删除所有容器", "how do I list images", "端口映射", "--memroy",
