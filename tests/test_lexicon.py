@@ -133,7 +133,7 @@ def test_rel_never_holds_an_opposite(lexicon):
 RIVALS = [("nginx", "apache", "caddy"), ("mysql", "postgresql", "sqlite"), ("mysql", "postgres"),
           ("iptables", "firewalld", "ufw", "nftables"), ("terraform", "pulumi"),
           ("conda", "venv"), ("docker", "podman"), ("yum", "apt"),
-          ("mysqldump", "pg_dump"), ("xz", "zip")]
+          ("mysqldump", "pg_dump"), ("xz", "zip"), ("ngrok", "frp")]
 
 
 def test_rival_tools_are_never_synonyms(lexicon):
