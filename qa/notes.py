@@ -216,7 +216,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 71  # bump when the passages made of the same notes change
+PARSER_VERSION = 72  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -838,8 +838,14 @@ class _Parser:
         self._flush_commands()
         if item and self.intro:  # `用 musl 目标：` over steps: the context of each step's code
             self.list_intro = self.intro[0]
-        self._drop_intro()
         stripped = text.strip()
+        if (intro or _INTRO_END.search(stripped)) and self.intro and not item \
+                and not self.paragraph and no > self.intro[1] + 1:
+            # an introducing paragraph under another (`从库报 1062 以后：`, a blank line, then
+            # `没开 GTID 的：`): both say what the commands below are for
+            self.intro = (f"{self.intro[0]} {_INTRO_END.sub('', stripped)}", self.intro[1])
+            return
+        self._drop_intro()
         if intro or _INTRO_END.search(stripped):
             self._flush_paragraph()
             self.intro = (_INTRO_END.sub("", stripped), no)
