@@ -171,8 +171,7 @@ class Assistant:
     def ask(self, question: str, top: int = 5) -> Result:
         """Answer one question: the best passages of the notes, or `found=False`."""
         from qa.lint import answer_warnings
-        from qa.search import (MIN_COVERAGE, answerable, error_output, fix_after, named_first,
-                               rank)
+        from qa.search import MIN_COVERAGE, answerable, error_output, fix_after, named_first, rank
 
         eng = self.engine()
         # a question is a sentence: what follows the first few thousand characters of a

@@ -971,7 +971,8 @@ class _Parser:
         runnable = [i for i in items if i[4] != "#"]
         lead = intro[0] if intro else self._lead_in()
         steps = self.list_intro
-        if intro and _THEN.fullmatch(intro[0]) and self.out and self.out[-1].section == self.section:
+        if intro and _THEN.fullmatch(intro[0]) and self.out \
+                and self.out[-1].section == self.section:
             # `然后：` says only that this is the next step of what the block above began
             lead = steps = self.out[-1].context or self.out[-1].description or lead
         head = _intro_head(intro[0]) if intro and len(runnable) > 1 else ""
@@ -1810,7 +1811,7 @@ def _names_command(code: str, known: Set[str] = frozenset()) -> bool:
         words[0] in PROGRAMS or len(words) >= 3 or words[1].startswith("-"))
 
 
-def _clause(text: str, at: int, ends: re.Pattern[str] = _CLAUSE_END) -> str:
+def _clause(text: str, at: int, ends: re.Pattern[str] | _Pattern = _CLAUSE_END) -> str:
     """The clause (up to `。；！？`, or `ends`) of `text` around position `at`, with its
     punctuation; the whole text when the clause has little but the command."""
     masked = _masked(text)

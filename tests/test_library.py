@@ -159,7 +159,8 @@ def test_the_answer_speaks_of_the_tool_the_question_names(tmp_path: Path) -> Non
 def test_a_word_in_angle_brackets_is_that_word(tmp_path: Path) -> None:
     """`<none>` as docker prints it is the `none` the notes grep for."""
     notes = _notes(tmp_path, "img.md",
-                   "# 镜像\n\n删除中间状态镜像：\n\n```\ndocker rmi $(docker images | grep \"none\")\n```"
+                   "# 镜像\n\n删除中间状态镜像：\n\n"
+                   "```\ndocker rmi $(docker images | grep \"none\")\n```"
                    "\n\n删除所有镜像：\n\n```\ndocker rmi $(docker images -q)\n```\n")
     r = Assistant(notes, tmp_path / "index").ask("clean up dangling <none> images")
     assert r.found and r.answers[0].command == 'docker rmi $(docker images | grep "none")'

@@ -927,7 +927,8 @@ def test_an_error_quoted_in_a_sentence_is_no_command() -> None:
 def test_an_introducing_paragraph_over_another_says_what_the_commands_are_for() -> None:
     """`从库报 1062 以后：` and, a paragraph below, `没开 GTID 的：`: both introduce the block."""
     text = ("# 复制\n\n从库报 1062 主键冲突，确认数据无关紧要以后：\n\n没开 GTID 的：\n\n"
-            "```sql\nSTOP REPLICA;\nSET GLOBAL sql_replica_skip_counter = 1;\nSTART REPLICA;\n```\n")
+            "```sql\nSTOP REPLICA;\nSET GLOBAL sql_replica_skip_counter = 1;\n"
+            "START REPLICA;\n```\n")
     passages = parse_text(text, "mysql.md").passages
     assert [p.kind for p in passages] == ["command"] * 3
     assert all("1062" in p.context and "GTID" in p.context for p in passages)
