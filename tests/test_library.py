@@ -12,7 +12,7 @@ import pytest
 from conftest import SHIPPED
 
 import qa
-from qa import Assistant, NotesNotFound, QAError
+from qa import Assistant, NotesNotFound, QAError, Result
 
 RESULT_KEYS = {"query", "found", "lang", "answers"}
 ANSWER_KEYS = {"score", "kind", "command", "passage", "section", "source", "flags"}
@@ -35,6 +35,11 @@ def _notes(tmp_path: Path, name: str, text: str) -> Path:
     notes.mkdir()
     (notes / name).write_text(text, "utf-8")
     return notes
+
+
+def _ask(tmp_path: Path, name: str, text: str, question: str) -> Result:
+    """The answer to a question of notes holding one file."""
+    return Assistant(_notes(tmp_path, name, text), tmp_path / "index").ask(question)
 
 
 
@@ -158,20 +163,18 @@ def test_the_answer_speaks_of_the_tool_the_question_names(tmp_path: Path) -> Non
 
 def test_a_word_in_angle_brackets_is_that_word(tmp_path: Path) -> None:
     """`<none>` as docker prints it is the `none` the notes grep for."""
-    notes = _notes(tmp_path, "img.md",
-                   "# 镜像\n\n删除中间状态镜像：\n\n"
-                   "```\ndocker rmi $(docker images | grep \"none\")\n```"
-                   "\n\n删除所有镜像：\n\n```\ndocker rmi $(docker images -q)\n```\n")
-    r = Assistant(notes, tmp_path / "index").ask("clean up dangling <none> images")
+    r = _ask(tmp_path, "img.md",
+             "# 镜像\n\n删除中间状态镜像：\n\n```\ndocker rmi $(docker images | grep \"none\")\n"
+             "```\n\n删除所有镜像：\n\n```\ndocker rmi $(docker images -q)\n```\n",
+             "clean up dangling <none> images")
     assert r.found and r.answers[0].command == 'docker rmi $(docker images | grep "none")'
 
 
 def test_a_name_of_letters_and_digits_the_lexicon_knows_has_its_synonyms(tmp_path: Path) -> None:
     """h265 is HEVC: notes that say HEVC answer a question that says h265."""
-    notes = _notes(tmp_path, "video.md",
-                   "用 HEVC 压缩视频：`ffmpeg -i in.mov -c:v libx265 -crf 28 out.mp4`\n\n"
-                   "转成 webm：`ffmpeg -i in.mov -c:v libvpx-vp9 out.webm`\n")
-    r = Assistant(notes, tmp_path / "index").ask("怎么把视频转成 h265")
+    r = _ask(tmp_path, "video.md",
+             "用 HEVC 压缩视频：`ffmpeg -i in.mov -c:v libx265 -crf 28 out.mp4`\n\n"
+             "转成 webm：`ffmpeg -i in.mov -c:v libvpx-vp9 out.webm`\n", "怎么把视频转成 h265")
     assert r.found and r.answers[0].command == "ffmpeg -i in.mov -c:v libx265 -crf 28 out.mp4"
 
 
@@ -424,10 +427,9 @@ def test_a_word_typed_by_its_sound_is_found_across_the_segmenters_words(
 def test_a_sound_typo_glued_to_common_characters_is_put_right(tmp_path: Path) -> None:
     """正书 (for 证书) holds 正, a character common enough to be taken for glue: the word
     is still one of the notes' typed by its sound, not two characters that say nothing."""
-    notes = _notes(tmp_path, "expire.md",
-                   "证书的到期时间：\n\n```\nopenssl x509 -enddate -noout -in cert.pem\n```\n\n"
-                   "看看用户密码哪天过期：\n\n```\nchage -l deploy\n```\n")
-    r = Assistant(notes, tmp_path / "index").ask("看看正书哪天过期")
+    r = _ask(tmp_path, "expire.md",
+             "证书的到期时间：\n\n```\nopenssl x509 -enddate -noout -in cert.pem\n```\n\n"
+             "看看用户密码哪天过期：\n\n```\nchage -l deploy\n```\n", "看看正书哪天过期")
     assert r.found and r.answers[0].command == "openssl x509 -enddate -noout -in cert.pem"
 
 
