@@ -541,3 +541,12 @@ def test_a_long_flag_s_name_says_what_the_command_does(tmp_path: Path) -> None:
                    "kafka-consumer-groups.sh --describe --group g1\n```\n")
     r = Assistant(notes, tmp_path / "index").ask("reset kafka consumer offsets to earliest")
     assert r.found and "--reset-offsets" in r.answers[0].command
+
+
+@pytest.mark.parametrize("question", ["netns是拿来做什么的", "netns有什么用"])
+def test_what_a_thing_is_for_is_told_by_the_notes_words_not_a_bare_command(
+        shipped: Assistant, question: str) -> None:
+    """`ip netns` matches every word of the question, as a bare command does; asked what netns
+    is for, the sentence that says it answers."""
+    r = shipped.ask(question)
+    assert r.found and r.answers[0].command is None and "网络虚拟化" in r.answers[0].text
