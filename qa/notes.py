@@ -216,7 +216,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 72  # bump when the passages made of the same notes change
+PARSER_VERSION = 73  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -534,11 +534,96 @@ def _fence(line: str) -> re.Match[str] | None:
     return _FENCE.match(line) if "```" in line or "~~~" in line else None
 
 
+# an outliner's page (Logseq, Roam, 思源): every block a bullet, tab-indented; a block's further
+# lines indented past its dash; `key:: value` properties
+_BLOCK = _Pattern(r"^([ \t]*)- (.*)$")
+_BLOCK_MARK = _Pattern(r"^(?:```|~~~|#{1,6}\s)|^[\w-]+:: ")
+_PROPERTY = _Pattern(r"^\s*[A-Za-z][\w-]*:: ")
+_OUTLINE_TASK = _Pattern(r"^(?:TODO|LATER|NOW|DOING|WAITING)\s+|^(?:DONE|CANCELED|CANCELLED)\s+")
+
+
+def _outline_shaped(lines: list[str]) -> bool:
+    """Is this an outliner's page: bullets nearly everywhere, and blocks that hold a fence or
+    a heading on their dash's line (`- ```bash`, `- ## 容器`) or properties (`id:: …`)?"""
+    text = [ln for ln in lines if ln.strip()]
+    if len(text) < 3 or not any("- " in ln for ln in text[:200]):
+        return False
+    bullets = [m for ln in text if (m := _BLOCK.match(ln))]
+    marked = any(_BLOCK_MARK.match(m.group(2)) for m in bullets) or any(
+        _PROPERTY.match(ln) for ln in text)
+    return marked and len(bullets) * 2 >= len(text) and any(m.group(1) for m in bullets)
+
+
+def _unoutline(out: list[str]) -> None:
+    """An outliner's page as Markdown, line for line: a block holding a fence or a heading
+    is that fence (its lines without the block's indent) or heading; properties are
+    metadata (blank); TODO/LATER blocks are open tasks, DONE ones said; other blocks stay
+    list items. A block whose child is code introduces it (`- 进入容器` over `- `docker exec
+    …``: one item, `进入容器：`docker exec …``)."""
+    orig = list(out)
+    fence = ""  # the marker that closes the fence a block holds
+    inside = ""  # the indent of that fence's lines
+    titled = ""  # the indent of a block whose first line was a property: its next line leads
+    for i, line in enumerate(orig):
+        if fence:
+            body = line[len(inside):] if line.startswith(inside) else line.strip()
+            out[i] = body
+            if body.strip().startswith(fence):
+                fence = ""
+            continue
+        m = _BLOCK.match(line)
+        if _PROPERTY.match(line) or m and _PROPERTY.match(m.group(2)):
+            out[i] = ""
+            if m:
+                titled = m.group(1)
+            continue
+        if not m:
+            if titled and line.strip() and line.startswith(titled + "  "):
+                out[i] = f"{titled}- {line.strip()}"  # (`- id:: …` then its words)
+            titled = ""
+            continue
+        titled = ""
+        indent, content = m.groups()
+        if content.startswith(("```", "~~~")):
+            fence, inside = content[:3], indent + "  "
+            out[i] = content
+            _introduces(out, orig, i, indent)
+        elif content.startswith("#") and re.match(r"#{1,6}\s", content):
+            out[i] = content
+        else:
+            task = _OUTLINE_TASK.match(content)
+            if task:
+                content = ("TODO " if task.group(0).startswith(
+                    ("TODO", "LATER", "NOW", "DOING", "WAITING")) else "") + content[task.end():]
+            out[i] = f"{indent}- {content}"
+            if _ONE_SPAN.match(content) and (parent := _introduces(out, orig, i, indent)):
+                out[parent], out[i] = "", f"{indent}- {out[parent].strip()[2:]}{content}"
+
+
+def _introduces(out: list[str], orig: list[str], i: int, indent: str) -> int | None:
+    """The block whose child, at line i, is code: it says what the code does, so it ends in a
+    colon (`- 删除已停止的容器：`). Its line, or None when block i is no child of text (the
+    lines above as rewritten: blocks, or a block's words after its properties)."""
+    for k in range(i - 1, -1, -1):
+        if not out[k].strip():
+            continue  # (a property, blanked)
+        m = _BLOCK.match(out[k])
+        if not m or len(m.group(1)) >= len(indent) or _BLOCK_MARK.match(m.group(2)) \
+                or not _BLOCK.match(orig[k]) and not orig[k].startswith(m.group(1) + "  "):
+            return None
+        if not out[k].rstrip().endswith(("：", ":")):
+            out[k] = out[k].rstrip() + "："
+        return k
+    return None
+
+
 def _unwrap(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, int]]]:
     """The lines with the markup of static-site generators turned into Markdown (one line
     for one, so line numbers stay), and the callouts found: first line -> (title, the line
     number after their last)."""
     out = list(lines)
+    if _outline_shaped(out):
+        _unoutline(out)
     boxes: dict[int, tuple[str, int]] = {}
     opened: list[tuple[int, str]] = []  # `:::` containers not closed yet: (line, title)
     fence = ""  # the marker that closes the fence we are in (```, ~~~~), or a template's

@@ -253,6 +253,19 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
         ("command", 19, 19, "rsync -az ./dist/ web1:/srv/app/", "部署", "合并视频 > 部署"),
         ("code", 26, 26, "set -g mouse on", "鼠标支持", "合并视频 > tmux"),
     ],
+    # an outliner's page (Logseq): tab-indented blocks, fences and headings on a block's
+    # line, `key:: value` properties; a block over code says what the code does; a TODO block
+    # is not said yet
+    "outline.md": [
+        ("command", 5, 8, "docker container prune -f", "删除所有已停止的容器", "容器"),
+        ("command", 11, 11, "docker exec -it <容器名> sh", "进入正在运行的容器", "容器"),
+        ("command", 12, 12, "docker logs --tail 100 <容器名>", "查看容器日志，只看最后 100 行",
+         "容器"),
+        ("command", 15, 15, "docker image prune", "清理 dangling 镜像", "镜像"),
+        ("command", 18, 18, "docker tag app:latest registry.example.com/app:1.0", "给镜像打 tag",
+         "镜像"),
+        ("command", 21, 23, "docker network inspect bridge", "查看某个网络里有哪些容器", "网络"),
+    ],
     # a configuration block: a line a comment explains is a passage of its own (the comment
     # above it or after it its description); the block is one too
     "config-block.md": [
@@ -932,3 +945,8 @@ def test_an_introducing_paragraph_over_another_says_what_the_commands_are_for() 
     passages = parse_text(text, "mysql.md").passages
     assert [p.kind for p in passages] == ["command"] * 3
     assert all("1062" in p.context and "GTID" in p.context for p in passages)
+
+
+def test_an_outliners_page_says_no_properties_and_no_open_tasks() -> None:
+    texts = " ".join(p.text for p in fixture_passages("outline.md"))
+    assert "::" not in texts and "buildx" not in texts and "```" not in texts
