@@ -216,7 +216,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 73  # bump when the passages made of the same notes change
+PARSER_VERSION = 74  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -534,6 +534,9 @@ def _fence(line: str) -> re.Match[str] | None:
     return _FENCE.match(line) if "```" in line or "~~~" in line else None
 
 
+_IMAGE_LINE = _Pattern(r"^\s*!\[([^\]]*)\]\([^)]*\)\s*$")  # `![流程图](https://…)`
+_FILE_NAME = _Pattern(r"[\w.-]+\.(?:png|jpe?g|gif|webp|svg|bmp)|image|img|图片|截图|pasted[\w -]*",
+                      re.I)
 # an outliner's page (Logseq, Roam, 思源): every block a bullet, tab-indented; a block's further
 # lines indented past its dash; `key:: value` properties
 _BLOCK = _Pattern(r"^([ \t]*)- (.*)$")
@@ -650,6 +653,10 @@ def _unwrap(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, int]]]:
                 fence, opened_at = "```", i
         elif "<br" in line:
             out[i] = _BREAK.sub(" ", line)  # (a table cell's line break)
+        elif "![" in line and (m := _IMAGE_LINE.match(line)):
+            # a picture alone on its line says what its words say (a file name says nothing)
+            alt = m.group(1).strip()
+            out[i] = "" if not alt or _FILE_NAME.fullmatch(alt) else alt
         elif "]:" in line and _NOTEBOOK_LABEL.match(line):
             # a notebook's `In [3]:` says nothing; `Out[3]:` and what follows it are output
             out[i], notebook = "", True

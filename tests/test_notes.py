@@ -950,3 +950,11 @@ def test_an_introducing_paragraph_over_another_says_what_the_commands_are_for() 
 def test_an_outliners_page_says_no_properties_and_no_open_tasks() -> None:
     texts = " ".join(p.text for p in fixture_passages("outline.md"))
     assert "::" not in texts and "buildx" not in texts and "```" not in texts
+
+
+def test_a_picture_alone_on_its_line_is_its_words_or_nothing() -> None:
+    """`![image.png](https://cdn…)` pasted by an editor says nothing; `![部署架构图](…)` says
+    what the picture shows."""
+    text = ("# 部署\n\n![image.png](https://cdn.nlark.com/yuque/0/a.png#averageHue=%23f7f7f7)\n\n"
+            "![部署架构图](./img/arch.png)\n")
+    assert [p.text for p in parse_text(text, "d.md").passages] == ["部署架构图"]
