@@ -216,7 +216,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 74  # bump when the passages made of the same notes change
+PARSER_VERSION = 75  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -534,6 +534,7 @@ def _fence(line: str) -> re.Match[str] | None:
     return _FENCE.match(line) if "```" in line or "~~~" in line else None
 
 
+_LEAD_PROMPT = _Pattern(r"^[$#]\s+")  # `$ docker images` as a heading's words
 _IMAGE_LINE = _Pattern(r"^\s*!\[([^\]]*)\]\([^)]*\)\s*$")  # `![流程图](https://…)`
 _FILE_NAME = _Pattern(r"[\w.-]+\.(?:png|jpe?g|gif|webp|svg|bmp)|image|img|图片|截图|pasted[\w -]*",
                       re.I)
@@ -1257,6 +1258,8 @@ class _Parser:
                 self._drop_intro()
                 self.parents = []
                 self._heading(level, _WIKILINK.sub(r"\1", title), real)
+                if heading:
+                    self._heading_command(title, i)
                 i += skip
                 continue
             after_html = self._html(i) if stripped.startswith("<") else i
@@ -1424,6 +1427,37 @@ class _Parser:
         if body:
             self._code_block(body, lang.group(1) if lang else "")
         return j + 1
+
+    def _heading_command(self, title: str, i: int) -> None:
+        """A heading that is a command, maybe with what it does (`### docker ps -a 查看所有容器`,
+        `## `docker system prune -a` —— 清理`, `### 查看日志 docker logs -f web`): a command
+        passage; a heading of the command alone is described by the line under it."""
+        text = _LEAD_PROMPT.sub("", _HEADING_NUMBER.sub("", title.strip()))
+        spans = _command_spans(text, self.programs)
+        if spans:
+            cmd = spans[0].group(1)
+            words = CODE_SPAN.sub(" ", text)
+        else:
+            start = re.search(r"[A-Za-z./]", text)
+            if not start:
+                return
+            cmd, words = text[start.start():], text[:start.start()]
+            said = _SAID_AFTER.search(cmd)
+            if said:
+                if words.strip():
+                    return  # (`误用 reset --hard 把提交弄丢了`: a sentence naming a command)
+                cmd, words = cmd[:said.start()], said.group(1)
+            tokens = cmd.split()
+            if len(tokens) < 2 or not looks_like_command(cmd) or _CJK.search(cmd) \
+                    or not _arguments_like(tokens):
+                return  # (`ffmpeg scratchpad`: a program's name and a word)
+        words = words.strip(" —–-:：|·")
+        if not words:  # (the line under the heading says what it does)
+            nxt = next((ln.strip() for ln in self.lines[i + 1:i + 4] if ln.strip()), "")
+            words = nxt if nxt and not nxt.startswith(("#", "`", "|", "-", "*", ">", "<")) \
+                and _CJK.search(nxt) else ""
+        self._emit("command", f"{title}\n{words}" if words and words not in title else title,
+                   i + 1, i + 1, _clean_command(cmd), words)
 
     def _heading_descriptions(self) -> None:
         """A command with no words of its own, in the block right under a heading or under a
@@ -1863,6 +1897,16 @@ def _command_spans(text: str, known: Set[str] = frozenset()) -> list[re.Match[st
     spans = list(CODE_SPAN.finditer(text))
     known = set(known) | {_program(m.group(1)) for m in spans if _names_command(m.group(1))}
     return [m for m in spans if _names_command(m.group(1), known)]
+
+
+def _arguments_like(tokens: list[str]) -> bool:
+    """Do the words after a program read as its arguments (a flag, a subcommand, a path or an
+    expression: `ps -a`, `images`, `$(…)`), not as English words (`ffmpeg scratchpad`)?"""
+    from qa.glossary import subcommand_words
+
+    second = tokens[1]
+    return bool(re.match(r"--?\w", second)) or second in subcommand_words() \
+        or bool(re.search(r"[/$.{}<>=:@~*]", second))
 
 
 def _a_program(code: str) -> bool:

@@ -266,6 +266,19 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
          "镜像"),
         ("command", 21, 23, "docker network inspect bridge", "查看某个网络里有哪些容器", "网络"),
     ],
+    # a heading that is a command, maybe with what it does: a command passage (a heading of
+    # the command alone is described by the line under it)
+    "heading-commands.md": [
+        ("command", 3, 3, "docker ps -a", "查看所有容器", "Docker 速记 > docker ps -a 查看所有容器"),
+        ("command", 5, 5, "docker rm $(docker ps -aq)", "删除全部容器，小心使用",
+         "Docker 速记 > docker rm $(docker ps -aq)"),
+        ("command", 8, 8, "docker logs -f web", "查看容器日志",
+         "Docker 速记 > 查看容器日志 docker logs -f web"),
+        ("command", 10, 10, "docker images", "列出本地镜像",
+         "Docker 速记 > 查看容器日志 docker logs -f web > 1. $ docker images"),
+        ("command", 13, 13, "docker system prune -a", "清理所有不用的资源",
+         "Docker 速记 > `docker system prune -a` —— 清理所有不用的资源"),
+    ],
     # a configuration block: a line a comment explains is a passage of its own (the comment
     # above it or after it its description); the block is one too
     "config-block.md": [
@@ -958,3 +971,10 @@ def test_a_picture_alone_on_its_line_is_its_words_or_nothing() -> None:
     text = ("# 部署\n\n![image.png](https://cdn.nlark.com/yuque/0/a.png#averageHue=%23f7f7f7)\n\n"
             "![部署架构图](./img/arch.png)\n")
     assert [p.text for p in parse_text(text, "d.md").passages] == ["部署架构图"]
+
+
+@pytest.mark.parametrize("heading", ["# ffmpeg scratchpad", "## strace recipes",
+                                     "## 误用 reset --hard 把提交弄丢了", "## Docker 速记"])
+def test_a_heading_naming_a_program_is_no_command(heading: str) -> None:
+    assert not [p for p in parse_text(f"{heading}\n\n正文。\n", "h.md").passages
+                if p.kind == "command"]
