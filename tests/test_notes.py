@@ -269,7 +269,8 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
     # a heading that is a command, maybe with what it does: a command passage (a heading of
     # the command alone is described by the line under it)
     "heading-commands.md": [
-        ("command", 3, 3, "docker ps -a", "查看所有容器", "Docker 速记 > docker ps -a 查看所有容器"),
+        ("command", 3, 3, "docker ps -a", "查看所有容器",
+         "Docker 速记 > docker ps -a 查看所有容器"),
         ("command", 5, 5, "docker rm $(docker ps -aq)", "删除全部容器，小心使用",
          "Docker 速记 > docker rm $(docker ps -aq)"),
         ("command", 8, 8, "docker logs -f web", "查看容器日志",
