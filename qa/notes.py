@@ -549,8 +549,10 @@ _OUTLINE_TASK = _Pattern(r"^(?:TODO|LATER|NOW|DOING|WAITING)\s+|^(?:DONE|CANCELE
 def _outline_shaped(lines: list[str]) -> bool:
     """Is this an outliner's page: bullets nearly everywhere, and blocks that hold a fence or
     a heading on their dash's line (`- ```bash`, `- ## 容器`) or properties (`id:: …`)?"""
+    if not any("- `" in ln or "- ~" in ln or "- #" in ln or ":: " in ln for ln in lines):
+        return False  # (what a page needs to be one, tried first: most notes have none of it)
     text = [ln for ln in lines if ln.strip()]
-    if len(text) < 3 or not any("- " in ln for ln in text[:200]):
+    if len(text) < 3:
         return False
     bullets = [m for ln in text if (m := _BLOCK.match(ln))]
     marked = any(_BLOCK_MARK.match(m.group(2)) for m in bullets) or any(
