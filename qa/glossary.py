@@ -77,12 +77,14 @@ def programs() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+@lru_cache(maxsize=1)
 def subcommand_words() -> frozenset[str]:
     """The words that follow a program in the commands the glossary knows (up, down, logs,
     install): one of these leading a piece of code names a part of a command."""
     return frozenset(w for words in _data().subcommands.values() for w in words)
 
 
+@lru_cache(maxsize=1)
 def tools() -> frozenset[str]:
     """The names of tools a question may ask about: programs, and the packages that bring
     them (fail2ban, sysstat)."""

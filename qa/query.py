@@ -113,10 +113,10 @@ class QueryAnalyzer:
     def analyze(self, question: str) -> Query:
         from qa.flags import correct_flag, is_flag_word, is_real_flag
 
-        text, corrections = self._respelt(normalize(question))
+        text, corrections, units = self._respelt(normalize(question))
         # (a run of characters no word holds that neither the notes nor the lexicon know (存好
         # is 存) is taken apart at its function characters: 时漏 is 时 and 漏)
-        units = [v for u in self.tok.units(text) for v in (
+        units = [v for u in units for v in (
             self.tok.without_function_chars(u) if u.kind == "unk"
             and not in_vocab(self.vocab, u.surface) and not self.lex.chinese_word(u.surface)
             else (u,))]
@@ -234,11 +234,11 @@ class QueryAnalyzer:
                     rest |= {f for x in self._units(g.label) for f in x.forms}
         return frozenset(out - rest)
 
-    def _respelt(self, text: str) -> tuple[str, list[tuple[str, str]]]:
+    def _respelt(self, text: str) -> tuple[str, list[tuple[str, str]], list[Unit]]:
         """The question with the words of the notes (or the lexicon) that it typed by their
         sound put right, one character another of the same sound (pinyin input offers both:
-        守护近程 for 守护进程, 容齐 for 容器, 下在 for 下载), and those corrections. A word is
-        looked for where the segmenter found none (characters alone or no word of its
+        守护近程 for 守护进程, 容齐 for 容器, 下在 for 下载), those corrections, and its units. A
+        word is looked for where the segmenter found none (characters alone or no word of its
         dictionary) or found one the language seldom uses."""
         corrections: list[tuple[str, str]] = []
         units = self.tok.units(text)
@@ -251,11 +251,18 @@ class QueryAnalyzer:
             while j < len(units) and _HAN.fullmatch(units[j].surface):
                 j += 1
             run = units[i:j]
-            ends = list(itertools.accumulate(len(u.surface) for u in run))
-            chars = "".join(u.surface for u in run)
+            i = j
             # (a character alone that the lexicon knows as a word, 加 or 删, is one)
             weak = [u.kind == "unk" or len(u.surface) == 1 and not self.lex.chinese_word(u.surface)
                     for u in run]
+            if not any(weak):  # (words all: only one the notes do not know may be a typo)
+                for u in run:
+                    if 2 <= len(u.surface) <= 4 and (fixed := self._sounds_like(u.surface)):
+                        corrections.append((u.surface, fixed))
+                        text = text.replace(u.surface, fixed, 1)
+                continue
+            ends = list(itertools.accumulate(len(u.surface) for u in run))
+            chars = before = "".join(u.surface for u in run)
             done = [False] * len(chars)
             for n in (4, 3, 2):
                 for at in range(len(chars) - n + 1):
@@ -272,10 +279,9 @@ class QueryAnalyzer:
                         corrections.append((word, fixed))
                         chars = chars[:at] + fixed + chars[at + n:]
                         done[at:at + n] = [True] * n
-            if corrections:
-                text = text.replace("".join(u.surface for u in run), chars, 1)
-            i = j
-        return text, corrections
+            if chars != before:
+                text = text.replace(before, chars, 1)
+        return text, corrections, (self.tok.units(text) if corrections else units)
 
     def _sounds_like(self, word: str) -> str | None:
         """The word of the notes (or the lexicon) that `word`, which they do not know, was
