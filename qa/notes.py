@@ -216,7 +216,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 75  # bump when the passages made of the same notes change
+PARSER_VERSION = 76  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -534,6 +534,26 @@ def _fence(line: str) -> re.Match[str] | None:
     return _FENCE.match(line) if "```" in line or "~~~" in line else None
 
 
+_BOLD = _Pattern(r"\*\*([^*`\n]+)\*\*")
+_ARROW = _Pattern(r"\s+(?:-{1,2}|={1,2})>\s+")  # ` -> `, ` => `, ` --> `: a pointer
+_BARE_ITEM = _Pattern(r"^(\s*(?:[-*+]|\d+[.)])\s+)([A-Za-z./$][^`\u3400-\u9fff]*)$")
+
+
+def _bold_commands(line: str) -> str:
+    """The line with a command set in bold (`**docker ps -a**`) set as code."""
+    return _BOLD.sub(lambda m: f"`{m.group(1)}`" if looks_like_command(m.group(1))
+                     and not _CJK.search(m.group(1)) else m.group(0), line)
+
+
+def _described_below(item: re.Match[str], below: str) -> bool:
+    """Is the line under a list item of a bare command (`1. docker logs -f web`) what the
+    command does, indented under it (`   实时跟踪容器日志`)?"""
+    indent = len(item.group(1))
+    return bool(below.strip()) and len(below) - len(below.lstrip()) >= indent \
+        and bool(_CJK.search(below)) and not _LIST.match(below) and "`" not in below \
+        and not _fence(below) and looks_like_command(item.group(2))
+
+
 _LEAD_PROMPT = _Pattern(r"^[$#]\s+")  # `$ docker images` as a heading's words
 _IMAGE_LINE = _Pattern(r"^\s*!\[([^\]]*)\]\([^)]*\)\s*$")  # `![流程图](https://…)`
 _FILE_NAME = _Pattern(r"[\w.-]+\.(?:png|jpe?g|gif|webp|svg|bmp)|image|img|图片|截图|pasted[\w -]*",
@@ -654,6 +674,15 @@ def _unwrap(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, int]]]:
             if j is not None:
                 out[i], out[j] = f"```{m.group(1) or ''}", "```"
                 fence, opened_at = "```", i
+        elif "**" in line and (bold := _bold_commands(line)) != line:
+            out[i] = bold  # `**docker ps -a**：查看所有容器`: bold set for code
+        elif ("->" in line or "=>" in line) and (arrow := _ARROW.sub(" → ", line)) != line \
+                and "`" not in arrow.split("→")[0]:
+            out[i] = arrow  # `查看磁盘占用 -> docker system df`: a pointer, as →
+        elif (m := _BARE_ITEM.match(line)) and i + 1 < len(out) \
+                and _described_below(m, out[i + 1]):
+            # `1. docker logs -f web` over `   实时跟踪容器日志`: one item, what it does first
+            out[i], out[i + 1] = f"{m.group(1)}{out[i + 1].strip()}：`{m.group(2).strip()}`", ""
         elif "<br" in line:
             out[i] = _BREAK.sub(" ", line)  # (a table cell's line break)
         elif "![" in line and (m := _IMAGE_LINE.match(line)):

@@ -979,3 +979,17 @@ def test_a_picture_alone_on_its_line_is_its_words_or_nothing() -> None:
 def test_a_heading_naming_a_program_is_no_command(heading: str) -> None:
     assert not [p for p in parse_text(f"{heading}\n\n正文。\n", "h.md").passages
                 if p.kind == "command"]
+
+
+def test_commands_set_in_bold_after_arrows_and_over_their_description_are_commands() -> None:
+    """`**docker ps -a**：…` (bold for code), `查看磁盘占用 -> docker system df` (an arrow for
+    a colon), `1. docker logs -f web` over `   实时跟踪容器日志` (the line under an item says what
+    its command does)."""
+    text = ("# 常用\n\n**docker ps -a**：查看所有容器\n\n查看磁盘占用 -> docker system df\n\n"
+            "1. docker logs -f web\n   实时跟踪容器日志\n\n"
+            "2. docker exec -it web bash\n   进入容器\n")
+    got = [(p.command, p.description) for p in parse_text(text, "c.md").passages]
+    assert got == [("docker ps -a", "docker ps -a：查看所有容器"),
+                   ("docker system df", "查看磁盘占用"),
+                   ("docker logs -f web", "实时跟踪容器日志"),
+                   ("docker exec -it web bash", "进入容器")]
