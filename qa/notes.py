@@ -216,7 +216,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 76  # bump when the passages made of the same notes change
+PARSER_VERSION = 77  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -2006,6 +2006,8 @@ def _said_before(phrase: str, span: str) -> str:
     if found and head.rstrip().endswith(tuple(_POINTERS)) and words \
             and not tail.strip(" ，,。.；;"):
         return words
+    if found and not head.strip() and tail.lstrip()[:1] in ("：", ":", "→", "—", "–"):
+        return tail.lstrip(" ：:→—–").rstrip(" ，,。.；;")  # (`cmd`：what it does)
     return phrase
 
 

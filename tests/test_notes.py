@@ -989,7 +989,7 @@ def test_commands_set_in_bold_after_arrows_and_over_their_description_are_comman
             "1. docker logs -f web\n   实时跟踪容器日志\n\n"
             "2. docker exec -it web bash\n   进入容器\n")
     got = [(p.command, p.description) for p in parse_text(text, "c.md").passages]
-    assert got == [("docker ps -a", "docker ps -a：查看所有容器"),
+    assert got == [("docker ps -a", "查看所有容器"),
                    ("docker system df", "查看磁盘占用"),
                    ("docker logs -f web", "实时跟踪容器日志"),
                    ("docker exec -it web bash", "进入容器")]
