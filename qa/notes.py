@@ -216,7 +216,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 77  # bump when the passages made of the same notes change
+PARSER_VERSION = 78  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -539,6 +539,33 @@ _ARROW = _Pattern(r"\s+(?:-{1,2}|={1,2})>\s+")  # ` -> `, ` => `, ` --> `: a poi
 _BARE_ITEM = _Pattern(r"^(\s*(?:[-*+]|\d+[.)])\s+)([A-Za-z./$][^`\u3400-\u9fff]*)$")
 
 
+_HTML_CODE = _Pattern(r"<code>([^<>`]+)</code>")
+_BARE_DELIMITER = _Pattern(r"^\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+$")
+_LINE_NUMBER = _Pattern(r"^\s*(\d+)(?:\s+|$)")
+
+
+def _piped(out: list[str], i: int) -> None:
+    """A table written without its outer pipes (header at i - 1, delimiter at i, rows until
+    a line without a pipe): the same table with them."""
+    k = i - 1
+    while k < len(out) and "|" in out[k] and out[k].strip():
+        row = out[k].strip()
+        out[k] = ("" if row.startswith("|") else "| ") + row + ("" if row.endswith("|") else " |")
+        k += 1
+
+
+def _unnumbered(out: list[str], start: int, end: int) -> None:
+    """A block pasted with its line numbers (`1  docker stop web`, `2  docker rm web`, as web
+    pages show code): the lines without them."""
+    body = [k for k in range(start, end) if out[k].strip()]
+    numbers = [_LINE_NUMBER.match(out[k]) for k in body]
+    if len(body) < 2 or not all(numbers) or [int(m.group(1)) for m in numbers if m] != list(
+            range(int(numbers[0].group(1)), int(numbers[0].group(1)) + len(body))):  # type: ignore[union-attr]
+        return
+    for k, m in zip(body, numbers, strict=True):
+        out[k] = out[k][m.end():] if m else out[k]
+
+
 def _bold_commands(line: str) -> str:
     """The line with a command set in bold (`**docker ps -a**`) set as code."""
     return _BOLD.sub(lambda m: f"`{m.group(1)}`" if looks_like_command(m.group(1))
@@ -664,6 +691,7 @@ def _unwrap(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, int]]]:
             if line.strip().startswith(fence):
                 fence = ""
                 _notebook_cell(out, opened_at, i)
+                _unnumbered(out, opened_at + 1, i)
                 if notebook and i + 1 < len(out) and not out[i + 1].strip():
                     _blank_output(out, i + 1, fenced=False)  # what the cell printed
         elif m := _fence(line):
@@ -674,6 +702,11 @@ def _unwrap(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, int]]]:
             if j is not None:
                 out[i], out[j] = f"```{m.group(1) or ''}", "```"
                 fence, opened_at = "```", i
+        elif "<code>" in line and "<t" not in line and "<pre" not in line \
+                and (code := _HTML_CODE.sub(r"`\1`", line)) != line:
+            out[i] = code  # `用 <code>docker ps -a</code> 查看`: inline code in HTML
+        elif "|" in line and _BARE_DELIMITER.match(line) and i and "|" in out[i - 1]:
+            _piped(out, i)  # `命令 | 说明` over `--- | ---`: a table without its outer pipes
         elif "**" in line and (bold := _bold_commands(line)) != line:
             out[i] = bold  # `**docker ps -a**：查看所有容器`: bold set for code
         elif ("->" in line or "=>" in line) and (arrow := _ARROW.sub(" → ", line)) != line \

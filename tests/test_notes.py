@@ -993,3 +993,14 @@ def test_commands_set_in_bold_after_arrows_and_over_their_description_are_comman
                    ("docker system df", "查看磁盘占用"),
                    ("docker logs -f web", "实时跟踪容器日志"),
                    ("docker exec -it web bash", "进入容器")]
+
+
+def test_html_code_tables_without_outer_pipes_and_numbered_lines_are_read() -> None:
+    """`<code>…</code>` in a sentence is inline code; a table need not have outer pipes; a
+    block pasted with its line numbers is its lines."""
+    text = ("# 杂记\n\n用 <code>docker ps -a</code> 查看所有容器。\n\n命令 | 说明\n--- | ---\n"
+            "docker images | 列出本地镜像\n\n```bash\n1  docker stop web\n2  docker rm web\n```\n")
+    got = [(p.command, p.description) for p in parse_text(text, "c.md").passages]
+    assert got == [("docker ps -a", "用 docker ps -a 查看所有容器。"),
+                   ("docker images", "列出本地镜像"),
+                   ("docker stop web", ""), ("docker rm web", "")]
