@@ -216,7 +216,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 78  # bump when the passages made of the same notes change
+PARSER_VERSION = 79  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -539,6 +539,8 @@ _ARROW = _Pattern(r"\s+(?:-{1,2}|={1,2})>\s+")  # ` -> `, ` => `, ` --> `: a poi
 _BARE_ITEM = _Pattern(r"^(\s*(?:[-*+]|\d+[.)])\s+)([A-Za-z./$][^`\u3400-\u9fff]*)$")
 
 
+# a short line of words that ends no sentence: a label for what follows (查看所有容器)
+_LABEL_LINE = _Pattern(r"^(?=.*[\u3400-\u9fff])[^`。！？!?；;，,.]{1,30}$")
 _HTML_CODE = _Pattern(r"<code>([^<>`]+)</code>")
 _BARE_DELIMITER = _Pattern(r"^\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+$")
 _LINE_NUMBER = _Pattern(r"^\s*(\d+)(?:\s+|$)")
@@ -986,6 +988,10 @@ class _Parser:
         return ""
 
     def _command(self, raw: str, no: int) -> None:
+        if not self.pending and not self.intro and len(self.paragraph) == 1 \
+                and self.paragraph[0][1] == no - 1 and _LABEL_LINE.match(self.paragraph[0][0]):
+            # `查看所有容器` right over `docker ps -a`: a label, as if it ended in a colon
+            self.intro, self.paragraph = self.paragraph[0], []
         self._flush_paragraph()
         if not self.pending:
             self.pending_direct = self.fresh

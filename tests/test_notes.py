@@ -1004,3 +1004,11 @@ def test_html_code_tables_without_outer_pipes_and_numbered_lines_are_read() -> N
     assert got == [("docker ps -a", "用 docker ps -a 查看所有容器。"),
                    ("docker images", "列出本地镜像"),
                    ("docker stop web", ""), ("docker rm web", "")]
+
+
+def test_a_short_line_of_words_right_over_a_command_labels_it() -> None:
+    """Notes written as label, command, label, command, with no colons."""
+    text = "查看所有容器\ndocker ps -a\n删除所有容器\ndocker rm $(docker ps -aq)\n"
+    got = [(p.kind, p.command, p.description) for p in parse_text(text, "p.md").passages]
+    assert got == [("command", "docker ps -a", "查看所有容器"),
+                   ("command", "docker rm $(docker ps -aq)", "删除所有容器")]
