@@ -834,6 +834,11 @@ def _commands(text: str) -> dict[str, Passage]:
     return {p.command: p for p in parse_text(text, "x.md").passages if p.command}
 
 
+def _described(text: str) -> list[tuple[str | None, str]]:
+    """Each passage of a note as (its command, its description)."""
+    return [(p.command, p.description) for p in parse_text(text, "x.md").passages]
+
+
 def test_a_comment_in_a_console_session_is_no_root_prompt() -> None:
     """`# ` is root's prompt only before a command and where no `$ ` prompt is, or after
     `$ sudo -i`; otherwise it says what the next command does."""
@@ -988,11 +993,10 @@ def test_commands_set_in_bold_after_arrows_and_over_their_description_are_comman
     text = ("# 常用\n\n**docker ps -a**：查看所有容器\n\n查看磁盘占用 -> docker system df\n\n"
             "1. docker logs -f web\n   实时跟踪容器日志\n\n"
             "2. docker exec -it web bash\n   进入容器\n")
-    got = [(p.command, p.description) for p in parse_text(text, "c.md").passages]
-    assert got == [("docker ps -a", "查看所有容器"),
-                   ("docker system df", "查看磁盘占用"),
-                   ("docker logs -f web", "实时跟踪容器日志"),
-                   ("docker exec -it web bash", "进入容器")]
+    assert _described(text) == [("docker ps -a", "查看所有容器"),
+                                ("docker system df", "查看磁盘占用"),
+                                ("docker logs -f web", "实时跟踪容器日志"),
+                                ("docker exec -it web bash", "进入容器")]
 
 
 def test_html_code_tables_without_outer_pipes_and_numbered_lines_are_read() -> None:
@@ -1000,15 +1004,13 @@ def test_html_code_tables_without_outer_pipes_and_numbered_lines_are_read() -> N
     block pasted with its line numbers is its lines."""
     text = ("# 杂记\n\n用 <code>docker ps -a</code> 查看所有容器。\n\n命令 | 说明\n--- | ---\n"
             "docker images | 列出本地镜像\n\n```bash\n1  docker stop web\n2  docker rm web\n```\n")
-    got = [(p.command, p.description) for p in parse_text(text, "c.md").passages]
-    assert got == [("docker ps -a", "用 docker ps -a 查看所有容器。"),
-                   ("docker images", "列出本地镜像"),
-                   ("docker stop web", ""), ("docker rm web", "")]
+    assert _described(text) == [("docker ps -a", "用 docker ps -a 查看所有容器。"),
+                                ("docker images", "列出本地镜像"),
+                                ("docker stop web", ""), ("docker rm web", "")]
 
 
 def test_a_short_line_of_words_right_over_a_command_labels_it() -> None:
     """Notes written as label, command, label, command, with no colons."""
     text = "查看所有容器\ndocker ps -a\n删除所有容器\ndocker rm $(docker ps -aq)\n"
-    got = [(p.kind, p.command, p.description) for p in parse_text(text, "p.md").passages]
-    assert got == [("command", "docker ps -a", "查看所有容器"),
-                   ("command", "docker rm $(docker ps -aq)", "删除所有容器")]
+    assert _described(text) == [("docker ps -a", "查看所有容器"),
+                                ("docker rm $(docker ps -aq)", "删除所有容器")]
