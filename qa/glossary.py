@@ -77,7 +77,6 @@ def programs() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-@lru_cache(maxsize=1)
 def subcommand_words() -> frozenset[str]:
     """The words that follow a program in the commands the glossary knows (up, down, logs,
     install): one of these leading a piece of code names a part of a command."""

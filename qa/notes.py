@@ -536,7 +536,6 @@ def _fence(line: str) -> re.Match[str] | None:
 
 _BOLD = _Pattern(r"\*\*([^*`\n]+)\*\*")
 _ARROW = _Pattern(r"\s+(?:-{1,2}|={1,2})>\s+")  # ` -> `, ` => `, ` --> `: a pointer
-_BARE_ITEM = _Pattern(r"^(\s*(?:[-*+]|\d+[.)])\s+)([A-Za-z./$][^`\u3400-\u9fff]*)$")
 
 
 # a short line of words that ends no sentence: a label for what follows (查看所有容器)
@@ -560,12 +559,13 @@ def _unnumbered(out: list[str], start: int, end: int) -> None:
     """A block pasted with its line numbers (`1  docker stop web`, `2  docker rm web`, as web
     pages show code): the lines without them."""
     body = [k for k in range(start, end) if out[k].strip()]
-    numbers = [_LINE_NUMBER.match(out[k]) for k in body]
-    if len(body) < 2 or not all(numbers) or [int(m.group(1)) for m in numbers if m] != list(
-            range(int(numbers[0].group(1)), int(numbers[0].group(1)) + len(body))):  # type: ignore[union-attr]
+    numbers = [m for k in body if (m := _LINE_NUMBER.match(out[k]))]
+    first = int(numbers[0].group(1)) if numbers else 0
+    if len(body) < 2 or len(numbers) < len(body) \
+            or [int(m.group(1)) for m in numbers] != list(range(first, first + len(body))):
         return
     for k, m in zip(body, numbers, strict=True):
-        out[k] = out[k][m.end():] if m else out[k]
+        out[k] = out[k][m.end():]
 
 
 def _bold_commands(line: str) -> str:
@@ -577,13 +577,13 @@ def _bold_commands(line: str) -> str:
 def _described_below(item: re.Match[str], below: str) -> bool:
     """Is the line under a list item of a bare command (`1. docker logs -f web`) what the
     command does, indented under it (`   实时跟踪容器日志`)?"""
-    indent = len(item.group(1))
-    return bool(below.strip()) and len(below) - len(below.lstrip()) >= indent \
+    command = item.group(1)
+    return command[:1].isascii() and not _CJK.search(command) and "`" not in command \
+        and bool(below.strip()) and len(below) - len(below.lstrip()) >= item.start(1) \
         and bool(_CJK.search(below)) and not _LIST.match(below) and "`" not in below \
-        and not _fence(below) and looks_like_command(item.group(2))
+        and not _fence(below) and looks_like_command(command)
 
 
-_LEAD_PROMPT = _Pattern(r"^[$#]\s+")  # `$ docker images` as a heading's words
 _IMAGE_LINE = _Pattern(r"^\s*!\[([^\]]*)\]\([^)]*\)\s*$")  # `![流程图](https://…)`
 _FILE_NAME = _Pattern(r"[\w.-]+\.(?:png|jpe?g|gif|webp|svg|bmp)|image|img|图片|截图|pasted[\w -]*",
                       re.I)
@@ -592,7 +592,7 @@ _FILE_NAME = _Pattern(r"[\w.-]+\.(?:png|jpe?g|gif|webp|svg|bmp)|image|img|图片
 _BLOCK = _Pattern(r"^([ \t]*)- (.*)$")
 _BLOCK_MARK = _Pattern(r"^(?:```|~~~|#{1,6}\s)|^[\w-]+:: ")
 _PROPERTY = _Pattern(r"^\s*[A-Za-z][\w-]*:: ")
-_OUTLINE_TASK = _Pattern(r"^(?:TODO|LATER|NOW|DOING|WAITING)\s+|^(?:DONE|CANCELED|CANCELLED)\s+")
+_OUTLINE_TASK = _Pattern(r"^(?:(TODO|LATER|NOW|DOING|WAITING)|DONE|CANCELED|CANCELLED)\s+")
 
 
 def _outline_shaped(lines: list[str]) -> bool:
@@ -647,9 +647,8 @@ def _unoutline(out: list[str]) -> None:
             out[i] = content
         else:
             task = _OUTLINE_TASK.match(content)
-            if task:
-                content = ("TODO " if task.group(0).startswith(
-                    ("TODO", "LATER", "NOW", "DOING", "WAITING")) else "") + content[task.end():]
+            if task:  # (an open task is a TODO, as the notes' other tasks are; a done one said)
+                content = ("TODO " if task.group(1) else "") + content[task.end():]
             out[i] = f"{indent}- {content}"
             if _ONE_SPAN.match(content) and (parent := _introduces(out, orig, i, indent)):
                 out[parent], out[i] = "", f"{indent}- {out[parent].strip()[2:]}{content}"
@@ -714,10 +713,10 @@ def _unwrap(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, int]]]:
         elif ("->" in line or "=>" in line) and (arrow := _ARROW.sub(" → ", line)) != line \
                 and "`" not in arrow.split("→")[0]:
             out[i] = arrow  # `查看磁盘占用 -> docker system df`: a pointer, as →
-        elif (m := _BARE_ITEM.match(line)) and i + 1 < len(out) \
-                and _described_below(m, out[i + 1]):
+        elif (m := _LIST.match(line)) and i + 1 < len(out) and _described_below(m, out[i + 1]):
             # `1. docker logs -f web` over `   实时跟踪容器日志`: one item, what it does first
-            out[i], out[i + 1] = f"{m.group(1)}{out[i + 1].strip()}：`{m.group(2).strip()}`", ""
+            said = f"{out[i + 1].strip()}：`{m.group(1).strip()}`"
+            out[i], out[i + 1] = line[:m.start(1)] + said, ""
         elif "<br" in line:
             out[i] = _BREAK.sub(" ", line)  # (a table cell's line break)
         elif "![" in line and (m := _IMAGE_LINE.match(line)):
@@ -1502,7 +1501,7 @@ class _Parser:
         """A heading that is a command, maybe with what it does (`### docker ps -a 查看所有容器`,
         `## `docker system prune -a` —— 清理`, `### 查看日志 docker logs -f web`): a command
         passage; a heading of the command alone is described by the line under it."""
-        text = _LEAD_PROMPT.sub("", _HEADING_NUMBER.sub("", title.strip()))
+        text = _PROMPT.sub("", _HEADING_NUMBER.sub("", title.strip()))
         spans = _command_spans(text, self.programs)
         if spans:
             cmd = spans[0].group(1)

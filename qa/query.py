@@ -112,6 +112,7 @@ class QueryAnalyzer:
 
     def analyze(self, question: str) -> Query:
         from qa.flags import correct_flag, is_flag_word, is_real_flag
+        from qa.glossary import tools
 
         text, corrections, units = self._respelt(normalize(question))
         # (a run of characters no word holds that neither the notes nor the lexicon know (存好
@@ -126,8 +127,6 @@ class QueryAnalyzer:
                  and _BRACKETED.fullmatch(u.surface) and len(u.forms) == 2 else u for u in units]
         # a name of letters and digits the lexicon knows (h265, ipv6, k8s) is one of its words,
         # unless it names a program (fail2ban)
-        from qa.glossary import tools
-
         units = [Unit("word", u.surface, tuple(dict.fromkeys((stem(u.surface), *u.forms))))
                  if u.kind == "code" and u.surface.isascii() and u.surface.isalnum()
                  and (stem(u.surface),) in self.en_index and u.surface.lower() not in tools()
@@ -286,13 +285,13 @@ class QueryAnalyzer:
     def _sounds_like(self, word: str) -> str | None:
         """The word of the notes (or the lexicon) that `word`, which they do not know, was
         typed for; None when there is no such word, or more than one."""
-        if not 2 <= len(word) <= 4 or in_vocab(self.vocab, word) or self.lex.chinese_word(word) \
+        # (a word common in the language is no typo; glue is meant as typed: 不上 of 对不上,
+        # 在 of 装在 are no word typed wrong)
+        if not 2 <= len(word) <= 4 or any(c in _FUNCTION_CHARS for c in word) \
+                or in_vocab(self.vocab, word) or self.lex.chinese_word(word) \
                 or number_forms(word) or self.tok.usage(word) > TYPO_USAGE:
-            return None  # (a word common in the language is no typo)
-        by_sound = self._sounds()
-        # (glue is meant as typed: 不上 of 对不上, 在 of 装在 are no word typed wrong)
-        if any(c in _FUNCTION_CHARS for c in word):
             return None
+        by_sound = self._sounds()
         found = {word[:i] + alt + word[i + 1:]
                  for i, ch in enumerate(word) for sound in _readings(ch)
                  for alt in by_sound.get(sound, ()) if alt != ch}

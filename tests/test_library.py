@@ -135,12 +135,12 @@ def test_a_tool_the_notes_never_mention_is_not_answered_from_another(tmp_path: P
 
 def test_a_tool_named_just_above_the_answer_counts(tmp_path: Path) -> None:
     """`cargo build` does not say Rust, but its page does, a few lines up."""
-    notes = _notes(tmp_path, "cargo.md",
-                   "# cargo\n\n> Rust's package manager and build tool.\n\n"
-                   "## new\n\n`cargo new app`\n\n## build\n\n"
-                   "- Build with optimisations for release:\n\n"
-                   "`cargo build --release`\n")
-    r = Assistant(notes, tmp_path / "index").ask("rust 项目怎么编译 release 版本")
+    r = _ask(tmp_path, "cargo.md",
+             "# cargo\n\n> Rust's package manager and build tool.\n\n"
+             "## new\n\n`cargo new app`\n\n## build\n\n"
+             "- Build with optimisations for release:\n\n"
+             "`cargo build --release`\n",
+             "rust 项目怎么编译 release 版本")
     assert r.found and r.answers[0].command == "cargo build --release"
 
 
@@ -248,14 +248,14 @@ def test_a_word_the_notes_use_only_in_a_heading_is_no_typo(tmp_path: Path) -> No
 ])
 def test_an_english_typo_is_read_as_the_word_meant(tmp_path: Path, question: str,
                                                    command: str) -> None:
-    notes = _notes(tmp_path, "d.md",
-                   "启动 docker 服务：`sudo systemctl start docker`\n\n"
-                   "查看容器的统计数据：`docker stats`\n\n"
-                   "看容器打印的输出：`docker logs web`\n\n"
-                   "清理没用的镜像：`docker image prune`\n\n"
-                   "删除所有镜像：`docker rmi $(docker images -q)`\n\n"
-                   "把服务都拉起来：`docker compose up -d`\n")
-    r = Assistant(notes, tmp_path / "index").ask(question)
+    r = _ask(tmp_path, "d.md",
+             "启动 docker 服务：`sudo systemctl start docker`\n\n"
+             "查看容器的统计数据：`docker stats`\n\n"
+             "看容器打印的输出：`docker logs web`\n\n"
+             "清理没用的镜像：`docker image prune`\n\n"
+             "删除所有镜像：`docker rmi $(docker images -q)`\n\n"
+             "把服务都拉起来：`docker compose up -d`\n",
+             question)
     assert r.found and r.answers[0].command == command
 
 
@@ -316,10 +316,10 @@ def test_everyday_english_words_the_lexicon_lacks_do_not_refuse_a_question(
 
 def test_nearest_topics_are_words_not_link_syntax(tmp_path: Path) -> None:
     """A refused question names the nearest topics: a link's words, never `[…](https://…)`."""
-    notes = _notes(tmp_path, "docker.md",
-                   "# 安装 docker\n\n[https://docs.docker.com/install/](https://docs.docker.com/install/)\n\n"
-                   "参考 [官方安装文档](https://docs.docker.com/install/) 装 docker。\n")
-    r = Assistant(notes, tmp_path / "index").ask("docker swarm 集群怎么初始化")
+    r = _ask(tmp_path, "docker.md",
+             "# 安装 docker\n\n[https://docs.docker.com/install/](https://docs.docker.com/install/)\n\n"
+             "参考 [官方安装文档](https://docs.docker.com/install/) 装 docker。\n",
+             "docker swarm 集群怎么初始化")
     assert not r.found and r.nearest
     assert not any("](" in t or t.startswith(("[", "http")) for t in r.nearest), r.nearest
 
@@ -460,11 +460,11 @@ def test_a_pasted_error_is_answered_by_the_fix_the_notes_give_after_it(tmp_path:
 
 
 def test_a_pasted_error_fixed_in_words_is_answered_by_them(tmp_path: Path) -> None:
-    notes = _notes(tmp_path, "jvm.md",
-                   "# JVM\n\n## OutOfMemoryError: Metaspace\n\n```\n"
-                   "java.lang.OutOfMemoryError: Metaspace\n```\n\n"
-                   "一般是动态生成类太多。临时加大元空间：`-XX:MaxMetaspaceSize=512m`。\n")
-    r = Assistant(notes, tmp_path / "index").ask("java.lang.OutOfMemoryError: Metaspace")
+    r = _ask(tmp_path, "jvm.md",
+             "# JVM\n\n## OutOfMemoryError: Metaspace\n\n```\n"
+             "java.lang.OutOfMemoryError: Metaspace\n```\n\n"
+             "一般是动态生成类太多。临时加大元空间：`-XX:MaxMetaspaceSize=512m`。\n",
+             "java.lang.OutOfMemoryError: Metaspace")
     assert r.found and "MaxMetaspaceSize" in r.answers[0].text
 
 
@@ -534,12 +534,12 @@ def test_a_quantity_in_latin_letters_names_no_tool(tmp_path: Path) -> None:
 def test_a_long_flag_s_name_says_what_the_command_does(tmp_path: Path) -> None:
     """`--reset-offsets --to-earliest` is English for what the line does, even when the
     notes say it in Chinese only."""
-    notes = _notes(tmp_path, "kafka.md",
-                   "# Kafka\n\n问：想让某个消费者组从头重新消费？\n答：\n```\n"
-                   "kafka-consumer-groups.sh --group g1 --reset-offsets --to-earliest --execute\n"
-                   "```\n\n问：消费者组积压了多少？\n答：\n```\n"
-                   "kafka-consumer-groups.sh --describe --group g1\n```\n")
-    r = Assistant(notes, tmp_path / "index").ask("reset kafka consumer offsets to earliest")
+    r = _ask(tmp_path, "kafka.md",
+             "# Kafka\n\n问：想让某个消费者组从头重新消费？\n答：\n```\n"
+             "kafka-consumer-groups.sh --group g1 --reset-offsets --to-earliest --execute\n"
+             "```\n\n问：消费者组积压了多少？\n答：\n```\n"
+             "kafka-consumer-groups.sh --describe --group g1\n```\n",
+             "reset kafka consumer offsets to earliest")
     assert r.found and "--reset-offsets" in r.answers[0].command
 
 
