@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from qa.glossary import number_forms
-from qa.index import in_vocab
+from qa.index import bare, in_vocab
 from qa.lexicon import Lexicon, stem
 from qa.notes import family_in_text
 from qa.tokenize import DIRECTION_MARKERS, Tokenizer, Unit, direction_pairs, normalize
@@ -92,7 +92,8 @@ class QueryAnalyzer:
         """The English words a typo may be meant as: the lexicon's and the notes' (only a
         question with an unknown English word needs them)."""
         return sorted({w for term in self.en_index for w in term if len(w) >= 4}
-                      | {t for t in self.vocab if t.isascii() and t.isalpha() and len(t) >= 4})
+                      | {w for t in self.vocab if (w := bare(t)).isascii() and w.isalpha()
+                   and len(w) >= 4})
 
     def _concept_terms_uncached(self, i: int) -> frozenset[str]:
         c = self.lex.concepts[i]
@@ -379,10 +380,32 @@ class QueryAnalyzer:
         w = u.forms[0]
         if len(w) < 4 or in_vocab(self.vocab, w):
             return None
+        typed = u.surface.lower()
         # (a typo keeps the stemmer from seeing an ending: prnted is prnt + ed)
-        ending = _ENDING.search(u.surface.lower())
-        return self._misspelt(w) or (
-            self._misspelt(u.surface.lower()[:ending.start()]) if ending else None)
+        ending = _ENDING.search(typed)
+        return self._slipped(typed) or self._misspelt(w) or (
+            self._misspelt(typed[:ending.start()]) if ending else None)
+
+    def _slipped(self, typed: str) -> str | None:
+        """The known word the word as typed becomes with two neighbouring letters swapped back
+        or one extra letter inside it taken out (postgers: postgres, sqllite: sqlite), read as
+        a word (stemmed): the stem of a typo may hide the word (postger is no stem of postgres).
+        The first letter stays, as in `_misspelt`, and the last (faster is no typo of fast); a
+        word the notes use goes first."""
+        if len(typed) < 5:
+            return None
+        known = self._english_known_set()
+        for edits in ([typed[:i] + typed[i + 1] + typed[i] + typed[i + 2:]
+                       for i in range(1, len(typed) - 1) if typed[i] != typed[i + 1]],
+                      [typed[:i] + typed[i + 1:] for i in range(1, len(typed) - 1)]):
+            found = [s for s in dict.fromkeys(map(stem, edits)) if s in known]
+            if found:
+                return next((s for s in found if in_vocab(self.vocab, s)), found[0])
+        return None
+
+    @functools.cache  # noqa: B019 (as _english_known)
+    def _english_known_set(self) -> frozenset[str]:
+        return frozenset(self._english_known())
 
     def _english_word(self, u: Unit) -> Group:
         """An English word the lexicon lacks (or a known one it misspells)."""

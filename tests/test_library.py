@@ -241,6 +241,22 @@ def test_a_word_the_notes_use_only_in_a_heading_is_no_typo(tmp_path: Path) -> No
     assert analyzer.analyze("the capital of australia").corrections == ()
 
 
+def test_a_typo_the_stemmer_would_hide_is_read_as_typed(tmp_path: Path) -> None:
+    """postgers stems to postger, which is no stem of postgres; swapped back as typed it is
+    postgres. sqllite has a letter too many inside. An ending is no extra letter (faster)."""
+    notes = _notes(tmp_path, "db.md",
+                   "# postgres\n\n看当前在跑的查询：`SELECT * FROM pg_stat_activity;`\n\n"
+                   "# sqlite\n\n导出整个库：`sqlite3 app.db .dump > backup.sql`\n\n"
+                   "# 网络\n\n测一下网速快不快：`speedtest --fast`\n")
+    a = Assistant(notes, tmp_path / "index")
+    analyzer = a.engine().analyzer
+    assert analyzer.analyze("postgers 看当前在跑的查询").corrections == (("postgers", "postgr"),)
+    r = a.ask("postgers 看当前在跑的查询")
+    assert r.found and r.answers[0].command == "SELECT * FROM pg_stat_activity;"
+    assert analyzer.analyze("sqllite 导出整个库").corrections == (("sqllite", "sqlit"),)
+    assert analyzer.analyze("a faster network").corrections == ()
+
+
 @pytest.mark.parametrize(("question", "command"), [
     ("statr the docker daemon", "sudo systemctl start docker"),  # start (swap), not stat
     ("everything the container prnted", "docker logs web"),  # prnt + ed is print + ed
