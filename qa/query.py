@@ -369,7 +369,7 @@ class QueryAnalyzer:
         fixed = next((k for k in swapped if OSA.distance(w, k) <= 1), None)
         if fixed is None:
             best = process.extractOne(w, same_start, scorer=fuzz.ratio, score_cutoff=85)
-            fixed = best[0] if best else None
+            fixed = best[0] if best and OSA.distance(w, best[0]) <= 1 else None
         if fixed is None and len(w) >= 6:  # (in a short word only a swap: `react` no typo)
             fixed = next((k for k in same_start if OSA.distance(w, k) <= 1), None)
         return fixed

@@ -257,6 +257,17 @@ def test_a_typo_the_stemmer_would_hide_is_read_as_typed(tmp_path: Path) -> None:
     assert analyzer.analyze("a faster network").corrections == ()
 
 
+def test_a_word_two_typos_from_a_known_one_is_another_word(tmp_path: Path) -> None:
+    """compaction is two letters from compilation (a word the lexicon knows): a typo is one
+    slip, so it is read as written; one slip in a long word is still put right."""
+    notes = _notes(tmp_path, "k.md",
+                   "# kafka\n\n建一个 topic：`kafka-topics.sh --create --topic logs`\n")
+    analyzer = Assistant(notes, tmp_path / "index").engine().analyzer
+    assert analyzer.analyze("create a topic with log compaction").corrections == ()
+    assert analyzer.analyze("compilaton of the topic").corrections == (
+        ("compilaton", "compilation"),)
+
+
 @pytest.mark.parametrize(("question", "command"), [
     ("statr the docker daemon", "sudo systemctl start docker"),  # start (swap), not stat
     ("everything the container prnted", "docker logs web"),  # prnt + ed is print + ed
