@@ -189,7 +189,7 @@ class Assistant:
         if not found:
             nearest = tuple(dict.fromkeys(
                 _topic(eng.index.passage(h.doc)) for h in hits[:6]))[:3]
-            return Result(question, False, q.lang, (), nearest, did_you_mean)
+            return Result(question, False, q.lang, (), nearest, did_you_mean, q.read_as)
         answers: list[Answer] = []
         seen: set[str] = set()
         for h in hits:
@@ -206,7 +206,7 @@ class Assistant:
             answers.append(Answer(score, p, answer_warnings(p, q.lang, eng.index.all_passages)))
             if len(answers) >= top:
                 break
-        return Result(question, True, q.lang, tuple(answers), (), did_you_mean)
+        return Result(question, True, q.lang, tuple(answers), (), did_you_mean, q.read_as)
 
     def topics(self, question: str) -> tuple[str, ...]:
         """The content words of a question as typed, in order (`删除所有容器`: 删除 所有 容器)."""

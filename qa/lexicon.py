@@ -6,7 +6,8 @@ import functools
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -62,6 +63,7 @@ class Lexicon:
     # term of its concepts
     opposite_terms: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
     negations: frozenset[str] = frozenset()  # words saying what is not wanted (without, 不让)
+    spelled: dict[str, str] = field(default_factory=dict)  # stem -> an English word, as written
 
     @functools.cached_property
     def opposites(self) -> dict[int, frozenset[int]]:
@@ -151,7 +153,18 @@ def parse_lexicon(data: dict) -> Lexicon:
                    complements=frozenset(data.get("complements_zh", [])),
                    opposite_terms=tuple((english_words(a), english_words(b))
                                         for a, b in data.get("opposites", [])),
-                   negations=frozenset(data.get("negations", [])))
+                   negations=frozenset(data.get("negations", [])),
+                   spelled=_spelled(w for c in data.get("concepts", []) for w in c.get("en", [])))
+
+
+def _spelled(terms: Iterable[str]) -> dict[str, str]:
+    """Each one-word English term's stem -> the term as written (the shortest: remove, not
+    removed)."""
+    out: dict[str, str] = {}
+    for t in sorted(terms, key=len):
+        if t.isascii() and t.isalpha():
+            out.setdefault(_stem(t), t.lower())
+    return out
 
 
 @lru_cache(maxsize=1)

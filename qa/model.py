@@ -122,6 +122,8 @@ class Result:
     answers: tuple[Answer, ...] = ()
     nearest: tuple[str, ...] = ()  # topics of the notes near the question, when not found
     did_you_mean: tuple[str, ...] = ()  # real flags for misspelled ones in the question
+    # words of the question read as others (容齐 as 容器, contianer as container): as typed, as read
+    read_as: tuple[tuple[str, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"query": self.query, "found": self.found, "lang": self.lang,

@@ -56,6 +56,8 @@ class Query:
     flags: tuple[str, ...]  # flag names the question mentions (corrected)
     family: str | None  # the command it names, e.g. "docker run"
     corrections: tuple[tuple[str, str], ...]  # (as typed, corrected)
+    # (as typed, the word it was read as, as written) for the words a user may be shown
+    read_as: tuple[tuple[str, str], ...] = ()
     explain: bool = False  # asks what something is or why, not for a command
     # words of the actions undoing what the question asks (解压 for 压缩), which it does not say
     opposite: frozenset[str] = frozenset()
@@ -116,6 +118,7 @@ class QueryAnalyzer:
         from qa.glossary import tools
 
         text, corrections, units = self._respelt(normalize(question))
+        read_as = list(corrections)
         # (a run of characters no word holds that neither the notes nor the lexicon know (存好
         # is 存) is taken apart at its function characters: 时漏 is 时 and 漏)
         units = [v for u in units for v in (
@@ -140,9 +143,11 @@ class QueryAnalyzer:
             u = units[i]
             if u.kind in ("word", "stop") and u.surface.isascii():
                 n, concepts = self._english_phrase(units, i)
-                if not concepts and u.kind == "word" and (fixed := self._typo(u)):
-                    corrections.append((u.surface, fixed))
-                    u = units[i] = Unit("word", u.surface, (fixed,))
+                if not concepts and u.kind == "word" and (typo := self._typo(u)):
+                    corrections.append((u.surface, typo[0]))
+                    if typo[1]:
+                        read_as.append((u.surface, typo[1]))
+                    u = units[i] = Unit("word", u.surface, (typo[0],))
                     n, concepts = self._english_phrase(units, i)
                 if concepts:
                     asked.update(concepts)
@@ -190,6 +195,7 @@ class QueryAnalyzer:
                                     related=related, importance=self._importance(concepts)))
             elif u.kind == "code" and (fixed := self._misspelt_code(u.forms[0])):
                 corrections.append((u.surface, fixed))
+                read_as.append((u.surface, fixed))
                 groups.extend(self._code_groups(fixed))
             else:
                 # characters no word holds (写完, 上跑) surprise as much as their rarest one
@@ -215,7 +221,8 @@ class QueryAnalyzer:
         avoided = self._avoided(units, groups)
         return Query(text=question, lang=detect_lang(text), groups=tuple(groups),
                      pairs=tuple(pairs), flags=tuple(dict.fromkeys(flags)),
-                     family=_family(text), corrections=tuple(corrections), explain=explain,
+                     family=_family(text), corrections=tuple(corrections),
+                     read_as=tuple(read_as), explain=explain,
                      opposite=opposite, avoided=avoided)
 
     def _avoided(self, units: list[Unit], groups: list[Group]) -> frozenset[str]:
@@ -374,19 +381,23 @@ class QueryAnalyzer:
             fixed = next((k for k in same_start if OSA.distance(w, k) <= 1), None)
         return fixed
 
-    def _typo(self, u: Unit) -> str | None:
+    def _typo(self, u: Unit) -> tuple[str, str | None] | None:
         """The known word an English word of the question misspells (contianer: container),
-        when neither the notes nor the lexicon know the word as typed."""
+        when neither the notes nor the lexicon know the word as typed: as a term, and as
+        written when that is known."""
         w = u.forms[0]
         if len(w) < 4 or in_vocab(self.vocab, w):
             return None
         typed = u.surface.lower()
+        slipped = self._slipped(typed)
+        if slipped:
+            return slipped
         # (a typo keeps the stemmer from seeing an ending: prnted is prnt + ed)
         ending = _ENDING.search(typed)
-        return self._slipped(typed) or self._misspelt(w) or (
-            self._misspelt(typed[:ending.start()]) if ending else None)
+        fixed = self._misspelt(w) or (self._misspelt(typed[:ending.start()]) if ending else None)
+        return (fixed, self.lex.spelled.get(fixed)) if fixed else None
 
-    def _slipped(self, typed: str) -> str | None:
+    def _slipped(self, typed: str) -> tuple[str, str] | None:
         """The known word the word as typed becomes with two neighbouring letters swapped back
         or one extra letter inside it taken out (postgers: postgres, sqllite: sqlite), read as
         a word (stemmed): the stem of a typo may hide the word (postger is no stem of postgres).
@@ -398,9 +409,13 @@ class QueryAnalyzer:
         for edits in ([typed[:i] + typed[i + 1] + typed[i] + typed[i + 2:]
                        for i in range(1, len(typed) - 1) if typed[i] != typed[i + 1]],
                       [typed[:i] + typed[i + 1:] for i in range(1, len(typed) - 1)]):
-            found = [s for s in dict.fromkeys(map(stem, edits)) if s in known]
+            found: dict[str, str] = {}  # stem -> the edit, in the order of the edits
+            for e in edits:
+                if stem(e) in known:
+                    found.setdefault(stem(e), e)
             if found:
-                return next((s for s in found if in_vocab(self.vocab, s)), found[0])
+                fixed = next((s for s in found if in_vocab(self.vocab, s)), next(iter(found)))
+                return fixed, found[fixed]
         return None
 
     @functools.cache  # noqa: B019 (as _english_known)

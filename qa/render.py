@@ -16,7 +16,8 @@ _CONTROL = re.compile(
 
 LABELS = {
     "en": {"not_found": "Not in your notes.", "nearest": "Nearest topics in your notes",
-           "did_you_mean": "did you mean", "also": "Also", "flag": "Flag",
+           "did_you_mean": "did you mean", "read_as": "read {typed} as {read}",
+           "also": "Also", "flag": "Flag",
            "source": "Source", "note": "note: ", "unknown_flag": "not described in your notes",
            "command": "Command", "no_parts": "nothing to explain",
            "greeting": "qa {version} · notes: {notes} · index: {index}",
@@ -45,7 +46,8 @@ Commands:
   :quit          leave (Ctrl-D too); Ctrl-C clears the line
 Tab completes commands and flags from your notes; ↑ recalls earlier questions."""},
     "zh": {"not_found": "笔记里没有这个问题的答案。", "nearest": "笔记里相近的主题",
-           "did_you_mean": "你是不是想找", "also": "另见", "flag": "参数",
+           "did_you_mean": "你是不是想找", "read_as": "把「{typed}」当作「{read}」",
+           "also": "另见", "flag": "参数",
            "source": "出处", "note": "注意：", "unknown_flag": "笔记里没有这个参数的说明",
            "command": "命令", "no_parts": "没有可解释的内容",
            "greeting": "qa {version} · 笔记：{notes} · 索引：{index}",
@@ -232,12 +234,20 @@ def answer_lines(a: Answer, style: Style, lang: str, full: bool = True) -> list[
     return out
 
 
+def corrections_lines(r: Result, style: Style, lang: str) -> list[str]:
+    """What the question was read as: flags it misspelt, words it typed for others."""
+    t = LABELS[lang]
+    out = [style.warn(f"{t['did_you_mean']} {safe(fixed)}?") for fixed in r.did_you_mean]
+    if r.read_as:
+        out.append(style.dim("(" + ", ".join(t["read_as"].format(typed=safe(a), read=safe(b))
+                                             for a, b in r.read_as) + ")"))
+    return out
+
+
 def result_text(r: Result, style: Style, lang: str = "auto") -> str:
     lang = label_lang(r.lang, lang)
     t = LABELS[lang]
-    out: list[str] = []
-    for fixed in r.did_you_mean:
-        out.append(style.warn(f"{t['did_you_mean']} {fixed}?"))
+    out = corrections_lines(r, style, lang)
     if not r.found:
         out.append(t["not_found"])
         if r.nearest:

@@ -22,6 +22,7 @@ from qa.render import (
     LABELS,
     Style,
     answer_lines,
+    corrections_lines,
     explanation_text,
     label_lang,
     result_text,
@@ -263,8 +264,7 @@ class Chat:
         else:
             self.shown = answer
             if turn.via != "next":
-                out += [style.warn(f"{t['did_you_mean']} {safe(f)}?")
-                        for f in turn.result.did_you_mean]
+                out += corrections_lines(turn.result, style, self.lang)
             out += answer_lines(answer, style, self.lang)
             n = len(turn.result.answers)
             if n > 1:

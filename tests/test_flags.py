@@ -121,6 +121,23 @@ def test_ask_says_did_you_mean(shipped: Assistant, shipped_index: Path) -> None:
     assert out.getvalue().splitlines()[0] == "did you mean --detach?"
 
 
+@pytest.mark.parametrize(("question", "said"), [
+    ("看容齐日志", "(把「容齐」当作「容器」)"),  # a pinyin slip
+    ("delete all contianers", "(read contianers as containers)"),  # two letters swapped
+    ("docekr-machine 是什么", "(把「docekr-machine」当作「docker-machine」)"),
+])
+def test_ask_says_which_words_it_read_as_others(shipped: Assistant, shipped_index: Path,
+                                                question: str, said: str) -> None:
+    """A word read as another is said, before the answer; the JSON stays as it is."""
+    assert shipped.ask(question).read_as
+    out = io.StringIO()
+    code = main(["ask", "--corpus", str(SHIPPED), "--index", str(shipped_index), question],
+                stdin=io.StringIO(""), stdout=out, stderr=io.StringIO())
+    assert code == 0 and out.getvalue().splitlines()[0] == said
+    assert "read_as" not in shipped.ask(question).to_dict()
+    assert shipped.ask("看容器日志").read_as == ()
+
+
 # --- other notes ---------------------------------------------------------------------------------
 GIT_NOTES = """# git 笔记
 

@@ -79,6 +79,12 @@ def test_a_question_and_its_follow_up(assistant: Assistant) -> None:
     assert "corpus/2018-05-09-docker-notes-1.md:109" in text[second:]
 
 
+def test_the_prompt_says_which_words_it_read_as_others(assistant: Assistant) -> None:
+    status, text = chat(assistant, "看容齐日志\r" + CTRL_D)
+    assert status == 0
+    assert text.index("(把「容齐」当作「容器」)") < text.index("docker logs 容器ID")
+
+
 def test_an_english_follow_up(assistant: Assistant) -> None:
     status, text = chat(assistant, "how do I list containers\rand images?\r" + CTRL_D)
     assert status == 0
