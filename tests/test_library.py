@@ -42,6 +42,12 @@ def _ask(tmp_path: Path, name: str, text: str, question: str) -> Result:
     return Assistant(_notes(tmp_path, name, text), tmp_path / "index").ask(question)
 
 
+def _reader(tmp_path: Path, name: str, text: str) -> tuple[Assistant, Any]:
+    """An assistant on notes holding one file, and how it reads questions."""
+    a = Assistant(_notes(tmp_path, name, text), tmp_path / "index")
+    return a, a.engine().analyzer
+
+
 
 def test_public_api_is_importable_from_the_package() -> None:
     for name in ("Assistant", "Result", "Answer", "Passage", "Source", "FlagEntry",
@@ -225,12 +231,10 @@ def test_missing_notes_raise_an_error_that_says_what_to_do(tmp_path: Path) -> No
 def test_a_word_the_notes_use_only_in_a_heading_is_no_typo(tmp_path: Path) -> None:
     """`sqlite` stems to `sqlit`, one letter from `split`: the notes' heading says SQLite, so it
     is taken as written; two swapped letters (nignx) are still put right."""
-    notes = _notes(tmp_path, "db.md",
-                   "# SQLite 速查\n\n列出所有表：\n\n```\n.tables\n```\n\n"
-                   "# nginx\n\n重新加载配置：`nginx -s reload`\n\n"
-                   "# 文本\n\n按行切分文件：`split -l 100 big.txt`\n")
-    a = Assistant(notes, tmp_path / "index")
-    analyzer = a.engine().analyzer
+    _, analyzer = _reader(tmp_path, "db.md",
+                          "# SQLite 速查\n\n列出所有表：\n\n```\n.tables\n```\n\n"
+                          "# nginx\n\n重新加载配置：`nginx -s reload`\n\n"
+                          "# 文本\n\n按行切分文件：`split -l 100 big.txt`\n")
     assert analyzer.analyze("sqlite 列出所有表").corrections == ()
     assert analyzer.analyze("nignx 重新加载配置").corrections == (("nignx", "nginx"),)
     # one letter wrong in a longer word is a typo too; in a short one it may be another word
@@ -244,12 +248,10 @@ def test_a_word_the_notes_use_only_in_a_heading_is_no_typo(tmp_path: Path) -> No
 def test_a_typo_the_stemmer_would_hide_is_read_as_typed(tmp_path: Path) -> None:
     """postgers stems to postger, which is no stem of postgres; swapped back as typed it is
     postgres. sqllite has a letter too many inside. An ending is no extra letter (faster)."""
-    notes = _notes(tmp_path, "db.md",
-                   "# postgres\n\n看当前在跑的查询：`SELECT * FROM pg_stat_activity;`\n\n"
-                   "# sqlite\n\n导出整个库：`sqlite3 app.db .dump > backup.sql`\n\n"
-                   "# 网络\n\n测一下网速快不快：`speedtest --fast`\n")
-    a = Assistant(notes, tmp_path / "index")
-    analyzer = a.engine().analyzer
+    a, analyzer = _reader(tmp_path, "db.md",
+                          "# postgres\n\n看当前在跑的查询：`SELECT * FROM pg_stat_activity;`\n\n"
+                          "# sqlite\n\n导出整个库：`sqlite3 app.db .dump > backup.sql`\n\n"
+                          "# 网络\n\n测一下网速快不快：`speedtest --fast`\n")
     assert analyzer.analyze("postgers 看当前在跑的查询").corrections == (("postgers", "postgr"),)
     r = a.ask("postgers 看当前在跑的查询")
     assert r.found and r.answers[0].command == "SELECT * FROM pg_stat_activity;"
@@ -260,9 +262,8 @@ def test_a_typo_the_stemmer_would_hide_is_read_as_typed(tmp_path: Path) -> None:
 def test_a_word_two_typos_from_a_known_one_is_another_word(tmp_path: Path) -> None:
     """compaction is two letters from compilation (a word the lexicon knows): a typo is one
     slip, so it is read as written; one slip in a long word is still put right."""
-    notes = _notes(tmp_path, "k.md",
-                   "# kafka\n\n建一个 topic：`kafka-topics.sh --create --topic logs`\n")
-    analyzer = Assistant(notes, tmp_path / "index").engine().analyzer
+    _, analyzer = _reader(tmp_path, "k.md",
+                          "# kafka\n\n建一个 topic：`kafka-topics.sh --create --topic logs`\n")
     assert analyzer.analyze("create a topic with log compaction").corrections == ()
     assert analyzer.analyze("compilaton of the topic").corrections == (
         ("compilaton", "compilation"),)
@@ -421,13 +422,11 @@ def test_everyday_words_need_not_all_be_in_the_answer(shipped: Assistant, questi
 def test_a_chinese_word_typed_by_its_sound_is_put_right(tmp_path: Path) -> None:
     """Pinyin input offers every character of a sound: 守护近程 is typed for 守护进程, a word
     of the notes. A word common in the language (同事, 一对) is meant as written."""
-    notes = _notes(tmp_path, "s.md",
-                   "```\nsupervisorctl restart celery:*   # 重启一组守护进程\n"
-                   "tar -czf a.tar.gz dir   # 打包目录，同时压缩\n```\n")
-    a = Assistant(notes, tmp_path / "index")
+    a, analyzer = _reader(tmp_path, "s.md",
+                          "```\nsupervisorctl restart celery:*   # 重启一组守护进程\n"
+                          "tar -czf a.tar.gz dir   # 打包目录，同时压缩\n```\n")
     r = a.ask("supervisor 重启一组守护近程")
     assert r.found and r.answers[0].command == "supervisorctl restart celery:*"
-    analyzer = a.engine().analyzer
     assert ("近程", "进程") in analyzer.analyze("守护近程").corrections
     assert analyzer.analyze("把目录打包发给同事").corrections == ()
 
@@ -442,12 +441,13 @@ def test_a_chinese_word_typed_by_its_sound_is_put_right(tmp_path: Path) -> None:
 ])
 def test_a_word_typed_by_its_sound_is_found_across_the_segmenters_words(
         tmp_path: Path, question: str, corrections: tuple[tuple[str, str], ...]) -> None:
-    notes = _notes(tmp_path, "n.md",
-                   "看容器日志：`docker logs web`\n\n重启服务：`systemctl restart docker`\n\n"
-                   "服务重起：`service docker restart`\n\n写好几个 CMD 只有最后一个生效。\n\n"
-                   "模块装载：`modprobe br_netfilter`\n\n家目录：`cd ~`\n\n"
-                   "开源许可：`cat LICENSE`\n")
-    analyzer = Assistant(notes, tmp_path / "index").engine().analyzer
+    _, analyzer = _reader(tmp_path, "n.md",
+                          "看容器日志：`docker logs web`\n\n"
+                          "重启服务：`systemctl restart docker`\n\n"
+                          "服务重起：`service docker restart`\n\n"
+                          "写好几个 CMD 只有最后一个生效。\n\n"
+                          "模块装载：`modprobe br_netfilter`\n\n家目录：`cd ~`\n\n"
+                          "开源许可：`cat LICENSE`\n")
     assert analyzer.analyze(question).corrections == corrections
 
 
