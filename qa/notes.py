@@ -164,7 +164,12 @@ _SENTENCE_STOP = _Pattern(r"[。！？!?；;]|\.(?=\s)")
 # words that only lead to a command: `…, so `cmd``, `then run `cmd``
 _LEAD_WORDS = frozenset("so then run use is are try with via and or like e.g. i.e.".split())
 _PHRASE_END = _Pattern(r"[。！？!?；;，,]|\.(?=\s)")
-_WARNING = _Pattern(r"不要|别|不能|禁止|千万|切勿|\b(?:[Dd]on't|[Dd]o not|[Nn]ever|[Aa]void)\b")
+# (别的, 别名, 别人: other, alias, others)
+_WARNING = _Pattern(r"不要|别(?![的名人处])|不能|禁止|千万|切勿"
+                    r"|\b(?:[Dd]on't|[Dd]o not|[Nn]ever|[Aa]void)\b")
+# what makes a warning word a condition the command answers: `不要数据：`cmd``, `不能重启就
+# `cmd``, `不要备份的话，…`
+_CONDITION_AFTER = _Pattern(r"[:：]\s*$|就|的话|则")
 _HTML_TAGS = _Pattern(r"^\s*(?:</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>\s*)+$")
 _SUMMARY = _Pattern(r"^\s*(?:<details[^<>]*>\s*)?<summary>([^<>]*)</summary>\s*$")
 # `1. `, `2.2 `, `三、`: the numbering of a heading, not its words (`3306 端口` keeps its number)
@@ -216,7 +221,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 79  # bump when the passages made of the same notes change
+PARSER_VERSION = 81  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -1546,6 +1551,8 @@ class _Parser:
 
     def _line(self, line: str, no: int) -> None:
         self.fresh, self.under_heading = self.under_heading, False
+        if "[^" in line:
+            line = _unfootnoted(line)
         if self.output and not _SESSION_PROMPT.match(line) and not _CJK.search(line) \
                 or _BARE_PROMPT.match(line):
             return  # what the command at the prompt printed (`COPY 1532`), or a bare prompt
@@ -2027,6 +2034,18 @@ def _clause(text: str, at: int, ends: re.Pattern[str] | _Pattern = _CLAUSE_END) 
     return clause if len(words) >= 4 else text
 
 
+# a footnote's mark in a line (`…file`[^bsd]。`) and the mark that starts its text (`[^bsd]: …`)
+_FOOTNOTE_MARK = _Pattern(r"\[\^[\w-]{1,32}\](?!:)|^\s*\[\^[\w-]{1,32}\]:\s*")
+
+
+def _unfootnoted(line: str) -> str:
+    """A line without its footnote marks (outside code: `[^a-z]` in `grep '[^a-z]'` stays)."""
+    masked = _masked(line)
+    for m in reversed(list(_FOOTNOTE_MARK.finditer(masked))):
+        line = line[:m.start()] + line[m.end():]
+    return line
+
+
 def _next_step(text: str, spans: list[re.Match[str]], k: int) -> str:
     """`…：`cmd`，然后 `killall Finder``: the words between command k and the one before it,
     when they say only that it is the next step (然后, then); else nothing. What the sentence
@@ -2078,7 +2097,8 @@ def _untold(text: str, sentences: Iterable[str]) -> str:
 def _forbidden(text: str, at: int) -> bool:
     """Does the clause before position `at` warn against what follows (`不要直接 `…``)?"""
     clause = _clause(text[:at], at, _PHRASE_END)
-    return bool(_WARNING.search(clause))
+    warnings = list(_WARNING.finditer(clause))
+    return bool(warnings) and not _CONDITION_AFTER.search(clause[warnings[-1].end():])
 
 
 @functools.lru_cache(maxsize=1 << 12)  # lines repeat, within a file and across

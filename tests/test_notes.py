@@ -542,6 +542,36 @@ def test_command_a_sentence_warns_against_is_no_answer() -> None:
     assert nvm.text.startswith("项目根目录放一个")  # the whole sentence is shown
 
 
+@pytest.mark.parametrize(("line", "command"), [
+    ("千万别直接 `rm -rf /data/mysql`，先停库。", None),  # a warning
+    ("不要图省事直接 `chmod -R 777 /var/www`。", None),
+    ("只要表结构、不要数据：`mysqldump -u root -p --no-data shop > schema.sql`。",
+     "mysqldump -u root -p --no-data shop > schema.sql"),  # the colon gives the way
+    ("别直接改 jail.conf：`sudo cp jail.conf jail.local`，改 local。",
+     "sudo cp jail.conf jail.local"),
+    ("实在不能重启就 `kill -HUP 1234` 让它重读配置。", "kill -HUP 1234"),  # a condition
+    ("只要别的分支上的某一个提交：`git cherry-pick 81be0d2`。",
+     "git cherry-pick 81be0d2"),  # 别的 is other, no don't
+])
+def test_a_command_a_sentence_warns_against_and_one_it_offers(line: str,
+                                                              command: str | None) -> None:
+    commands = [c for c, _ in _described(f"# 笔记\n\n{line}\n") if c]
+    assert commands == ([command] if command else [])
+
+
+def test_footnote_marks_are_no_part_of_what_a_line_says() -> None:
+    """`…file`[^bsd]。` and `[^bsd]: …`: the marks go; `[^a-z]` in code stays."""
+    passages = parse_text("# sed\n\n"
+                          "macOS 的 sed 不要备份就写空字符串：`sed -i '' 's/a/b/g' f`[^bsd]。\n\n"
+                          "按字符类删：`tr -d '[^a-z]' < f`\n\n"
+                          "[^bsd]: 或者 `brew install gnu-sed`，然后用 `gsed`。\n", "x.md").passages
+    assert [(p.command, p.description) for p in passages if p.command] == [
+        ("sed -i '' 's/a/b/g' f", "macOS 的 sed 不要备份就写空字符串"),
+        ("tr -d '[^a-z]' < f", "按字符类删"),
+        ("brew install gnu-sed", "或者 brew install gnu-sed，然后用 gsed。")]
+    assert not any("[^bsd]" in p.text for p in passages)
+
+
 def test_english_prose_is_no_command_and_output_is_no_passage() -> None:
     passages = fixture_passages("english-shapes.md")
     texts = "\n".join(p.text for p in passages)
