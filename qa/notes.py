@@ -221,7 +221,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 81  # bump when the passages made of the same notes change
+PARSER_VERSION = 82  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -590,6 +590,30 @@ def _described_below(item: re.Match[str], below: str) -> bool:
 
 
 _IMAGE_LINE = _Pattern(r"^\s*!\[([^\]]*)\]\([^)]*\)\s*$")  # `![流程图](https://…)`
+# a definition list's definition (Pandoc, PHP Markdown Extra): `: 列出所有容器` under its term
+_DEFINITION = _Pattern(r"^ {0,3}:[ \t]+(\S.*)$")
+
+
+def _defined_term(out: list[str], i: int) -> bool:
+    """Line i a definition list's term, the lines under it its definitions (`docker ps -a`
+    over `: 列出所有容器`): one line as a description and its command (`列出所有容器：`docker
+    ps -a``) or a term and what it is (`bridge：默认的网络驱动`); the definitions' lines blank."""
+    term = out[i].strip()
+    if not term or term.startswith(("#", "|", ">", ":")) or _LIST.match(out[i]) \
+            or _fence(out[i]):
+        return False
+    k = i + 1
+    said: list[str] = []
+    while k < len(out) and (d := _DEFINITION.match(out[k])):
+        said.append(d.group(1).strip())
+        out[k] = ""
+        k += 1
+    if not said:
+        return False
+    code = term[1:-1] if CODE_SPAN.fullmatch(term) else term
+    what = "；".join(said)
+    out[i] = f"{what}：`{code}`" if looks_like_command(code) else f"{term}：{what}"
+    return True
 _FILE_NAME = _Pattern(r"[\w.-]+\.(?:png|jpe?g|gif|webp|svg|bmp)|image|img|图片|截图|pasted[\w -]*",
                       re.I)
 # an outliner's page (Logseq, Roam, 思源): every block a bullet, tab-indented; a block's further
@@ -722,6 +746,9 @@ def _unwrap(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, int]]]:
             # `1. docker logs -f web` over `   实时跟踪容器日志`: one item, what it does first
             said = f"{out[i + 1].strip()}：`{m.group(1).strip()}`"
             out[i], out[i + 1] = line[:m.start(1)] + said, ""
+        elif i + 1 < len(out) and out[i + 1][:4].lstrip()[:1] == ":" \
+                and _defined_term(out, i):
+            pass  # `docker ps -a` over `: 列出所有容器`: a definition list's entry
         elif "<br" in line:
             out[i] = _BREAK.sub(" ", line)  # (a table cell's line break)
         elif "![" in line and (m := _IMAGE_LINE.match(line)):

@@ -253,6 +253,14 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
         ("command", 19, 19, "rsync -az ./dist/ web1:/srv/app/", "部署", "合并视频 > 部署"),
         ("code", 26, 26, "set -g mouse on", "鼠标支持", "合并视频 > tmux"),
     ],
+    # a definition list (Pandoc, PHP Markdown Extra): a term over `: definition` lines
+    "definition-list.md": [
+        ("command", 3, 3, "docker ps -a", "列出所有容器，包括停止的", "常用命令"),
+        ("command", 6, 6, "docker logs -f web", "实时跟踪容器日志", "常用命令"),
+        ("prose", 11, 11, None, "", "常用命令 > 网络驱动"),
+        ("prose", 15, 15, None, "", "常用命令 > 网络驱动"),
+        ("command", 20, 21, ":set paste", "粘贴前关掉自动缩进", "常用命令 > vim"),
+    ],
     # an outliner's page (Logseq): tab-indented blocks, fences and headings on a block's
     # line, `key:: value` properties; a block over code says what the code does; a TODO block
     # is not said yet
@@ -557,6 +565,16 @@ def test_a_command_a_sentence_warns_against_and_one_it_offers(line: str,
                                                               command: str | None) -> None:
     commands = [c for c, _ in _described(f"# 笔记\n\n{line}\n") if c]
     assert commands == ([command] if command else [])
+
+
+def test_a_definition_lists_word_term_is_said_with_what_it_is() -> None:
+    """`bridge` over `: 默认的网络驱动…` lines: one passage saying the term, then its
+    definitions (a command term is a command they describe: see GOLDEN)."""
+    passages = fixture_passages("definition-list.md")
+    bridge = _at(passages, "prose", 11)  # (the term's line)
+    assert bridge.text == ("bridge：默认的网络驱动，同一主机上的容器互通；"
+                           "自定义的 bridge 网络里容器能按名字互相访问")
+    assert _at(passages, "prose", 15).text == "host：直接用宿主机的网络栈，没有端口映射"
 
 
 def test_footnote_marks_are_no_part_of_what_a_line_says() -> None:
