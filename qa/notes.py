@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from qa.model import FlagEntry, Passage, Source
+from qa.tokenize import dash_flags
 
 
 class _Pattern:
@@ -221,7 +222,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 82  # bump when the passages made of the same notes change
+PARSER_VERSION = 85  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -418,6 +419,9 @@ def _strip_comment(line: str) -> tuple[str, str]:
 
 
 def _clean_command(cmd: str) -> str:
+    """The command as it is run: no prompt, no typographic dash for a flag's (`–d`)."""
+    if "\u2013" in cmd or "\u2014" in cmd:
+        cmd = dash_flags(cmd)
     return _PROMPT.sub("", cmd).strip()
 
 
@@ -571,6 +575,41 @@ def _unnumbered(out: list[str], start: int, end: int) -> None:
         return
     for k, m in zip(body, numbers, strict=True):
         out[k] = out[k][m.end():]
+
+
+# a command quoted as words are (`使用“docker images”命令`), and a run of Latin text inside a
+# Chinese sentence (`执行 docker rmi -f $(docker images -q) 删除全部镜像`)
+_QUOTED = _Pattern(r"“([^”\n]{3,200})”|「([^」\n]{3,200})」|\"([^\"\n]{3,200})\"")
+_LATIN_RUN = _Pattern(r"[^\u3400-\u9fff\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]+")
+
+
+def _unquoted_commands(line: str) -> str:
+    """A line of a Chinese sentence (no code marks in it) with the commands it names set as
+    code: quoted (`“docker images”`) or bare between its words (`执行 docker rmi … 删除`);
+    a command starts with a program qa knows and reads as one. The line's start is the
+    line's own (`docker ps -a 查看所有容器` is read as a command line already)."""
+    def code(m: re.Match[str]) -> str:
+        said = next(g for g in m.groups() if g is not None)
+        return f"`{said}`" if _known_command(said, 2) else m.group(0)
+
+    line = _QUOTED.sub(code, line)
+    lead = len(line) - len(line.lstrip())
+    out, at = [], 0
+    for m in _LATIN_RUN.finditer(line):
+        run = m.group(0).strip()
+        start = m.start() + m.group(0).index(run[:1]) if run else m.start()
+        # (bare, a command and no more is named, not run: `像 tail -f 一样`, `如果docker run…`)
+        if start > lead and "`" not in m.group(0) and _known_command(run, 3):
+            out += [line[at:start], f"`{run}`"]
+            at = start + len(run)
+    return "".join(out) + line[at:] if out else line
+
+
+def _known_command(code: str, words: int) -> bool:
+    """Is code a command of a program qa knows, of at least this many words?"""
+    split = code.split()
+    return len(split) >= words and split[0] in PROGRAMS and looks_like_command(code) \
+        and not _CJK.search(code)
 
 
 def _bold_commands(line: str) -> str:
@@ -737,6 +776,9 @@ def _unwrap(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, int]]]:
             out[i] = code  # `用 <code>docker ps -a</code> 查看`: inline code in HTML
         elif "|" in line and _BARE_DELIMITER.match(line) and i and "|" in out[i - 1]:
             _piped(out, i)  # `命令 | 说明` over `--- | ---`: a table without its outer pipes
+        elif "`" not in line and "|" not in line and _CJK.search(line) \
+                and (said := _unquoted_commands(line)) != line:
+            out[i] = said  # `使用“docker images”命令查看`, `执行 docker rmi … 删除`
         elif "**" in line and (bold := _bold_commands(line)) != line:
             out[i] = bold  # `**docker ps -a**：查看所有容器`: bold set for code
         elif ("->" in line or "=>" in line) and (arrow := _ARROW.sub(" → ", line)) != line \

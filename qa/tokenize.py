@@ -37,7 +37,7 @@ _ESCAPES = re.compile(r"\x1b\[[0-9;?]{0,32}[ -/]{0,4}[@-~]|\x1b\][^\x07\x1b]{0,5
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\x00-\x08\x0b-\x1f\x7f]")
 DIRECTION_MARKERS = frozenset({"从", "到"})  # 从X 到Y: which way a copy or move goes
 _MARKER = re.compile("|".join(map(re.escape, sorted(DIRECTION_MARKERS))))
-TOKENIZER_VERSION = 27
+TOKENIZER_VERSION = 28
 FUNCTION_USAGE = 30000  # a character used more often than this alone is a function word (时, 却)
 COMMON_WORDS = 50000
 DEFAULT_WORD_FREQ = 2000  # frequency given to lexicon words jieba's dictionary lacks
@@ -63,11 +63,23 @@ def _camel_words(word: str) -> list[str]:
 
 
 def normalize(text: str) -> str:
-    """NFKC (full-width -> ASCII); no terminal escape sequences, invisible or control characters."""
+    """NFKC (full-width -> ASCII); no terminal escape sequences, invisible or control characters;
+    a flag whose dash a word processor turned into a typographic one (`–d`, `—rm`) as typed."""
     text = unicodedata.normalize("NFKC", text)
+    if "\u2013" in text or "\u2014" in text:
+        text = dash_flags(text)
     if "\x1b" in text:  # (what every escape sequence starts with)
         text = _ESCAPES.sub(" ", text)
     return _INVISIBLE.sub(" ", text)
+
+
+# an en or em dash (or two) leading a word: a flag's `-` or `--` autocorrected (`–d`, `—rm`)
+_DASH_FLAG = re.compile(r"(?<![^\s(\[=])(\u2013\u2013|\u2014|\u2013)(?=[A-Za-z])")
+
+
+def dash_flags(text: str) -> str:
+    """`docker run –d` -> `docker run -d`, `—rm` -> `--rm`: flags as they are typed."""
+    return _DASH_FLAG.sub(lambda m: "-" if m.group(1) == "\u2013" else "--", text)
 
 
 @dataclass(frozen=True)

@@ -259,6 +259,12 @@ def test_a_typo_the_stemmer_would_hide_is_read_as_typed(tmp_path: Path) -> None:
     assert analyzer.analyze("a faster network").corrections == ()
 
 
+def test_a_flag_with_a_typographic_dash_is_the_flag(shipped: Assistant) -> None:
+    """`–d` (an en dash, as word processors and blogs make `-d`) is asked as `-d`."""
+    r = shipped.ask("docker run –d 是什么")
+    assert r.found and any("-d" in f.names for f in r.answers[0].flags)
+
+
 def test_a_word_two_typos_from_a_known_one_is_another_word(tmp_path: Path) -> None:
     """compaction is two letters from compilation (a word the lexicon knows): a typo is one
     slip, so it is read as written; one slip in a long word is still put right."""

@@ -253,6 +253,19 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
         ("command", 19, 19, "rsync -az ./dist/ web1:/srv/app/", "部署", "合并视频 > 部署"),
         ("code", 26, 26, "set -g mouse on", "鼠标支持", "合并视频 > tmux"),
     ],
+    # notes written in a word processor or pasted from a blog: commands in quotes or bare in
+    # a sentence, a flag's dash made typographic (`–d`); a command a sentence only names
+    # (`像 tail -f 一样`, `如果docker run指定了…`) is no answer
+    "word-pasted.md": [
+        ("command", 3, 3, "docker images", "使用docker images命令可以查看本地所有镜像。",
+         "Docker 常用操作"),
+        ("command", 5, 5, "docker pull centos:6", "我们可以用 docker pull centos:6 下载主镜像",
+         "Docker 常用操作"),
+        ("command", 7, 7, "docker volume ls", "命令：docker volume ls    说明：列出所有数据卷",
+         "Docker 常用操作"),
+        ("command", 9, 9, "docker run -d nginx", "后台运行容器要加 –d 参数", "Docker 常用操作"),
+        ("prose", 11, 11, None, "", "Docker 常用操作"),
+    ],
     # a definition list (Pandoc, PHP Markdown Extra): a term over `: definition` lines
     "definition-list.md": [
         ("command", 3, 3, "docker ps -a", "列出所有容器，包括停止的", "常用命令"),
