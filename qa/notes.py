@@ -580,6 +580,7 @@ def _unnumbered(out: list[str], start: int, end: int) -> None:
 # a command quoted as words are (`使用“docker images”命令`), and a run of Latin text inside a
 # Chinese sentence (`执行 docker rmi -f $(docker images -q) 删除全部镜像`)
 _QUOTED = _Pattern(r"“([^”\n]{3,200})”|「([^」\n]{3,200})」|\"([^\"\n]{3,200})\"")
+_THREE_WORDS = _Pattern(r"[A-Za-z][!-~]*[ \t]+[!-~]+[ \t]+[!-~]")
 _LATIN_RUN = _Pattern(r"[^\u3400-\u9fff\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]+")
 
 
@@ -592,7 +593,10 @@ def _unquoted_commands(line: str) -> str:
         said = next(g for g in m.groups() if g is not None)
         return f"`{said}`" if _known_command(said, 2) else m.group(0)
 
-    line = _QUOTED.sub(code, line)
+    if "“" in line or "「" in line or '"' in line:
+        line = _QUOTED.sub(code, line)
+    if not _THREE_WORDS.search(line):  # (most lines: no run a bare command could be)
+        return line
     lead = len(line) - len(line.lstrip())
     out, at = [], 0
     for m in _LATIN_RUN.finditer(line):
