@@ -222,7 +222,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 85  # bump when the passages made of the same notes change
+PARSER_VERSION = 86  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -610,10 +610,11 @@ def _unquoted_commands(line: str) -> str:
 
 
 def _known_command(code: str, words: int) -> bool:
-    """Is code a command of a program qa knows, of at least this many words?"""
+    """Is code a command of a program qa knows, of at least this many words? (Not a path of
+    menus, `docker -- new --`: a command ends in no bare dash.)"""
     split = code.split()
-    return len(split) >= words and split[0] in PROGRAMS and looks_like_command(code) \
-        and not _CJK.search(code)
+    return len(split) >= words and split[0] in PROGRAMS and split[-1] not in ("-", "--") \
+        and looks_like_command(code) and not _CJK.search(code)
 
 
 def _bold_commands(line: str) -> str:
@@ -781,6 +782,7 @@ def _unwrap(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, int]]]:
         elif "|" in line and _BARE_DELIMITER.match(line) and i and "|" in out[i - 1]:
             _piped(out, i)  # `命令 | 说明` over `--- | ---`: a table without its outer pipes
         elif "`" not in line and "|" not in line and _CJK.search(line) \
+                and not line.lstrip().startswith("#") \
                 and (said := _unquoted_commands(line)) != line:
             out[i] = said  # `使用“docker images”命令查看`, `执行 docker rmi … 删除`
         elif "**" in line and (bold := _bold_commands(line)) != line:
