@@ -132,7 +132,8 @@ _SQL_SPAN = _Pattern(r"^(?i:select|insert|update|delete|create|drop|alter|grant|
 _DB_CALL = _Pattern(r"^(?:db|rs|sh)(?:\.[\w$]+)+\(.*\)[\w.()\"\s,{}:$-]*;?$")
 _DB_SHELL_LANGS = ("js", "javascript", "mongo", "mongosh", "mongodb")
 _STACK_FRAME = _Pattern(r"^at\s.*\(\S*:\d+(?::\d+)?\)\s*$|^at\s+[\w$.<>]+\([\w.]+:\d+\)")
-_STEP_NUMBER = _Pattern(r"^\s*(?:\d{1,2}\s*[)）、]|[①-⑳]|第[一二三四五六七八九十\d]+步[:：]?)\s*")
+_STEP_NUMBER = _Pattern(r"^\s*(?:\d{1,2}\s*[)）、]|[(（]\d{1,2}[)）]|[①-⑳]"
+                        r"|第[一二三四五六七八九十\d]+步[:：]?)\s*")
 _ALIAS = _Pattern(r"^alias\s+([\w.-]+)=")
 _COMMAND_WORD = _Pattern(r"[^\s|;&]+")
 _PROGRAM_NAME = _Pattern(r"[a-z][\w.-]*")
@@ -222,7 +223,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 86  # bump when the passages made of the same notes change
+PARSER_VERSION = 87  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -379,6 +380,9 @@ _REDIS_LINE = _Pattern(
     r"LASTSAVE|MONITOR|FLUSHALL|FLUSHDB|SCAN|KEYS|TTL|PTTL|TYPE|DEL|UNLINK|EXPIRE|PERSIST|"
     r"HGETALL|LRANGE|ZRANGE|SMEMBERS|XINFO|XLEN|REPLICAOF|SLAVEOF)(?:\s|$)")
 _SQL_COMMENT = _Pattern(r"\s+--\s+(\S.*)$")  # SQL's `-- …` after a statement
+_MARKED_COMMENT = _Pattern(r"\s+(?://|←|<-{1,2})\s*(\S.*)$")  # C's `// …`, an arrow back
+# what marks the words after a command as its comment (`// 停止容器`, `-- 启动容器`)
+_COMMENT_MARK = _Pattern(r"^(?://|--|←|<-{1,2})\s*")
 _SQL_LINE = _Pattern(r"^\s*(?:\\[a-z]|(?:SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|SHOW|"
                      r"EXPLAIN|VACUUM|GRANT|REVOKE|SET|USE)\b)", re.I)
 
@@ -407,6 +411,9 @@ def _strip_comment(line: str) -> tuple[str, str]:
     sql = _SQL_COMMENT.search(line) if not in_quote else None
     if sql and (_CJK.search(sql.group(1)) or _SQL_LINE.match(line)):
         return line[:sql.start()].rstrip(), sql.group(1).strip()  # `\dt  -- 当前的表`
+    marked = _MARKED_COMMENT.search(line) if not in_quote else None
+    if marked and _CJK.search(marked.group(1)):  # `docker stop web  // 停止容器`, `← 拷出来`
+        return line[:marked.start()].rstrip(), marked.group(1).strip()
     said = _SAID_AFTER.search(line) if not in_quote else None
     words = line[:said.start()].split() if said else []
     if said and words and words[-1] not in ("-m", "--message") \
@@ -935,6 +942,8 @@ class _Parser:
             return  # an empty fence or a lone `:` is nothing to answer with
         # a description says what a command does, not that it follows (`…还原：`)
         description, context = _plain(description).rstrip(" ：:"), _plain(context)
+        if description[:1] in "/-←<":
+            description = _COMMENT_MARK.sub("", description)
         if description:  # `1）把代码页切到 UTF-8`: the step
             description = _STEP_NUMBER.sub("", description)
         if kind == "command" and command:

@@ -266,6 +266,22 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
         ("command", 9, 9, "docker run -d nginx", "后台运行容器要加 –d 参数", "Docker 常用操作"),
         ("prose", 11, 11, None, "", "Docker 常用操作"),
     ],
+    # steps numbered 1、 and （3）, and comments marked as in other languages (`// 停止容器`,
+    # `-- 启动容器`, `← 拷出来`), in a fence and out: the marks are no part of the command
+    # nor of what it does
+    "comment-marks.md": [
+        ("command", 3, 4, "docker ps -a", "查看所有容器", "容器操作"),
+        ("command", 6, 7, "docker rm web", "删除容器", "容器操作"),
+        ("command", 9, 10, "docker logs -f web", "查看日志", "容器操作"),
+        ("command", 12, 12, "docker stop web", "停止容器", "容器操作"),
+        ("command", 13, 13, "docker start web", "启动容器", "容器操作"),
+        ("command", 14, 14, "docker restart web", "重启容器", "容器操作"),
+        ("command", 17, 17, "docker exec -it web bash", "进入容器", "容器操作"),
+        ("command", 18, 18, "docker cp web:/etc/nginx/nginx.conf .", "从容器拷贝文件出来",
+         "容器操作"),
+        ("command", 22, 22, "docker images", "查看镜像", "容器操作"),
+        ("command", 23, 23, "docker rmi nginx", "删除镜像", "容器操作"),
+    ],
     # a definition list (Pandoc, PHP Markdown Extra): a term over `: definition` lines
     "definition-list.md": [
         ("command", 3, 3, "docker ps -a", "列出所有容器，包括停止的", "常用命令"),
