@@ -331,10 +331,16 @@ class QueryAnalyzer:
         if len(word) < 5 or in_vocab(self.vocab, word) or not re.search(r"[a-z][-_.][a-z]", word):
             return None
         from rapidfuzz import fuzz, process
+        from rapidfuzz.distance import OSA
 
-        same_start = [k for k in self._code_known() if k[0] == word[0]]
+        # (one slip, as in `_misspelt`; a longer name it begins is another name: hash-check
+        # is no typo of hash-checking); `-`, `_` and `.` are one slip however many
+        # (secure-file-priv is secure_file_priv)
+        same_start = [k for k in self._code_known() if k[0] == word[0]
+                      and not k.startswith(word)]
         best = process.extractOne(word, same_start, scorer=fuzz.ratio, score_cutoff=85)
-        return best[0] if best else None
+        return best[0] if best and OSA.distance(_SEPARATORS.sub("-", word),
+                                                _SEPARATORS.sub("-", best[0])) <= 1 else None
 
     def _code_groups(self, word: str) -> list[Group]:
         return [_whole(u) for u in self.tok.units(word) if u.kind == "code"][:1]
@@ -443,6 +449,7 @@ def _readings(ch: str) -> tuple[str, ...]:
     return tuple(lazy_pinyin(ch, style=Style.NORMAL))
 
 
+_SEPARATORS = re.compile(r"[-_.]")
 _ENDING = re.compile(r"(?:ed|ing|e?s)$")
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
 _BRACKETED = re.compile(r"<[A-Za-z]+>")

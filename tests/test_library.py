@@ -259,6 +259,20 @@ def test_a_typo_the_stemmer_would_hide_is_read_as_typed(tmp_path: Path) -> None:
     assert analyzer.analyze("a faster network").corrections == ()
 
 
+def test_a_misspelt_name_is_one_slip_from_the_notes_name(tmp_path: Path) -> None:
+    """hash-check begins hash-checking: another name, as typed; secure-file-priv is the notes'
+    secure_file_priv (separators are one slip); pg-dumpp one letter from pg-dump."""
+    _, analyzer = _reader(tmp_path, "n.md",
+                          "# 笔记\n\n"
+                          "hash-checking 模式：`pip install --require-hashes -r r.txt`\n\n"
+                          "看导出目录：`SHOW VARIABLES LIKE 'secure_file_priv';`\n\n"
+                          "备份：`pg-dump shop > shop.sql`\n")
+    assert analyzer.analyze("hash-check 怎么开").corrections == ()
+    assert analyzer.analyze("secure-file-priv 在哪").corrections == (
+        ("secure-file-priv", "secure_file_priv"),)
+    assert analyzer.analyze("pg-dumpp 备份").corrections == (("pg-dumpp", "pg-dump"),)
+
+
 def test_a_flag_with_a_typographic_dash_is_the_flag(shipped: Assistant) -> None:
     """`–d` (an en dash, as word processors and blogs make `-d`) is asked as `-d`."""
     r = shipped.ask("docker run –d 是什么")
