@@ -223,7 +223,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 87  # bump when the passages made of the same notes change
+PARSER_VERSION = 89  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -1098,10 +1098,29 @@ class _Parser:
             return
         self._drop_intro()
         if intro or _INTRO_END.search(stripped):
+            if not _CJK.search(stripped):  # (English wrapped at a width: the sentence leads)
+                stripped, no = self._sentence_leading(stripped, no)
             self._flush_paragraph()
             self.intro = (_INTRO_END.sub("", stripped), no)
             return
         self.paragraph.append((stripped, no))
+
+    def _sentence_leading(self, line: str, no: int) -> tuple[str, int]:
+        """This introducing line with the start of its first sentence, when the lines of the
+        paragraph were wrapped at a width (`This support requires … (for the version` over
+        `control system being used). It is used through URL prefixes:`): the sentences
+        before stay in the paragraph, which is prose of its own. With the line it starts on."""
+        parts = [line]
+        while self.paragraph and not _SENTENCE_STOP.search(self.paragraph[-1][0][-1:] + " "):
+            text, no = self.paragraph.pop()
+            ends = [m.end() for m in _SENTENCE_STOP.finditer(_masked(text))]
+            if ends:
+                self.paragraph.append((text[:ends[-1]].strip(), no))
+                text = text[ends[-1]:].strip()
+            parts.insert(0, text)
+            if ends:
+                break
+        return " ".join(parts), no
 
     def _drop_intro(self) -> None:
         """An introducing line that no command took is prose of its own."""

@@ -606,6 +606,22 @@ def test_a_definition_lists_word_term_is_said_with_what_it_is() -> None:
     assert _at(passages, "prose", 15).text == "host：直接用宿主机的网络栈，没有端口映射"
 
 
+def test_an_introducing_sentence_wrapped_over_lines_introduces_whole() -> None:
+    """English wrapped at a width: the sentence that ends in a colon began lines above, and
+    all of it says what the code below is for; the sentences before it are prose."""
+    passages = parse_text("# Install\n\nPip installs from many places.\nThe supported schemes"
+                          " are `git+https`, `git+ssh`,\n`git+file` and `git`. Here are some"
+                          " forms:\n\n```\npip install git+https://example.com/p.git\n```\n"
+                          "\nThe hash is not the password itself. Generate it with:\n\n"
+                          "```\ncaddy hash-password --plaintext 'hunter2'\n```\n", "x.md").passages
+    pip = _at(passages, "command", 4)
+    assert pip.description == ("The supported schemes are `git+https`, `git+ssh`, `git+file` and "
+                           "`git`. Here are some forms")
+    assert _at(passages, "prose", 3).text == "Pip installs from many places."
+    caddy = next(p for p in passages if (p.command or "").startswith("caddy"))
+    assert caddy.description == "The hash is not the password itself. Generate it with"
+
+
 def test_footnote_marks_are_no_part_of_what_a_line_says() -> None:
     """`…file`[^bsd]。` and `[^bsd]: …`: the marks go; `[^a-z]` in code stays."""
     passages = parse_text("# sed\n\n"
