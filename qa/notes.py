@@ -223,7 +223,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 89  # bump when the passages made of the same notes change
+PARSER_VERSION = 90  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -450,7 +450,6 @@ _FENCED_BOX = _Pattern(r"^\s*:::\s*([\w-]*)\s*(.*?)\s*$")
 
 _ORG_BEGIN = _Pattern(r"^\s*#\+begin_(?:src|example)(?:\s+([\w+.-]+))?.*$", re.I)
 _ORG_END = _Pattern(r"^\s*#\+end_(?:src|example)\s*$", re.I)
-_DEFINITION = _Pattern(r"^:\s+(\S.*?)\s*$")
 _OPTION_HEAD = _Pattern(r"^(\s*)--?[A-Za-z][\w-]*(?:,?\s+--?[A-Za-z][\w-]*)*(?:[ =]\S+)?\s*$")
 
 
@@ -815,14 +814,6 @@ def _unwrap(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, int]]]:
             out[i], notebook = "", True
             if line.lstrip().startswith("Out"):
                 _blank_output(out, i + 1)
-        elif line[:1] == ":" and (m := _DEFINITION.match(line)) and i and out[i - 1].strip() \
-                and not _DEFINITION.match(out[i - 1]):
-            # a definition list (`term` then `: what it is`): one line saying both, the code
-            # after what it does (`每块网卡一行：`ip -br addr``), on the term's line
-            term = out[i - 1].strip()
-            out[i - 1] = f"{m.group(1)}：{term}" if term.startswith("`") \
-                else f"{term}：{m.group(1)}"
-            out[i] = ""
         elif line.lstrip()[:1] == "-" and (m := _OPTION_HEAD.match(line)) and i + 1 < len(out) \
                 and _deeper(out[i + 1], m.group(1)):
             # a man page's option (`    -t, --tcp` over its indented description): one line
