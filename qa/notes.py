@@ -223,7 +223,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 90  # bump when the passages made of the same notes change
+PARSER_VERSION = 91  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -446,6 +446,35 @@ _TEMPLATE_TAG = _Pattern(r"^\s{0,3}(?:\{%\s*(?:end)?(?:note|raw|blockquote|quote
 _INDENTED_BOX = _Pattern(r"^(?:(?:!!!|\?\?\?\+?)\s*[\w-]+(?:\s+\"([^\"]*)\")?"
                          r"|===\s+\"([^\"]*)\")\s*$")
 _FENCED_BOX = _Pattern(r"^\s*:::\s*([\w-]*)\s*(.*?)\s*$")
+
+
+# MyST (Jupyter Book, Sphinx): a fence whose info is a directive; an admonition holds
+# Markdown (```{warning}, ```{admonition} 标题), a code directive is code (```{code-block} bash)
+_MYST_FENCE = _Pattern(r"^(\s*)(`{3,}|~{3,})\{([\w-]+)\}\s*(.*?)\s*$")
+_MYST_CODE = frozenset({"code-block", "code", "sourcecode", "code-cell"})
+_MYST_OPTION = _Pattern(r"^\s*:[\w-]+:")  # `:class: tip`, a directive's option
+_MYST_LABEL = _Pattern(r"^\s*\([\w .:-]+\)=\s*$")  # `(vcs support)=`: a target for links
+_MYST_ROLE = _Pattern(r"\{[a-z][\w:-]*\}(?=`)")  # {ref}`…`: the role's mark
+
+
+def _myst_fence(out: list[str], i: int, m: re.Match[str]) -> tuple[str, int] | None:
+    """A MyST directive's fence at line i: a code directive becomes a fence of its language
+    (None); an admonition is a callout (its title, the line after its closing fence), its
+    fences and options blank, its lines Markdown."""
+    name, argument = m.group(3).lower(), m.group(4)
+    if name in _MYST_CODE:
+        out[i] = f"{m.group(1)}{m.group(2)}{argument.split()[0] if argument else ''}"
+        return None
+    close = m.group(2)
+    j = next((k for k in range(i + 1, len(out)) if out[k].strip() == close), None)
+    if j is None:
+        return None
+    out[i] = out[j] = ""
+    k = i + 1
+    while k < j and _MYST_OPTION.match(out[k]):
+        out[k] = ""
+        k += 1
+    return (argument if name == "admonition" else argument or name.capitalize()), j + 1
 
 
 _ORG_BEGIN = _Pattern(r"^\s*#\+begin_(?:src|example)(?:\s+([\w+.-]+))?.*$", re.I)
@@ -774,7 +803,10 @@ def _unwrap(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, int]]]:
                 _unnumbered(out, opened_at + 1, i)
                 if notebook and i + 1 < len(out) and not out[i + 1].strip():
                     _blank_output(out, i + 1, fenced=False)  # what the cell printed
-        elif m := _fence(line):
+        elif "{" in line and (m := _MYST_FENCE.match(line)) \
+                and (box := _myst_fence(out, i, m)) is not None:
+            boxes[i] = (_unmark(box[0]), box[1])  # ```{warning} … ```: a callout
+        elif m := _fence(out[i]):
             fence, opened_at = m.group(2), i
         elif "#+" in line and (m := _ORG_BEGIN.match(line)):
             # an org-mode block pasted into Markdown (`#+BEGIN_SRC sh` … `#+END_SRC`): a fence
@@ -805,6 +837,10 @@ def _unwrap(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, int]]]:
             pass  # `docker ps -a` over `: 列出所有容器`: a definition list's entry
         elif "<br" in line:
             out[i] = _BREAK.sub(" ", line)  # (a table cell's line break)
+        elif ")=" in line and _MYST_LABEL.match(line):
+            out[i] = ""  # `(vcs support)=`: where links land, nothing said
+        elif "}`" in line and (plain := _MYST_ROLE.sub("", line)) != line:
+            out[i] = plain  # {ref}`Direct URL <…>`: the role's mark says nothing
         elif "![" in line and (m := _IMAGE_LINE.match(line)):
             # a picture alone on its line says what its words say (a file name says nothing)
             alt = m.group(1).strip()

@@ -282,6 +282,16 @@ GOLDEN: dict[str, list[tuple[str, int, int, str | None, str, str]]] = {
         ("command", 22, 22, "docker images", "查看镜像", "容器操作"),
         ("command", 23, 23, "docker rmi nginx", "删除镜像", "容器操作"),
     ],
+    # MyST (Jupyter Book, Sphinx): a code directive is a fence of its language; an
+    # admonition's lines are Markdown under its title (a callout), its options nothing; a
+    # link target (`(caching)=`) and a role's mark ({ref}) say nothing
+    "myst.md": [
+        ("command", 4, 7, "pip cache purge",
+         "Remove everything pip has cached, see `the cache <cache-dir>`", "Caching"),
+        ("prose", 12, 12, None, "", "Caching"),
+        ("command", 16, 16, "pip config set global.index-url https://mirrors.aliyun.com/pypi/simple",
+         "换源", "Caching"),
+    ],
     # a definition list (Pandoc, PHP Markdown Extra): a term over `: definition` lines
     "definition-list.md": [
         ("command", 3, 3, "docker ps -a", "列出所有容器，包括停止的", "常用命令"),
@@ -620,6 +630,13 @@ def test_an_introducing_sentence_wrapped_over_lines_introduces_whole() -> None:
     assert _at(passages, "prose", 3).text == "Pip installs from many places."
     caddy = next(p for p in passages if (p.command or "").startswith("caddy"))
     assert caddy.description == "The hash is not the password itself. Generate it with"
+
+
+def test_a_myst_admonition_is_a_callout() -> None:
+    passages = fixture_passages("myst.md")
+    warning = _at(passages, "prose", 12)
+    assert warning.text == "Warning\nDo not delete the cache while pip is running."
+    assert _at(passages, "command", 16).context == "国内镜像"
 
 
 def test_footnote_marks_are_no_part_of_what_a_line_says() -> None:
