@@ -112,7 +112,11 @@ _FLAG_LINE = _Pattern(
     r"| (?:[A-Z][A-Z_:]*|\[[^\]\s]*\]\S*|<[^>]*>)(?=\s))?)*)"  # `--interface IFACE`
     r"(?:\s{2,}|\t+|\s+(?=[\u3400-\u9fff]))(?P<desc>\S(?:.*\S)?)\s*$")
 _COMMENT = _Pattern(r"(?:^|\s+|(?<=[\w)\]\"'])(?=#\s*[^\s!/]))#(?![!{])\s*(?P<c>.*)$")
-_INTRO_END = _Pattern(r"[：:]\s*$")
+# what ends a line that introduces what follows: a colon, or words saying an example follows
+# (`…, e.g.`, `as follows`, `命令如下`)
+_INTRO_END = _Pattern(r"(?:[：:]|(?<![^\s,，])(?:e\.g\.|for example|for instance|as follows"
+                      r"|like (?:this|so))[.,:]?|如下[：:。]?)\s*$", re.I)
+_COLON_END = _Pattern(r"[：:]\s*$")  # (what an introducing line says is the rest)
 _DESC_THEN_CMD = _Pattern(r"^(?P<desc>[^`：:→]{0,119}?[^`：:→\s])\s*[：:→]\s*(?P<cmd>\S.*)$")
 _ARGUMENT_LOOK = _Pattern(r"\s(?:\S*[/=]|--?[A-Za-z]|\S+\.[A-Za-z])")
 _POINTERS = "：:→"  # what says `the command is this:`
@@ -223,7 +227,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 91  # bump when the passages made of the same notes change
+PARSER_VERSION = 93  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -1121,14 +1125,14 @@ class _Parser:
                 and not self.paragraph and no > self.intro[1] + 1:
             # an introducing paragraph under another (`从库报 1062 以后：`, a blank line, then
             # `没开 GTID 的：`): both say what the commands below are for
-            self.intro = (f"{self.intro[0]} {_INTRO_END.sub('', stripped)}", self.intro[1])
+            self.intro = (f"{self.intro[0]} {_COLON_END.sub('', stripped)}", self.intro[1])
             return
         self._drop_intro()
         if intro or _INTRO_END.search(stripped):
             if not _CJK.search(stripped):  # (English wrapped at a width: the sentence leads)
                 stripped, no = self._sentence_leading(stripped, no)
             self._flush_paragraph()
-            self.intro = (_INTRO_END.sub("", stripped), no)
+            self.intro = (_COLON_END.sub("", stripped), no)
             return
         self.paragraph.append((stripped, no))
 
@@ -1706,7 +1710,7 @@ class _Parser:
             if _command_spans(text) or looks_like_command(text.strip("`")):
                 self._text_line(line, text, no, item)
                 self._break()
-            self.parents.append((indent, _unmark(re.sub(r"[：:]\s*$", "", text))))
+            self.parents.append((indent, _unmark(_COLON_END.sub("", text))))
             return
         self._text_line(line, text, no, item)
 

@@ -639,6 +639,16 @@ def test_a_myst_admonition_is_a_callout() -> None:
     assert _at(passages, "command", 16).context == "国内镜像"
 
 
+def test_a_line_saying_an_example_follows_introduces_it() -> None:
+    """`…, e.g.` and `命令如下` introduce the code below as a colon does."""
+    described = _described("# Req\n\nThe general form is `Name @ URL`, e.g.\n\n"
+                           "```\npip install \"p @ git+https://example.com/p\"\n```\n\n"
+                           "镜像命令如下\n\n```\ndocker images\n```\n")
+    assert described == [('pip install "p @ git+https://example.com/p"',
+                          "The general form is `Name @ URL`, e.g."),
+                         ("docker images", "镜像命令如下")]
+
+
 def test_footnote_marks_are_no_part_of_what_a_line_says() -> None:
     """`…file`[^bsd]。` and `[^bsd]: …`: the marks go; `[^a-z]` in code stays."""
     passages = parse_text("# sed\n\n"
