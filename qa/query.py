@@ -361,7 +361,8 @@ class QueryAnalyzer:
                 continue
             key = tuple(x.forms[0] if x.kind == "word" and x.forms else stem(x.surface)
                         for x in span)
-            if key in self.en_index and (n > 1 or span[0].kind == "word"):
+            if key in self.en_index and (n > 1 or span[0].kind == "word") \
+                    and not (n > 1 and _plural_before_particle(span)):
                 return n, self.en_index[key]
         return 1, []
 
@@ -439,6 +440,17 @@ class QueryAnalyzer:
             return Group(u.surface, frozenset({w}), "word",
                          1.0 if w in programs() else UNKNOWN_ENGLISH)
         return Group(u.surface, frozenset({w}), "word")
+
+
+_PARTICLES = frozenset({"in", "on", "up", "out", "off", "down", "over", "back"})
+
+
+def _plural_before_particle(span: list[Unit]) -> bool:
+    """`logs in`: a noun in the plural before a preposition (`container logs in real time`),
+    not the verb of a phrase (`log in`, `clean up`), which questions ask in its bare form."""
+    first, last = span[0].surface.lower(), span[-1].surface.lower()
+    return last in _PARTICLES and len(span) == 2 and first.endswith("s") \
+        and not first.endswith("ss") and stem(first) != first
 
 
 @functools.lru_cache(maxsize=1 << 14)

@@ -273,6 +273,16 @@ def test_a_misspelt_name_is_one_slip_from_the_notes_name(tmp_path: Path) -> None
     assert analyzer.analyze("pg-dumpp 备份").corrections == (("pg-dumpp", "pg-dump"),)
 
 
+@pytest.mark.parametrize(("question", "command"), [
+    ("how to see container logs in real time", "docker logs 容器ID"),  # logs, then in real time
+    ("how do I log in to docker hub", "docker login"),  # the phrase `log in`
+])
+def test_a_plural_before_a_preposition_is_no_phrasal_verb(shipped: Assistant, question: str,
+                                                          command: str) -> None:
+    r = shipped.ask(question)
+    assert r.found and r.answers[0].command == command
+
+
 def test_a_flag_with_a_typographic_dash_is_the_flag(shipped: Assistant) -> None:
     """`–d` (an en dash, as word processors and blogs make `-d`) is asked as `-d`."""
     r = shipped.ask("docker run –d 是什么")
