@@ -45,6 +45,7 @@ class Group:
     partial_share: float = 0.5  # how much a match on one of those counts
     related: frozenset[str] = frozenset()  # related words (批量 -> 所有): weaker still
     importance: float = 1.0  # a qualifier (所有, last) counts less than what it qualifies
+    named: bool = False  # a tool the question names by what it does it with (`with sqlcipher`)
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,12 @@ class QueryAnalyzer:
                     i += n
                     continue
                 if u.kind == "word":
-                    groups.append(self._english_word(u))
+                    g = self._english_word(u)
+                    if i and units[i - 1].surface.lower() in _TOOL_BEFORE \
+                            and not in_vocab(self.vocab, u.forms[0]):
+                        # `encrypt it with sqlcipher`: a tool the notes never mention
+                        g = replace(g, named=True)
+                    groups.append(g)
                 i += 1
                 continue
             if u.kind == "stop":
@@ -442,6 +448,7 @@ class QueryAnalyzer:
         return Group(u.surface, frozenset({w}), "word")
 
 
+_TOOL_BEFORE = frozenset({"with", "using", "via"})  # what names the tool a thing is done with
 _PARTICLES = frozenset({"in", "on", "up", "out", "off", "down", "over", "back"})
 
 

@@ -412,7 +412,7 @@ def _names(q: Query) -> list[tuple[str, frozenset[str], bool]]:
                 for g in latin]
 
     return [(g.label, g.terms - g.partial - g.related, True) for g in latin
-            if g.label.lower() in tools() and (g.kind == "code" or len(g.terms) == 1)]
+            if g.named or g.label.lower() in tools() and (g.kind == "code" or len(g.terms) == 1)]
 
 
 def _docs(index: Index, term: str) -> Any:

@@ -283,6 +283,16 @@ def test_a_plural_before_a_preposition_is_no_phrasal_verb(shipped: Assistant, qu
     assert r.found and r.answers[0].command == command
 
 
+def test_a_tool_named_by_with_that_the_notes_never_mention_is_refused(tmp_path: Path) -> None:
+    """`… with bpftrace`: a tool the notes do not know; `… with strace`: one they do."""
+    a, _ = _reader(tmp_path, "trace.md",
+                   "# 排查\n\n跟踪进程的系统调用 trace syscalls：`strace -f -p 4321`\n\n"
+                   "看打开了哪些文件：`lsof -p 4321`\n")
+    assert not a.ask("trace syscalls with bpftrace").found
+    r = a.ask("trace syscalls with strace")
+    assert r.found and r.answers[0].command == "strace -f -p 4321"
+
+
 def test_a_flag_with_a_typographic_dash_is_the_flag(shipped: Assistant) -> None:
     """`–d` (an en dash, as word processors and blogs make `-d`) is asked as `-d`."""
     r = shipped.ask("docker run –d 是什么")
