@@ -227,7 +227,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 93  # bump when the passages made of the same notes change
+PARSER_VERSION = 94  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -456,18 +456,22 @@ _FENCED_BOX = _Pattern(r"^\s*:::\s*([\w-]*)\s*(.*?)\s*$")
 # Markdown (```{warning}, ```{admonition} 标题), a code directive is code (```{code-block} bash)
 _MYST_FENCE = _Pattern(r"^(\s*)(`{3,}|~{3,})\{([\w-]+)\}\s*(.*?)\s*$")
 _MYST_CODE = frozenset({"code-block", "code", "sourcecode", "code-cell"})
+_MYST_BOXES = frozenset("""note warning tip important caution attention danger error hint seealso
+admonition dropdown todo""".split())
 _MYST_OPTION = _Pattern(r"^\s*:[\w-]+:")  # `:class: tip`, a directive's option
 _MYST_LABEL = _Pattern(r"^\s*\([\w .:-]+\)=\s*$")  # `(vcs support)=`: a target for links
 _MYST_ROLE = _Pattern(r"\{[a-z][\w:-]*\}(?=`)")  # {ref}`…`: the role's mark
 
 
 def _myst_fence(out: list[str], i: int, m: re.Match[str]) -> tuple[str, int] | None:
-    """A MyST directive's fence at line i: a code directive becomes a fence of its language
-    (None); an admonition is a callout (its title, the line after its closing fence), its
-    fences and options blank, its lines Markdown."""
+    """A MyST directive's fence at line i: an admonition is a callout (its title, the line
+    after its closing fence), its fences and options blank, its lines Markdown (None for
+    others). A code directive becomes a fence of its language, as does an R Markdown chunk
+    (```` ```{r} ````, ```` ```{python} ````)."""
     name, argument = m.group(3).lower(), m.group(4)
-    if name in _MYST_CODE:
-        out[i] = f"{m.group(1)}{m.group(2)}{argument.split()[0] if argument else ''}"
+    if name not in _MYST_BOXES:
+        lang = (argument.split() or [""])[0] if name in _MYST_CODE else name
+        out[i] = f"{m.group(1)}{m.group(2)}{lang}"
         return None
     close = m.group(2)
     j = next((k for k in range(i + 1, len(out)) if out[k].strip() == close), None)
@@ -697,6 +701,8 @@ def _defined_term(out: list[str], i: int) -> bool:
     what = "；".join(said)
     out[i] = f"{what}：`{code}`" if looks_like_command(code) else f"{term}：{what}"
     return True
+
+
 _FILE_NAME = _Pattern(r"[\w.-]+\.(?:png|jpe?g|gif|webp|svg|bmp)|image|img|图片|截图|pasted[\w -]*",
                       re.I)
 # an outliner's page (Logseq, Roam, 思源): every block a bullet, tab-indented; a block's further

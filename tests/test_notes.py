@@ -632,6 +632,16 @@ def test_an_introducing_sentence_wrapped_over_lines_introduces_whole() -> None:
     assert caddy.description == "The hash is not the password itself. Generate it with"
 
 
+def test_an_r_markdown_chunk_is_code() -> None:
+    """```` ```{r} ```` and ```` ```{bash} ```` (R Markdown) are code of that language, not
+    callouts as MyST's ```` ```{note} ```` is."""
+    passages = parse_text("# R\n\n```{r}\nlibrary(ggplot2)\n```\n\n```{bash}\ndocker ps -a\n```"
+                          "\n\n```{note}\n记得先备份\n```\n", "x.md").passages
+    assert [(p.kind, p.command, p.text) for p in passages] == [
+        ("code", None, "library(ggplot2)"), ("command", "docker ps -a", "docker ps -a"),
+        ("prose", None, "Note\n记得先备份")]
+
+
 def test_a_myst_admonition_is_a_callout() -> None:
     passages = fixture_passages("myst.md")
     warning = _at(passages, "prose", 12)
