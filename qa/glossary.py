@@ -28,6 +28,8 @@ _SYNOPSIS = re.compile(r"(?<![\w$])\[(?:--?)?(?:[A-Z][A-Z_]{2,}|<[a-z-]+>|option
 # arguments a listing gives: `rm $(docker ps -aq)`, `… | xargs rm` (not `cd $(git rev-parse …)`)
 _SUBSTITUTION = re.compile(r"\S\s+\$\(([^()]+)\)")
 _XARGS = re.compile(r"\|\s*xargs\b")
+# a port as commands give one: `host:5432`, `port 3306`, `-p 6379`, `--port=27017`
+_PORT = re.compile(r"(?::|\bport[ =]|(?<=\s)-[pP] ?|--port[ =])(\d{2,5})(?![\d.])")
 _LISTING = re.compile(r"\b(?:list|find|search|only show)\b|列出|查找")
 _SUBCOMMAND = re.compile(r"[a-z][a-z0-9-]*")
 _TWO_FORMS = {"cmd", "entrypoint", "run"}  # instructions written as a JSON array or a string
@@ -41,6 +43,7 @@ class _Glossary:
     packages: dict[str, list[str]]  # a package -> the programs it installs (bridge-utils: brctl)
     subcommands: dict[str, list[str]]  # `docker` -> [`ps`, `run`, …]: the words that follow
     programs: frozenset[str]
+    ports: dict[str, str]  # a well-known port -> what listens there (5432: postgres)
 
 
 @lru_cache(maxsize=1)
@@ -61,7 +64,9 @@ def _data() -> _Glossary:
     programs = frozenset(k.split()[0] for k in words if not k.startswith("dockerfile "))
     arguments = {" ".join(k.split()): {a: f"{v['en']} {v['zh']}" for a, v in by.items()}
                  for k, by in data.get("arguments", {}).items()}
-    return _Glossary(words, forms, arguments, data.get("packages", {}), subcommands, programs)
+    ports = {k: f"{v['en']} {v['zh']}".strip() for k, v in data.get("ports", {}).items()}
+    return _Glossary(words, forms, arguments, data.get("packages", {}), subcommands, programs,
+                     ports)
 
 
 @lru_cache(maxsize=1)
@@ -119,6 +124,8 @@ def describe(command: str, *, dockerfile: bool = False) -> str:
         _describe(command[cron.end():], out, depth=0)
     if _SYNOPSIS.search(command):
         out.append(g.forms.get("synopsis", ""))
+    # a well-known port says what is reached (`ssh -L 15432:db:5432`: postgres)
+    out += [g.ports[p] for p in _PORT.findall(command) if p in g.ports]
     if _XARGS.search(command) or any(_LISTING.search(describe(m.group(1))) for m in
                                      _SUBSTITUTION.finditer(command)):
         out.append(g.forms.get("batch", ""))  # `docker rm $(docker ps -aq)`, `… | xargs rm`

@@ -171,3 +171,15 @@ def test_a_span_of_time_in_chinese_numerals_is_also_its_digits() -> None:
     assert glossary.number_forms("十二点") == ["12"]
     assert glossary.number_forms("两个") == [] and glossary.number_forms("二分") == []
     assert glossary.number_forms("一次") == [] and glossary.number_forms("容器") == []
+
+
+@pytest.mark.parametrize(("command", "said", "unsaid"), [
+    ("ssh -N -L 15432:db.internal:5432 bastion", "postgres", "mysql"),  # host:port
+    ("mysql -h 10.0.0.5 -P 3306 -u root -p", "mysql", "postgres"),  # -P port
+    ("echo | openssl s_client -connect example.com:443", "https", "ssh"),
+    ("redis-cli --port=6379", "redis", "mysql"),
+    ("ls -l /var/lib/5432", "", "postgres"),  # a number that no port is
+])
+def test_a_well_known_port_says_what_it_reaches(command: str, said: str, unsaid: str) -> None:
+    words = glossary.describe(command)
+    assert said in words and unsaid not in words

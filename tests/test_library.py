@@ -293,6 +293,16 @@ def test_a_tool_named_by_with_that_the_notes_never_mention_is_refused(tmp_path: 
     assert r.found and r.answers[0].command == "strace -f -p 4321"
 
 
+def test_a_service_named_by_its_port_is_said(tmp_path: Path) -> None:
+    """`…:5432` is postgres: a question naming postgres is answered by the tunnel to it."""
+    a, _ = _reader(tmp_path, "ssh.md",
+                   "# ssh\n\n通过跳板机连内网的库：`ssh -N -L 15432:db.internal:5432 bastion`\n\n"
+                   "传文件：`scp a.tar.gz web1:/tmp/`\n")
+    r = a.ask("本机想连内网的 postgres，只能通过跳板机")
+    assert r.found and r.answers[0].command == "ssh -N -L 15432:db.internal:5432 bastion"
+    assert not a.ask("本机想连内网的 oracle，只能通过跳板机").found
+
+
 def test_a_flag_with_a_typographic_dash_is_the_flag(shipped: Assistant) -> None:
     """`–d` (an en dash, as word processors and blogs make `-d`) is asked as `-d`."""
     r = shipped.ask("docker run –d 是什么")
