@@ -179,10 +179,18 @@ def commands(data):
 def test_file_loads_with_version_and_about(data):
     assert data["version"] == 1
     assert isinstance(data["about"], str) and data["about"].strip()
-    assert set(data) == {"version", "about", "forms", "arguments", "packages", "commands"}
+    assert set(data) == {"version", "about", "forms", "arguments", "packages", "ports",
+                         "commands"}
     assert all(key in data["commands"] for key in data["arguments"])
     assert set(data["forms"]) == {"synopsis", "exec", "shell", "batch"}
     assert isinstance(data["commands"], dict)
+
+
+def test_ports_are_port_numbers_with_words(data):
+    """Each well-known port names what listens there, in words a question uses."""
+    for port, said in data["ports"].items():
+        assert port.isdigit() and 0 < int(port) < 65536, port
+        assert set(said) == {"en", "zh"} and said["en"].strip(), port
 
 
 def test_has_enough_keys(commands):
