@@ -29,6 +29,8 @@ _SYNOPSIS = re.compile(r"(?<![\w$])\[(?:--?)?(?:[A-Z][A-Z_]{2,}|<[a-z-]+>|option
 _SUBSTITUTION = re.compile(r"\S\s+\$\(([^()]+)\)")
 _XARGS = re.compile(r"\|\s*xargs\b")
 # a port as commands give one: `host:5432`, `port 3306`, `-p 6379`, `--port=27017`
+# ... and as the port argument of a program that takes a host, then a port (`nc -zv db 3306`)
+_PORT_ARGUMENT = re.compile(r"\b(?:nc|ncat|netcat|telnet)\s(?:[^|;&]*\s)?[\w.-]+\s(\d{2,5})\b")
 _PORT = re.compile(r"(?::|\bport[ =]|(?<=\s)-[pP] ?|--port[ =])(\d{2,5})(?![\d.])")
 _LISTING = re.compile(r"\b(?:list|find|search|only show)\b|列出|查找")
 _SUBCOMMAND = re.compile(r"[a-z][a-z0-9-]*")
@@ -44,6 +46,9 @@ class _Glossary:
     subcommands: dict[str, list[str]]  # `docker` -> [`ps`, `run`, …]: the words that follow
     programs: frozenset[str]
     ports: dict[str, str]  # a well-known port -> what listens there (5432: postgres)
+
+
+RULES = 2  # bump when what `describe` makes of the same data changes
 
 
 @lru_cache(maxsize=1)
@@ -71,9 +76,10 @@ def _data() -> _Glossary:
 
 @lru_cache(maxsize=1)
 def digest() -> str:
-    """Changes whenever the glossary does: an index built with another glossary is rebuilt.
-    (Every question checks it: the bytes are hashed, not parsed.)"""
-    return hashlib.sha256(_raw()).hexdigest()[:16]
+    """Changes whenever the glossary does, its data or how they are read (`RULES`): an index
+    built with another glossary is rebuilt. (Every question checks it: the bytes are hashed,
+    not parsed.)"""
+    return hashlib.sha256(_raw() + f"rules {RULES}".encode()).hexdigest()[:16]
 
 
 def programs() -> frozenset[str]:
@@ -125,7 +131,8 @@ def describe(command: str, *, dockerfile: bool = False) -> str:
     if _SYNOPSIS.search(command):
         out.append(g.forms.get("synopsis", ""))
     # a well-known port says what is reached (`ssh -L 15432:db:5432`: postgres)
-    out += [g.ports[p] for p in _PORT.findall(command) if p in g.ports]
+    ports = _PORT.findall(command) + _PORT_ARGUMENT.findall(command)
+    out += [g.ports[p] for p in ports if p in g.ports]
     if _XARGS.search(command) or any(_LISTING.search(describe(m.group(1))) for m in
                                      _SUBSTITUTION.finditer(command)):
         out.append(g.forms.get("batch", ""))  # `docker rm $(docker ps -aq)`, `… | xargs rm`

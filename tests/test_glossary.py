@@ -178,8 +178,21 @@ def test_a_span_of_time_in_chinese_numerals_is_also_its_digits() -> None:
     ("mysql -h 10.0.0.5 -P 3306 -u root -p", "mysql", "postgres"),  # -P port
     ("echo | openssl s_client -connect example.com:443", "https", "ssh"),
     ("redis-cli --port=6379", "redis", "mysql"),
+    ("nc -zv 10.0.0.5 3306", "mysql", "redis"),  # the port a netcat takes after the host
+    ("telnet db.internal 5432", "postgres", "mysql"),
     ("ls -l /var/lib/5432", "", "postgres"),  # a number that no port is
 ])
 def test_a_well_known_port_says_what_it_reaches(command: str, said: str, unsaid: str) -> None:
     words = glossary.describe(command)
     assert said in words and unsaid not in words
+
+
+def test_the_glossary_digest_follows_its_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What `describe` makes of the same data may change: the digest (and so the index) with it."""
+    before = glossary.digest()
+    glossary.digest.cache_clear()
+    monkeypatch.setattr(glossary, "RULES", glossary.RULES + 1)
+    try:
+        assert glossary.digest() != before
+    finally:
+        glossary.digest.cache_clear()
