@@ -339,14 +339,15 @@ class QueryAnalyzer:
         from rapidfuzz import fuzz, process
         from rapidfuzz.distance import OSA
 
-        # (one slip, as in `_misspelt`; a longer name it begins is another name: hash-check
-        # is no typo of hash-checking); `-`, `_` and `.` are one slip however many
-        # (secure-file-priv is secure_file_priv)
+        # (one slip, as in `_misspelt`, two in a long name; a name two or more letters longer
+        # that it begins is another name: hash-check is no typo of hash-checking); `-`, `_`
+        # and `.` are one slip however many (secure-file-priv is secure_file_priv)
         same_start = [k for k in self._code_known() if k[0] == word[0]
-                      and not k.startswith(word)]
+                      and not (k.startswith(word) and len(k) > len(word) + 1)]
         best = process.extractOne(word, same_start, scorer=fuzz.ratio, score_cutoff=85)
+        slips = 1 if len(word) < 12 else 2  # (a long name may carry two: docekr-machne)
         return best[0] if best and OSA.distance(_SEPARATORS.sub("-", word),
-                                                _SEPARATORS.sub("-", best[0])) <= 1 else None
+                                                _SEPARATORS.sub("-", best[0])) <= slips else None
 
     def _code_groups(self, word: str) -> list[Group]:
         return [_whole(u) for u in self.tok.units(word) if u.kind == "code"][:1]
