@@ -29,9 +29,9 @@ _SYNOPSIS = re.compile(r"(?<![\w$])\[(?:--?)?(?:[A-Z][A-Z_]{2,}|<[a-z-]+>|option
 _SUBSTITUTION = re.compile(r"\S\s+\$\(([^()]+)\)")
 _XARGS = re.compile(r"\|\s*xargs\b")
 # a port as commands give one: `host:5432`, `port 3306`, `-p 6379`, `--port=27017`
+_PORT = re.compile(r"(?::|\bport[ =]|(?<=\s)-[pP] ?|--port[ =])(\d{2,5})(?![\d.])")
 # ... and as the port argument of a program that takes a host, then a port (`nc -zv db 3306`)
 _PORT_ARGUMENT = re.compile(r"\b(?:nc|ncat|netcat|telnet)\s(?:[^|;&]*\s)?[\w.-]+\s(\d{2,5})\b")
-_PORT = re.compile(r"(?::|\bport[ =]|(?<=\s)-[pP] ?|--port[ =])(\d{2,5})(?![\d.])")
 _LISTING = re.compile(r"\b(?:list|find|search|only show)\b|列出|查找")
 _SUBCOMMAND = re.compile(r"[a-z][a-z0-9-]*")
 _TWO_FORMS = {"cmd", "entrypoint", "run"}  # instructions written as a JSON array or a string

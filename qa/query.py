@@ -425,8 +425,8 @@ class QueryAnalyzer:
                       [typed[:i] + typed[i + 1:] for i in range(1, len(typed) - 1)]):
             found: dict[str, str] = {}  # stem -> the edit, in the order of the edits
             for e in edits:
-                if stem(e) in known:
-                    found.setdefault(stem(e), e)
+                if (s := stem(e)) in known:
+                    found.setdefault(s, e)
             if found:
                 fixed = next((s for s in found if in_vocab(self.vocab, s)), next(iter(found)))
                 return fixed, found[fixed]
