@@ -227,7 +227,7 @@ _GROUPS = frozenset("""container image network volume system builder plugin node
 swarm secret config context trust manifest buildx compose netns link addr address route remote
 stash submodule worktree""".split())
 MAX_PROSE = 300
-PARSER_VERSION = 94  # bump when the passages made of the same notes change
+PARSER_VERSION = 95  # bump when the passages made of the same notes change
 
 
 @dataclass
@@ -385,7 +385,7 @@ _REDIS_LINE = _Pattern(
     r"HGETALL|LRANGE|ZRANGE|SMEMBERS|XINFO|XLEN|REPLICAOF|SLAVEOF)(?:\s|$)")
 _SQL_COMMENT = _Pattern(r"\s+--\s+(\S.*)$")  # SQL's `-- …` after a statement
 _MARKED_COMMENT = _Pattern(r"\s+(?://|←|<-{1,2})\s*(\S.*)$")  # C's `// …`, an arrow back
-# what marks the words after a command as its comment (`// 停止容器`, `-- 启动容器`)
+# what marks the words in a command's second column as its comment (`// 停止容器`, `-- 启动`)
 _COMMENT_MARK = _Pattern(r"^(?://|--|←|<-{1,2})\s*")
 _SQL_LINE = _Pattern(r"^\s*(?:\\[a-z]|(?:SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|SHOW|"
                      r"EXPLAIN|VACUUM|GRANT|REVOKE|SET|USE)\b)", re.I)
@@ -979,8 +979,6 @@ class _Parser:
             return  # an empty fence or a lone `:` is nothing to answer with
         # a description says what a command does, not that it follows (`…还原：`)
         description, context = _plain(description).rstrip(" ：:"), _plain(context)
-        if description[:1] in "/-←<":
-            description = _COMMENT_MARK.sub("", description)
         if description:  # `1）把代码页切到 UTF-8`: the step
             description = _STEP_NUMBER.sub("", description)
         if kind == "command" and command:
@@ -2093,7 +2091,7 @@ def _two_columns(line: str) -> tuple[str, str] | None:
     m = _TWO_COLUMN.match(line)
     if not m or m.group("key").startswith(("-", "|", ">", "*", "#")):
         return None
-    desc = m.group("desc").strip()
+    desc = _COMMENT_MARK.sub("", m.group("desc").strip())  # (`docker stop web  // 停止容器`)
     if _COLUMN_GAP.search(desc) or not _TWO_LETTERS.search(desc):
         return None
     return m.group("key"), desc

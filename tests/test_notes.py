@@ -642,6 +642,14 @@ def test_an_r_markdown_chunk_is_code() -> None:
         ("prose", None, "Note\n记得先备份")]
 
 
+def test_a_comment_mark_goes_only_where_it_marks_a_comment() -> None:
+    """`docker stop web   // 停止容器`: a comment (see comment-marks.md); a table's description
+    that starts with the `--` it explains keeps it."""
+    described = _described("# npm\n\n| 命令 | 说明 |\n|---|---|\n"
+                           "| `npm run build -- --watch` | `--` 后面的参数原样传给脚本 |\n")
+    assert described == [("npm run build -- --watch", "-- 后面的参数原样传给脚本")]
+
+
 def test_a_myst_admonition_is_a_callout() -> None:
     passages = fixture_passages("myst.md")
     warning = _at(passages, "prose", 12)
