@@ -6,8 +6,7 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
@@ -63,7 +62,7 @@ class Lexicon:
     # term of its concepts
     opposite_terms: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
     negations: frozenset[str] = frozenset()  # words saying what is not wanted (without, 不让)
-    spelled: dict[str, str] = field(default_factory=dict)  # stem -> an English word, as written
+    words_en: tuple[str, ...] = ()  # the one-word English terms, as written
 
     @functools.cached_property
     def opposites(self) -> dict[int, frozenset[int]]:
@@ -103,6 +102,15 @@ class Lexicon:
         for i, c in enumerate(self.concepts):
             for term in c.en:
                 out.setdefault(term, []).append(i)
+        return out
+
+    @functools.cached_property
+    def spelled(self) -> dict[str, str]:
+        """Each one-word English term's stem -> the term as written (the shortest: remove, not
+        removed); only a question with a typo to show needs it."""
+        out: dict[str, str] = {}
+        for w in sorted(self.words_en, key=len):
+            out.setdefault(_stem(w), w)
         return out
 
     @functools.cached_property
@@ -154,17 +162,8 @@ def parse_lexicon(data: dict) -> Lexicon:
                    opposite_terms=tuple((english_words(a), english_words(b))
                                         for a, b in data.get("opposites", [])),
                    negations=frozenset(data.get("negations", [])),
-                   spelled=_spelled(w for c in data.get("concepts", []) for w in c.get("en", [])))
-
-
-def _spelled(terms: Iterable[str]) -> dict[str, str]:
-    """Each one-word English term's stem -> the term as written (the shortest: remove, not
-    removed)."""
-    out: dict[str, str] = {}
-    for t in sorted(terms, key=len):
-        if t.isascii() and t.isalpha():
-            out.setdefault(_stem(t), t.lower())
-    return out
+                   words_en=tuple(w.lower() for c in data.get("concepts", [])
+                                  for w in c.get("en", []) if w.isascii() and w.isalpha()))
 
 
 @lru_cache(maxsize=1)
