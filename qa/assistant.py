@@ -171,7 +171,15 @@ class Assistant:
     def ask(self, question: str, top: int = 5) -> Result:
         """Answer one question: the best passages of the notes, or `found=False`."""
         from qa.lint import answer_warnings
-        from qa.search import MIN_COVERAGE, answerable, error_output, fix_after, named_first, rank
+        from qa.search import (
+            MIN_COVERAGE,
+            answerable,
+            command_first,
+            error_output,
+            fix_after,
+            named_first,
+            rank,
+        )
 
         eng = self.engine()
         # a question is a sentence: what follows the first few thousand characters of a
@@ -179,6 +187,8 @@ class Assistant:
         q = eng.analyzer.analyze(question[:MAX_QUESTION])
         hits = named_first(eng.index, q, rank(eng.index, q, limit=max(top, 1) * 3))
         found = answerable(eng.index, q, hits)
+        if found:
+            hits = command_first(eng.index, q, hits)
         best = eng.index.passage(hits[0].doc) if found else None
         if best and error_output(best) and not (q.explain and best.kind == "prose") \
                 and (fix := fix_after(eng.index, hits[0].doc)) is not None:
@@ -199,10 +209,12 @@ class Assistant:
                 continue  # a repeat, or a further answer that does not answer enough
             seen.add(key)
             # the first answer's similarity, the others' scaled by how far below it they rank:
-            # scores fall as the answers go down, as a reader of the JSON expects
+            # scores fall as the answers go down, as a reader of the JSON expects (also below
+            # an answer put first for what it is: a command for a task, a tool the question names)
             score = h.score
             if answers:
-                score = answers[0].score * h.rank / hits[0].rank if hits[0].rank else 0.0
+                score = min(answers[-1].score, answers[0].score * h.rank / hits[0].rank
+                            if hits[0].rank else 0.0)
             answers.append(Answer(score, p, answer_warnings(p, q.lang, eng.index.all_passages)))
             if len(answers) >= top:
                 break

@@ -56,6 +56,9 @@ class Lexicon:
     stop_zh: frozenset[str]
     explain: tuple[str, ...] = ()  # words asking what something is or why (为什么, purpose)
     howto: tuple[str, ...] = ()  # words asking for a way to do something (命令, how)
+    # words asking whether, or for a thing (吗, 什么; English ones start the question)
+    fact_zh: tuple[str, ...] = ()
+    fact_en: frozenset[str] = frozenset()
     # what may follow a verb to say how it ends (改好, 存成, 删掉): 改好 means what 改 does
     complements: frozenset[str] = frozenset()
     # actions that undo each other (compress/extract, push/pull), each named by an English
@@ -91,6 +94,19 @@ class Lexicon:
         """Does the question ask what something is or why, rather than how to do a thing?"""
         return bool(self.explain and self._explain_re.search(question)
                     and not (self.howto and self._howto_re.search(question)))
+
+    @functools.cached_property
+    def _fact_re(self) -> re.Pattern[str]:
+        return _any_of(self.fact_zh)
+
+    def asks_fact(self, question: str) -> bool:
+        """Does the question ask whether something is so, or which thing, rather than for a
+        way to do one (`改完 fstab 怎么检查`, `take an lvm snapshot`)?"""
+        if self.howto and self._howto_re.search(question):
+            return False
+        first = re.match(r"\s*([A-Za-z]+)", question)
+        return bool(first and first.group(1).lower() in self.fact_en
+                    or self.fact_zh and self._fact_re.search(question))
 
     @property
     def zh_words(self) -> frozenset[str]:
@@ -158,6 +174,8 @@ def parse_lexicon(data: dict) -> Lexicon:
     return Lexicon(concepts, stop_en, frozenset(data.get("stop_zh", [])),
                    explain=tuple(data.get("explain_zh", []) + data.get("explain_en", [])),
                    howto=tuple(data.get("howto", [])),
+                   fact_zh=tuple(data.get("fact_zh", [])),
+                   fact_en=frozenset(w.lower() for w in data.get("fact_en", [])),
                    complements=frozenset(data.get("complements_zh", [])),
                    opposite_terms=tuple((english_words(a), english_words(b))
                                         for a, b in data.get("opposites", [])),

@@ -60,6 +60,7 @@ class Query:
     # (as typed, the word it was read as, as written) for the words a user may be shown
     read_as: tuple[tuple[str, str], ...] = ()
     explain: bool = False  # asks what something is or why, not for a command
+    fact: bool = False  # asks whether something is so, or which thing (吗, 什么, can I)
     # words of the actions undoing what the question asks (解压 for 压缩), which it does not say
     opposite: frozenset[str] = frozenset()
     # what the question asks to do without (`without stopping it`, 不让它停): its words
@@ -229,6 +230,7 @@ class QueryAnalyzer:
                      pairs=tuple(pairs), flags=tuple(dict.fromkeys(flags)),
                      family=_family(text), corrections=tuple(corrections),
                      read_as=tuple(read_as), explain=explain,
+                     fact=explain or self.lex.asks_fact(text),
                      opposite=opposite, avoided=avoided)
 
     def _avoided(self, units: list[Unit], groups: list[Group]) -> frozenset[str]:

@@ -32,6 +32,9 @@ OPPOSITE = 0.8  # a passage saying the action that undoes the asked one (解压 
 NAMED = 0.3  # a lower passage that speaks of every tool the question names, as the best one
 NAMED_COVERAGE = 0.6  # does not, answers instead down to this share of the best one's rank if
 # it matches this much of the question (naming a tool alone makes no answer)
+COMMAND_FIRST = 0.5  # a command near the best passage, a sentence, goes first from this share
+COMMAND_FIRST_HITS = 5  # of its rank, among this many hits, within this many lines of it
+COMMAND_LINES = 12
 NAME_BOOST = 0.3  # a flag entry whose name is the question's words (`--env-file`: env, file)
 CHAR_WEIGHT = 0.5  # weight of the character-overlap tie-breaker
 RELATED_SHARE = 0.25  # a related word (所有 for 批量) rather than a synonym
@@ -270,6 +273,27 @@ def named_first(index: Index, q: Query, hits: list[Hit]) -> list[Hit]:
         if h.rank < NAMED * hits[0].rank:
             break
         if h.coverage >= NAMED_COVERAGE and not _missed_name(index, q, h, nearby=False):
+            return [h, *hits[:i], *hits[i + 1:]]
+    return hits
+
+
+def command_first(index: Index, q: Query, hits: list[Hit]) -> list[Hit]:
+    """When a question asks how to do something and the best passage is a sentence of the notes
+    with no command in it, a command close to it (the same part of the same note) that
+    matches enough of the question goes first: the sentence speaks of the task, the command
+    does it."""
+    if q.fact or not hits:
+        return hits
+    p = index.passage(hits[0].doc)
+    if p.kind != "prose":
+        return hits
+    for i, h in enumerate(hits[1:COMMAND_FIRST_HITS], 1):
+        if h.rank < COMMAND_FIRST * hits[0].rank:
+            break
+        c = index.passage(h.doc)
+        if c.kind == "command" and c.source.path == p.source.path and c.section == p.section \
+                and abs(c.source.line - p.source.line) <= COMMAND_LINES \
+                and h.coverage >= MIN_COVERAGE:
             return [h, *hits[:i], *hits[i + 1:]]
     return hits
 

@@ -150,6 +150,22 @@ def test_a_tool_named_just_above_the_answer_counts(tmp_path: Path) -> None:
     assert r.found and r.answers[0].command == "cargo build --release"
 
 
+def test_a_task_is_answered_by_the_command_that_does_it(tmp_path: Path) -> None:
+    """A sentence naming the task matches more of the question than the command below it;
+    asked how to do the task, the command goes first; asked whether, the sentence."""
+    a, _ = _reader(tmp_path, "zsh.md",
+                   "# 终端\n\n新机器第一件事：把默认 shell 换成 zsh。\n\n"
+                   "先装 zsh：`sudo apt install zsh`，然后 change default shell → "
+                   "`chsh -s $(which zsh)`，重新登录生效。\n")
+    for question in ("把默认 shell 换成 zsh", "change my default shell to zsh"):
+        r = a.ask(question)
+        assert r.found and r.answers[0].command == "chsh -s $(which zsh)", question
+        assert r.answers[1].passage.text.startswith("新机器第一件事")
+        assert r.answers[0].score >= r.answers[1].score  # scores fall down the answers
+    r = a.ask("默认 shell 能不能换成 zsh")
+    assert r.found and r.answers[0].passage.text.startswith("新机器第一件事")
+
+
 def test_the_answer_speaks_of_the_tool_the_question_names(tmp_path: Path) -> None:
     """Asked for Windows, the Windows line answers, though the Linux one matches more words;
     a passage that only names the tool does not."""
