@@ -37,7 +37,7 @@ _ESCAPES = re.compile(r"\x1b\[[0-9;?]{0,32}[ -/]{0,4}[@-~]|\x1b\][^\x07\x1b]{0,5
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\x00-\x08\x0b-\x1f\x7f]")
 DIRECTION_MARKERS = frozenset({"从", "到"})  # 从X 到Y: which way a copy or move goes
 _MARKER = re.compile("|".join(map(re.escape, sorted(DIRECTION_MARKERS))))
-TOKENIZER_VERSION = 28
+TOKENIZER_VERSION = 29
 FUNCTION_USAGE = 30000  # a character used more often than this alone is a function word (时, 却)
 COMMON_WORDS = 50000
 DEFAULT_WORD_FREQ = 2000  # frequency given to lexicon words jieba's dictionary lacks
@@ -47,6 +47,7 @@ _CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _CAMEL_JOIN = re.compile(r"[a-z][A-Z]")
 _LETTERS = re.compile(r"[a-z]+")
 _FILE_NAME = re.compile(r"[a-z][_.-]\w")  # sshd_config, nginx.conf
+_SIZE = re.compile(r"\+?(\d+(?:\.\d+)?)([kmgtp])(?:i?b)?")  # a quantity of bytes, lower case
 
 
 def _camel_words(word: str) -> list[str]:
@@ -265,6 +266,8 @@ class Tokenizer:
                 return [Unit("code", s, tuple(dict.fromkeys([w, *said])))]
             return [Unit("word", low, (w,))]
         parts = [stem(p) for p in _PARTS.findall(low)]
+        if size := _SIZE.fullmatch(low):  # 100MB, 100M, 100m, 512MiB: one size
+            parts.append(size.group(1) + size.group(2))
         # the words of a camel-case part (`Test-NetConnection`, `Get-ChildItem`: net connection)
         parts += [stem(w) for p in re.findall(r"[A-Za-z]+", s) for w in _camel_words(p)]
         if "/" in low:  # a file of a path is a name of its own (sshd_config, nginx.conf)

@@ -166,6 +166,19 @@ def test_a_task_is_answered_by_the_command_that_does_it(tmp_path: Path) -> None:
     assert r.found and r.answers[0].passage.text.startswith("新机器第一件事")
 
 
+def test_more_or_less_than_a_size(tmp_path: Path) -> None:
+    """`larger than 100MB` is 大于 100M in Chinese notes; `smaller than` 小于."""
+    a, _ = _reader(tmp_path, "find.md",
+                   "# find\n\n- 查找空文件和空目录\n\n`find . -empty`\n\n"
+                   "- 查找大于 100M 的文件\n\n`find . -type f -size +100M`\n\n"
+                   "- 查找小于 1k 的文件\n\n`find . -type f -size -1k`\n\n"
+                   "- 按文件名查找\n\n`find . -name '*.log'`\n")
+    r = a.ask("find files larger than 100MB")
+    assert r.found and r.answers[0].command == "find . -type f -size +100M"
+    r = a.ask("find files smaller than 1KB")
+    assert r.found and r.answers[0].command == "find . -type f -size -1k"
+
+
 def test_the_answer_speaks_of_the_tool_the_question_names(tmp_path: Path) -> None:
     """Asked for Windows, the Windows line answers, though the Linux one matches more words;
     a passage that only names the tool does not."""

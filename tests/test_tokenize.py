@@ -158,3 +158,13 @@ def test_a_name_in_camel_case_says_its_words(tok: Tokenizer) -> None:
     assert "git" not in tok.terms("GitHub") and "sql" not in tok.terms("MySQL")
     # a camel-case part of a longer name (a PowerShell cmdlet) says its words too
     assert {"child", "item"} <= set(tok.terms("Get-ChildItem D:\\logs -Recurse"))
+
+
+def test_a_size_is_one_however_it_is_written(tok: Tokenizer) -> None:
+    """`100MB` in a question, `-size +100M` in the notes: the same size; other names with
+    digits keep theirs."""
+    assert "100m" in tok.terms("files larger than 100MB")
+    assert "100m" in tok.terms("find . -size +100M")
+    assert "512m" in tok.terms("--memory 512MiB")
+    assert "1.5g" in tok.terms("1.5GB")
+    assert tok.terms("mp3 h264") == ["mp3", "h264"]
