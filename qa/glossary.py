@@ -87,6 +87,13 @@ def programs() -> frozenset[str]:
     return _data().programs
 
 
+def knows_command(family: str) -> bool:
+    """Is this a command of a program the glossary knows, subcommands and all (`docker
+    stats`, `git stash`; not `docker to`)?"""
+    *head, last = family.split()
+    return bool(head) and last in _data().subcommands.get(" ".join(head), ())
+
+
 @lru_cache(maxsize=1)
 def subcommand_words() -> frozenset[str]:
     """The words that follow a program in the commands the glossary knows (up, down, logs,

@@ -260,7 +260,29 @@ def answerable(index: Index, q: Query, hits: list[Hit]) -> bool:
     every tool the question names (postgres, nginx): a question about a tool the answer never
     mentions is not one the notes answer."""
     return bool(hits) and hits[0].coverage >= MIN_COVERAGE \
-        and _unknown_share(index, q) < UNKNOWN_MAX and not _missed_name(index, q, hits[0])
+        and _unknown_share(index, q) < UNKNOWN_MAX and not _missed_name(index, q, hits[0]) \
+        and not _unused_command(index, q)
+
+
+def _unused_command(index: Index, q: Query) -> bool:
+    """Does the question name a command (`docker stats`) that no passage of the notes uses
+    nor speaks of: the notes do not know it, whatever else of the question they match?"""
+    if not q.family:
+        return False
+    from qa.glossary import knows_command
+    from qa.lexicon import load_lexicon, stem
+
+    if not knows_command(q.family):
+        return False
+    import numpy as np
+
+    together = None
+    for word in q.family.split():
+        if len(word) < 2 or stem(word) in load_lexicon().stop_en:
+            continue  # (a word no passage is indexed under: `ip a`, `go test`)
+        docs = np.union1d(_docs(index, OWN + stem(word)), _docs(index, OWN + word.lower()))
+        together = docs if together is None else np.intersect1d(together, docs)
+    return together is not None and not len(together)
 
 
 def named_first(index: Index, q: Query, hits: list[Hit]) -> list[Hit]:

@@ -179,6 +179,22 @@ def test_more_or_less_than_a_size(tmp_path: Path) -> None:
     assert r.found and r.answers[0].command == "find . -type f -size -1k"
 
 
+def test_a_command_the_notes_never_use_is_not_answered(shipped: Assistant, tmp_path: Path) -> None:
+    """Asked about `docker stats`, notes that never use it do not answer with another
+    command that matches the rest of the question (`docker container ls -f status=exited`);
+    commands they use are answered, also those with a word no passage is indexed under
+    (`ip a`)."""
+    for question in ("docker stats 怎么看所有容器的 CPU 占用", "用 docker stats 实时看容器 CPU",
+                     "docker stats 怎么只看一次 CPU 占用"):
+        assert not shipped.ask(question).found, question
+    r = shipped.ask("docker ps 怎么把停止的容器也列出来")
+    assert r.found and r.answers[0].command.startswith("docker ps -a")
+    a, _ = _reader(tmp_path, "net.md",
+                   "# netns\n\n- 在网络命名空间里看地址\n\n`ip netns exec test1 ip a`\n")
+    r = a.ask("run ip a inside a network namespace")
+    assert r.found and r.answers[0].command == "ip netns exec test1 ip a"
+
+
 def test_the_answer_speaks_of_the_tool_the_question_names(tmp_path: Path) -> None:
     """Asked for Windows, the Windows line answers, though the Linux one matches more words;
     a passage that only names the tool does not."""
