@@ -1566,7 +1566,8 @@ def _write_postings(path: Path, counts: Any, offsets: Any, sklearn: bool) -> Non
     floats without the second it takes to import scikit-learn (a test holds the two equal)."""
     import numpy as np
 
-    weights, idf = (_sklearn_tf_idf if sklearn else tf_idf)(counts)
+    # (notes with no word to index, `hi`: scikit-learn refuses a matrix of no columns)
+    weights, idf = (_sklearn_tf_idf if sklearn and counts.nnz else tf_idf)(counts)
     weights = weights.tocsc()
     weights.sort_indices()
     np.savez(path, indptr=weights.indptr.astype(np.int64),
@@ -1706,7 +1707,8 @@ def tf_idf(counts: Any) -> tuple[Any, Any]:
     data *= idf[counts.indices]
     # each row's sum of squares in float64, a term at a time in order (as bincount adds)
     lengths = np.diff(counts.indptr)
-    sums = np.bincount(np.repeat(np.arange(n), lengths), weights=data * data, minlength=n)
+    sums = np.bincount(np.repeat(np.arange(n), lengths), weights=data * data,
+                       minlength=n).astype(np.float64, copy=False)  # (no terms: ints)
     norms = np.sqrt(sums, out=sums)
     norms[norms == 0.0] = 1.0  # (an empty row stays as it is)
     # float32 over float64, rounded to float32

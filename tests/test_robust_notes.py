@@ -171,6 +171,20 @@ def test_nothing_usable_left_is_exit_2_in_one_line(tmp_path: Path) -> None:
     assert code == 2 and out == "" and len(err.splitlines()) == 1
 
 
+def test_notes_with_no_word_to_index_build_and_answer_nothing(tmp_path: Path) -> None:
+    """Notes whose words are all stopwords (`hi`) index to no term: an index all the same
+    (weighing a matrix of no columns), every question not in them (exit 1), again after one
+    changes."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("hi\n", "utf-8")
+    index = str(tmp_path / "idx")
+    for _ in range(2):
+        code, out, err = qa("ask", "--corpus", str(notes), "--index", index, "hi")
+        assert (code, err) == (1, "") and "Not in your notes" in out
+        (notes / "a.md").write_text("的 了\n", "utf-8")  # (rebuilt from the previous build)
+
+
 def test_a_notes_file_named_in_gbk_is_indexed(tmp_path: Path, one_tokenizer: Tokenizer) -> None:
     notes = tmp_path / "notes"
     notes.mkdir()
