@@ -220,6 +220,26 @@ def schedule(minute: str, hour: str, day: str, month: str, weekday: str) -> str:
     return " ".join(words)
 
 
+@lru_cache(maxsize=4096)
+def actions(command: str) -> str:
+    """What the commands of a line do, each by its program and subcommands alone: no flag,
+    nothing they run inside (`docker rmi $(docker image ls -q)`: remove images)."""
+    g = _data()
+    if _SHELL_SYNTAX.search(command):
+        commands = [shell.words(c.restore(c.text, " "), ("", '"', "'"))
+                    for c in shell.split_commands(command.replace("\\\n", " "), script=True)]
+    else:
+        commands = [command.split()]
+    out = []
+    for words in commands:
+        words = words[shell.program_at(words):]
+        key = next((k for k in command_keys(_spelled(words, g)) if k in g.words),
+                   None) if words else None
+        if key:
+            out.append(g.words[key])
+    return " ".join(out)
+
+
 def _describe(line: str, out: list[str], depth: int) -> None:
     if _SHELL_SYNTAX.search(line):
         commands = [(shell.words(c.restore(c.text, " "), ("", '"', "'")), c.substitutions)

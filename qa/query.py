@@ -151,6 +151,8 @@ class QueryAnalyzer:
                         read_as.append((u.surface, typo[1]))
                     u = units[i] = Unit("word", u.surface, (typo[0],))
                     n, concepts = self._english_phrase(units, i)
+                if concepts and n == 1 and self._names_missing_tool(units, i):
+                    concepts = []  # `rotate logs with logrotate`, notes without it: its name
                 if concepts:
                     asked.update(concepts)
                     span = units[i:i + n]
@@ -232,6 +234,15 @@ class QueryAnalyzer:
                      read_as=tuple(read_as), explain=explain,
                      fact=explain or self.lex.asks_fact(text),
                      opposite=opposite, avoided=avoided)
+
+    def _names_missing_tool(self, units: list[Unit], i: int) -> bool:
+        """Is the word at i a tool the glossary knows, named as what a thing is done with
+        (`with logrotate`), that the notes never mention?"""
+        from qa.glossary import tools
+
+        u = units[i]
+        return bool(i) and units[i - 1].surface.lower() in _TOOL_BEFORE \
+            and u.surface.lower() in tools() and not in_vocab(self.vocab, u.forms[0])
 
     def _avoided(self, units: list[Unit], groups: list[Group]) -> frozenset[str]:
         """The words of what follows `without` or 不让 in a question: the thing not to do

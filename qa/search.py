@@ -35,6 +35,7 @@ NAMED_COVERAGE = 0.6  # does not, answers instead down to this share of the best
 COMMAND_FIRST = 0.5  # a command near the best passage, a sentence, goes first from this share
 COMMAND_FIRST_HITS = 5  # of its rank, among this many hits, within this many lines of it
 COMMAND_LINES = 12
+DESTROYS = 0.5  # a command that deletes, for a question asking to look at something
 NAME_BOOST = 0.3  # a flag entry whose name is the question's words (`--env-file`: env, file)
 CHAR_WEIGHT = 0.5  # weight of the character-overlap tie-breaker
 RELATED_SHARE = 0.25  # a related word (所有 for 批量) rather than a synonym
@@ -158,16 +159,60 @@ def rank(index: Index, q: Query, limit: int = 50) -> list[Hit]:
     prior = EXPLAIN_PRIOR if q.explain else KIND_PRIOR
     # (what undoes the asked action, and what the question asks to do without)
     undoing = _saying(index, q.opposite, top) | _doing(index, q.avoided, top)
+    looks = _only_looks(q)
     for d in top:
         p = index.passage(int(d))
         s = float(score[d] / norm)
         c = float(covered[d] / total_w)
         r = _combine(s, c) * prior.get(p.kind, 0.8) * _flag_factor(p, q) \
             * (1.0 + CHAR_WEIGHT * _char_overlap(q.text, p)) \
-            * (OPPOSITE if int(d) in undoing else 1.0)
+            * (OPPOSITE if int(d) in undoing else 1.0) \
+            * (DESTROYS if looks and _destroys(p) else 1.0)
         hits.append(Hit(int(d), s, c, r))
     hits.sort(key=lambda h: -h.rank)
     return hits[:limit]
+
+
+@lru_cache(maxsize=1)
+def _destroying() -> frozenset[str]:
+    """The words of deleting (remove, purge, rm, prune), as the lexicon has them."""
+    from qa.lexicon import load_lexicon, stem
+
+    lex = load_lexicon()
+    concepts = [lex.concepts[c] for c in lex.english_index().get((stem("delete"),), [])]
+    return frozenset(t[0] for c in concepts for t in c.en if len(t) == 1) \
+        | frozenset(w for c in concepts for w in c.cmd)
+
+
+@lru_cache(maxsize=1)
+def _viewing() -> frozenset[str]:
+    """The words of looking at something (list, show, 查看), as the lexicon has them."""
+    from qa.lexicon import load_lexicon, stem
+
+    lex = load_lexicon()
+    return frozenset(w for c in lex.english_index().get((stem("list"),), [])
+                     for w in lex.concepts[c].zh + tuple(t[0] for t in lex.concepts[c].en
+                                                         if len(t) == 1))
+
+
+def _only_looks(q: Query) -> bool:
+    """Does the question ask to look at something (list, 查看), and not to delete anything?"""
+    return any(g.terms & _viewing() for g in q.groups) \
+        and not any(g.terms & _destroying() for g in q.groups)
+
+
+@lru_cache(maxsize=4096)
+def _destroys_command(command: str) -> bool:
+    from qa.glossary import actions
+    from qa.lexicon import stem
+
+    return not _destroying().isdisjoint(map(stem, re.findall(r"[a-z]+", actions(command))))
+
+
+def _destroys(p: Passage) -> bool:
+    """Does the passage's command delete what it acts on (`docker rmi $(docker image ls -q)`:
+    what it lists is what it removes)?"""
+    return p.kind == "command" and bool(p.command) and _destroys_command(p.command or "")
 
 
 def _saying(index: Index, terms: frozenset[str], among: Any) -> set[int]:

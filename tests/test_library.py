@@ -338,6 +338,32 @@ def test_a_tool_named_by_with_that_the_notes_never_mention_is_refused(tmp_path: 
     assert r.found and r.answers[0].command == "strace -f -p 4321"
 
 
+def test_a_tool_the_lexicon_knows_named_by_with_is_said(tmp_path: Path) -> None:
+    """`… with logrotate`: a tool the lexicon knows as a concept (log rotation), which notes
+    rotating logs otherwise (journalctl) do not name; notes that do are asked of it."""
+    notes = _notes(tmp_path, "logs.md",
+                   "# 日志\n\n日志太大，只保留 500M：`journalctl --vacuum-size=500M`\n")
+    a = Assistant(notes, tmp_path / "index")
+    assert a.ask("rotate logs").found
+    assert not a.ask("rotate logs with logrotate").found
+    (notes / "logrotate.md").write_text(
+        "# logrotate\n\n试运行一次轮转：`logrotate -d /etc/logrotate.d/nginx`\n", "utf-8")
+    r = a.ask("rotate logs with logrotate")
+    assert r.found and r.answers[0].command == "logrotate -d /etc/logrotate.d/nginx"
+
+
+def test_a_question_to_look_at_things_is_not_answered_by_deleting_them(
+        shipped: Assistant) -> None:
+    """`docker rmi $(docker image ls -q)` lists all images to delete them: asked to list
+    them, `docker images` answers; asked to delete them, the rmi line."""
+    for question in ("list all images", "how to list all images", "查看所有镜像"):
+        r = shipped.ask(question)
+        assert r.found and r.answers[0].command == "docker images", question
+    for question in ("delete all images", "删除所有镜像"):
+        r = shipped.ask(question)
+        assert r.found and r.answers[0].command.startswith("docker rmi $("), question
+
+
 def test_a_service_named_by_its_port_is_said(tmp_path: Path) -> None:
     """`…:5432` is postgres: a question naming postgres is answered by the tunnel to it."""
     a, _ = _reader(tmp_path, "ssh.md",
