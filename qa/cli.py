@@ -183,11 +183,15 @@ def cmd_ask(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -
         buffer = getattr(stdin, "buffer", None)
         lines = (raw.decode("utf-8", "replace") for raw in buffer) if buffer is not None else stdin
         for line in lines:
-            r = a.ask(line.rstrip("\r\n"), top=args.top)
+            question = line.rstrip("\r\n")
+            if not args.json and not question.strip():
+                continue  # (JSON Lines keep one line for each line read, blank or not)
+            r = a.ask(question, top=args.top)
             if args.json:
                 out.write(json.dumps(r.to_dict(), ensure_ascii=False) + "\n")
-            else:
-                out.write(result_text(r, style, args.lang) + "\n\n")
+            else:  # each answer under its question: many are read
+                out.write(f"{style.bold('> ' + question.strip())}\n"
+                          f"{result_text(r, style, args.lang)}\n\n")
             out.flush()
             if not r.found and line.strip():  # (a blank line is no question left unanswered)
                 status = NOT_FOUND

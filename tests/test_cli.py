@@ -100,6 +100,17 @@ def test_ask_dash_a_blank_line_is_no_question_left_unanswered(on_shipped: list[s
     assert r.code == 1
 
 
+def test_ask_dash_in_plain_text_answers_each_question_under_it(on_shipped: list[str]) -> None:
+    """Read as text, answers say which question they answer; a blank line is skipped."""
+    r = Run(["ask", "--lang", "en", *on_shipped, "-"],
+            stdin=io.StringIO("删除所有容器\n\n怎么煮咖啡\n"))
+    assert r.code == 1
+    questions = [line for line in r.out.splitlines() if line.startswith("> ")]
+    assert questions == ["> 删除所有容器", "> 怎么煮咖啡"]
+    first, second = r.out.split("> 怎么煮咖啡\n")
+    assert "docker rm" in first and second.startswith("Not in your notes")
+
+
 class _Flushes(io.StringIO):
     """stdout that remembers what had been flushed, as a pipe reader would see it."""
 
