@@ -94,8 +94,13 @@ class Assistant:
             previous = None
         try:
             report = store.build(previous, progress=progress)  # type: ignore[arg-type]
-        except PermissionError as e:
-            raise IndexUnusable(f"cannot write the index at {self.index_dir}: {e.strerror}; "
+        except (PermissionError, FileExistsError, NotADirectoryError, FileNotFoundError) as e:
+            # (no right to write there; a file where the folder should be, or on its path; a
+            # folder that cannot be made, as under /proc)
+            file = next((p for p in (self.index_dir, *self.index_dir.parents)
+                         if p.exists() and not p.is_dir()), None)
+            why = f"{file} is a file, not a folder" if file is not None else e.strerror
+            raise IndexUnusable(f"cannot write the index at {self.index_dir}: {why}; "
                                 f"point --index or QA_INDEX at a writable folder") from e
         with self._lock:
             self._engine = None

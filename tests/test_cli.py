@@ -138,6 +138,17 @@ def test_ask_dash_flushes_each_answer_before_reading_the_next_line(
     assert json.loads(seen_before_second[0])["query"] == "如何删除所有容器"
 
 
+@pytest.mark.parametrize("where", ["a-file", "a-file/index"])
+def test_an_index_where_a_file_stands_is_one_line_saying_what_to_do(tmp_path: Path,
+                                                                    where: str) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    r = Run(["ask", "--index", str(tmp_path / where), "如何删除所有容器"])
+    assert r.code == 2 and r.out == ""
+    assert r.err.splitlines() == [
+        f"qa: cannot write the index at {tmp_path / where}: {tmp_path / 'a-file'} is a file, "
+        "not a folder; point --index or QA_INDEX at a writable folder"]
+
+
 def test_unanswerable_question_exits_1(on_shipped: list[str]) -> None:
     r = Run(["ask", *on_shipped, "怎么煮咖啡"])
     assert r.code == 1
