@@ -359,6 +359,9 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None,
                 parser.error(f"unrecognized arguments: {' '.join(extra)}")
             if args.cmd == "ask" and not "".join(args.question + extra).strip():
                 parser.error("give a question, e.g. qa ask 如何删除所有容器 (or - to read stdin)")
+            if args.cmd == "explain" and not " ".join(args.command_line).strip():
+                parser.error("give a command line, e.g. qa explain \"docker run -d -p 80:80 "
+                             "nginx\"")
             if args.cmd == "ask" and (typo := _mistyped_option(extra)):
                 parser.error(f"unknown option {typo[0]}: did you mean {typo[1]}? (to ask about "
                              f"a flag of that name: qa ask -- {typo[0]})")

@@ -163,8 +163,8 @@ def test_missing_corpus_exits_2_with_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in r.err + r.out
 
 
-@pytest.mark.parametrize("argv", [["ask"], ["ask", "--top", "0", "x"], ["explain"], ["eval"],
-                                  ["index", "--corpus"]])
+@pytest.mark.parametrize("argv", [["ask"], ["ask", "--top", "0", "x"], ["explain"],
+                                  ["explain", " "], ["eval"], ["index", "--corpus"]])
 def test_usage_errors_exit_2(argv: list[str]) -> None:
     assert Run(argv).code == 2
 
