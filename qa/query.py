@@ -412,10 +412,12 @@ class QueryAnalyzer:
         """The known word an English word of the question misspells (contianer: container),
         when neither the notes nor the lexicon know the word as typed: as a term, and as
         written when that is known."""
+        from qa.glossary import tools
+
         w = u.forms[0]
-        if len(w) < 4 or in_vocab(self.vocab, w):
-            return None
         typed = u.surface.lower()
+        if len(w) < 4 or in_vocab(self.vocab, w) or typed in tools():
+            return None  # (a tool the notes lack is no typo of one they have: kubectl)
         slipped = self._slipped(typed)
         if slipped:
             return slipped
@@ -442,7 +444,10 @@ class QueryAnalyzer:
                     found.setdefault(s, e)
             if found:
                 fixed = next((s for s in found if in_vocab(self.vocab, s)), next(iter(found)))
-                return fixed, found[fixed]
+                # as written: the edit (contianers: containers), unless it is a stem, not a
+                # word, when the lexicon's word is (delte: delete, not delet)
+                edit = found[fixed]
+                return fixed, edit if stem(edit) != edit else self.lex.spelled.get(fixed, edit)
         return None
 
     @functools.cache  # noqa: B019 (as _english_known)

@@ -124,6 +124,7 @@ def test_ask_says_did_you_mean(shipped: Assistant, shipped_index: Path) -> None:
 @pytest.mark.parametrize(("question", "said"), [
     ("看容齐日志", "(把「容齐」当作「容器」)"),  # a pinyin slip
     ("delete all contianers", "(read contianers as containers)"),  # two letters swapped
+    ("delte all containers", "(read delte as delete)"),  # a word, not the stem the swap gives
     ("docekr-machine 是什么", "(把「docekr-machine」当作「docker-machine」)"),
 ])
 def test_ask_says_which_words_it_read_as_others(shipped: Assistant, shipped_index: Path,
@@ -136,6 +137,12 @@ def test_ask_says_which_words_it_read_as_others(shipped: Assistant, shipped_inde
     assert code == 0 and out.getvalue().splitlines()[0] == said
     assert "read_as" not in shipped.ask(question).to_dict()
     assert shipped.ask("看容器日志").read_as == ()
+
+
+def test_a_tool_the_notes_lack_is_no_typo_of_one_they_have(shipped: Assistant) -> None:
+    """kubectl is one letter from kubectx, which the lexicon knows: it is no typo of it."""
+    r = shipped.ask("kubectl get pods")
+    assert r.read_as == () and not r.found
 
 
 # --- other notes ---------------------------------------------------------------------------------
