@@ -252,6 +252,13 @@ class Assistant:
         last = min(len(all_lines), source.end_line + lines)
         return tuple((n, all_lines[n - 1]) for n in range(first, last + 1))
 
+    def note_file(self, shown: str) -> Path | None:
+        """The file on disk of a source path as answers give it (None: not in the notes)."""
+        try:
+            return self._note_file(shown)
+        except QAError:
+            return None
+
     def _note_file(self, shown: str) -> Path:
         """A source path as answers show it -> the file on disk (never outside the notes)."""
         corpus = self.corpus.resolve()

@@ -174,10 +174,10 @@ def _progress(err: TextIO):  # type: ignore[no-untyped-def]
 
 
 def cmd_ask(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
-    from qa.render import Style, result_text
+    from qa.render import Style, openable, result_text
 
     a = _assistant(args)
-    style = Style(out)
+    style = Style(out, place=openable(a.note_file))
     if args.question == ["-"]:
         status = OK
         buffer = getattr(stdin, "buffer", None)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Callable
+from pathlib import Path
 from typing import TextIO
 
 from qa.model import Answer, Explanation, FlagEntry, Result
@@ -97,15 +99,40 @@ def label_lang(result_lang: str, wanted: str = "auto") -> str:
     return "en" if result_lang == "en" else "zh"
 
 
+def openable(locate: Callable[[str], Path | None]) -> Callable[[str], str]:
+    """Where a source path as answers give it (`notes/linux.md`) is shown, so that it opens
+    from here: relative to the working folder when the file is under it, else from the home
+    folder (`~/…`), else whole; as given when the file is not found."""
+    try:
+        here, home = Path.cwd(), Path.home()
+    except (OSError, RuntimeError):
+        return lambda shown: shown
+    places: dict[str, str] = {}
+
+    def place(shown: str) -> str:
+        if shown not in places:
+            path = locate(shown)
+            places[shown] = shown if path is None else \
+                str(path.relative_to(here)) if path.is_relative_to(here) else \
+                "~/" + str(path.relative_to(home)) if path.is_relative_to(home) else str(path)
+        return places[shown]
+
+    return place
+
+
 class Style:
     """ANSI styling, on only for a terminal that wants colour (NO_COLOR respected)."""
 
-    def __init__(self, stream: TextIO | None = None, color: bool | None = None) -> None:
+    def __init__(self, stream: TextIO | None = None, color: bool | None = None,
+                 place: Callable[[str], str] | None = None) -> None:
+        """`place`: where a source path as answers give it is to be shown (by default as
+        given)."""
         stream = stream or sys.stdout
         if color is None:
             color = stream.isatty() and not os.environ.get("NO_COLOR") and \
                 os.environ.get("TERM") != "dumb"
         self.color = bool(color)
+        self.place = place or (lambda shown: shown)
 
     def _wrap(self, code: str, text: str) -> str:
         return f"\x1b[{code}m{text}\x1b[0m" if self.color else text
@@ -228,7 +255,8 @@ def answer_lines(a: Answer, style: Style, lang: str, full: bool = True) -> list[
     for w in a.warnings:
         out.append("  " + style.warn(t["note"] + safe(w)))
     src = a.source
-    where = f"{src.path}:{src.line}" + (f"-{src.end_line}" if src.end_line != src.line else "")
+    where = f"{style.place(src.path)}:{src.line}" + (f"-{src.end_line}" if src.end_line != src.line
+                                                     else "")
     section = f"  · {safe(a.passage.section)}" if a.passage.section else ""
     out.append("  " + style.dim(safe(where) + section))
     return out

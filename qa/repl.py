@@ -25,6 +25,7 @@ from qa.render import (
     corrections_lines,
     explanation_text,
     label_lang,
+    openable,
     result_text,
     safe,
     shell_spans,
@@ -313,7 +314,7 @@ class Chat:
         src = self.shown.source
         lines = self.assistant.around(src, lines=SOURCE_CONTEXT)
         width = len(str(lines[-1][0])) if lines else 1
-        out = [self.style.bold(safe(f"{src.path}:{src.line}"))]
+        out = [self.style.bold(safe(f"{self.style.place(src.path)}:{src.line}"))]
         for n, text in lines:
             mark = ">" if src.line <= n <= src.end_line else " "
             row = f"{mark} {n:>{width}}  {safe(text.rstrip())}"
@@ -368,7 +369,7 @@ def run(assistant: Assistant, lang: str = "auto", stdin: TextIO | None = None,
     `input`/`output` give the prompt its own streams (tests: a pipe input and `DummyOutput`).
     """
     stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
-    chat = Chat(assistant, Style(stdout), lang, clipboard)
+    chat = Chat(assistant, Style(stdout, place=openable(assistant.note_file)), lang, clipboard)
     if input is None and not (_isatty(stdin) and _isatty(stdout)):
         return _plain(chat, stdin, stdout)
     return _interactive(chat, stdin, stdout, input, output, history)

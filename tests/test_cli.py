@@ -149,6 +149,28 @@ def test_an_index_where_a_file_stands_is_one_line_saying_what_to_do(tmp_path: Pa
         "not a folder; point --index or QA_INDEX at a writable folder"]
 
 
+def test_the_file_an_answer_stands_in_opens_from_where_qa_runs(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`file:line` is where the note is from the working folder (relative under it, else
+    whole); the JSON keeps the path as answers give it."""
+    notes = tmp_path / "work" / "notes"
+    notes.mkdir(parents=True)
+    (notes / "docker.md").write_text("# docker\n\n删除所有容器：`docker rm -f $(docker ps -aq)`\n",
+                                     "utf-8")
+    argv = ["ask", "--corpus", str(notes), "--index", str(tmp_path / "idx"), "删除所有容器"]
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for cwd, shown in ((tmp_path / "work", "notes/docker.md:3"),
+                       (notes, "docker.md:3"),
+                       (elsewhere, f"{notes / 'docker.md'}:3")):
+        monkeypatch.chdir(cwd)
+        r = Run(argv)
+        assert r.code == 0 and shown in r.out.splitlines()[-1], (cwd, r.out)
+        assert (Path(r.out.splitlines()[-1].split()[0].rsplit(":", 1)[0])).is_file()
+    r = Run(["ask", "--json", *argv[1:]])
+    assert json.loads(r.out)["answers"][0]["source"]["path"] == "notes/docker.md"
+
+
 def test_unanswerable_question_exits_1(on_shipped: list[str]) -> None:
     r = Run(["ask", *on_shipped, "怎么煮咖啡"])
     assert r.code == 1
