@@ -34,6 +34,7 @@ LABELS = {
            "explain_what": "Give a command line: :explain docker run -d -p 80:80 nginx",
            "no_explain": "These notes have no explain feature.",
            "unknown": "Unknown command {cmd}: :help lists them.",
+           "unknown_close": "Unknown command {cmd}: did you mean {close}?",
            "interrupted": "Interrupted.", "error": "error",
            "help": """Ask about your notes in Chinese or English, and follow up in context:
   how do I list containers   then   and images? / what about volumes?
@@ -64,6 +65,7 @@ Tab completes commands and flags from your notes; ↑ recalls earlier questions.
            "explain_what": "请给出命令行，例如 :explain docker run -d -p 80:80 nginx",
            "no_explain": "这份笔记没有解释命令的功能。",
            "unknown": "没有 {cmd} 这个命令：输入 :help 查看全部命令。",
+           "unknown_close": "没有 {cmd} 这个命令：是不是 {close}？",
            "interrupted": "已中断。", "error": "出错",
            "help": """用中文或英文询问你的笔记，并可以接着上一个问题追问：
   如何删除所有容器            接着   那镜像呢？

@@ -125,8 +125,8 @@ def _clipboard_tools() -> list[tuple[str, list[str]]]:
     if os.environ.get("TMUX"):
         # the tmux paste buffer (prefix + ]), passed on to the terminal's clipboard when
         # tmux's set-clipboard allows it
-        tools.append(("tmux's paste buffer", ["tmux", "load-buffer", "-w", "-"]))
-        tools.append(("tmux's paste buffer", ["tmux", "load-buffer", "-"]))
+        tools.append(("tmux", ["tmux", "load-buffer", "-w", "-"]))
+        tools.append(("tmux", ["tmux", "load-buffer", "-"]))
     return tools
 
 
@@ -292,6 +292,11 @@ class Chat:
             return self.source(), True
         if name == ":copy":
             return self.copy(), True
+        from rapidfuzz.distance import OSA
+
+        close = [c for c in COMMANDS if OSA.distance(name, c) <= 1]
+        if close:  # `:qiut`
+            return t["unknown_close"].format(cmd=safe(name), close=close[0]), True
         return t["unknown"].format(cmd=safe(name)), True
 
     def explain(self, arg: str) -> str:
