@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from qa import shell
+from qa.glossary import flag_meaning
 from qa.model import ExplainedPart, Explanation, FlagEntry, Passage
 from qa.notes import command_family
 
@@ -430,7 +431,8 @@ def _explain_options(words: list[str], family: str | None, program: str, table: 
         for k, (name, glued) in enumerate(pieces):
             entry = table.lookup(name, family)
             suggestion = table.suggest(name, family) if entry is None else None
-            parts.append(ExplainedPart(name, "flag", entry, suggestion))
+            known = flag_meaning(family, name) if entry is None and suggestion is None else None
+            parts.append(ExplainedPart(name, "flag", entry, suggestion, known))
             if glued is not None:
                 parts.append(ExplainedPart(glued, "value"))
             elif k == len(pieces) - 1 and i < len(words) and _wants_value(

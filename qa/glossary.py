@@ -46,6 +46,7 @@ class _Glossary:
     subcommands: dict[str, list[str]]  # `docker` -> [`ps`, `run`, …]: the words that follow
     programs: frozenset[str]
     ports: dict[str, str]  # a well-known port -> what listens there (5432: postgres)
+    meanings: dict[str, tuple[str, str]]  # key -> its words, (English, Chinese)
 
 
 RULES = 2  # bump when what `describe` makes of the same data changes
@@ -70,8 +71,9 @@ def _data() -> _Glossary:
     arguments = {" ".join(k.split()): {a: f"{v['en']} {v['zh']}" for a, v in by.items()}
                  for k, by in data.get("arguments", {}).items()}
     ports = {k: f"{v['en']} {v['zh']}".strip() for k, v in data.get("ports", {}).items()}
+    meanings = {" ".join(k.split()): (v["en"], v["zh"]) for k, v in data["commands"].items()}
     return _Glossary(words, forms, arguments, data.get("packages", {}), subcommands, programs,
-                     ports)
+                     ports, meanings)
 
 
 @lru_cache(maxsize=1)
@@ -85,6 +87,12 @@ def digest() -> str:
 def programs() -> frozenset[str]:
     """Every program the glossary knows (docker, git, mysql, …)."""
     return _data().programs
+
+
+def flag_meaning(family: str | None, flag: str) -> tuple[str, str] | None:
+    """What the glossary says a flag of a command does, (English, Chinese): `docker ps -a`:
+    all containers, including stopped ones."""
+    return _data().meanings.get(f"{family} {flag}") if family else None
 
 
 def knows_command(family: str) -> bool:

@@ -138,11 +138,15 @@ class ExplainedPart:
     role: str  # program | subcommand | flag | value | argument
     flag: FlagEntry | None = None
     suggestion: str | None = None
+    # what the command glossary says a flag the notes do not describe does: (English, Chinese)
+    glossary: tuple[str, str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"token": self.token, "role": self.role,
                 "flag": self.flag.to_record() if self.flag else None,  # with its command
-                "suggestion": self.suggestion}
+                "suggestion": self.suggestion,
+                "glossary": dict(zip(("en", "zh"), self.glossary, strict=True))
+                if self.glossary else None}
 
 
 @dataclass(frozen=True)

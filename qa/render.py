@@ -21,6 +21,7 @@ LABELS = {
            "did_you_mean": "did you mean", "read_as": "read {typed} as {read}",
            "also": "Also", "flag": "Flag",
            "source": "Source", "note": "note: ", "unknown_flag": "not described in your notes",
+           "glossary": "commonly: ",
            "command": "Command", "no_parts": "nothing to explain",
            "greeting": "qa {version} · notes: {notes} · index: {index}",
            "greeting_help": "Ask in Chinese or English. :help for help, Ctrl-D to leave.",
@@ -52,6 +53,7 @@ Tab completes commands and flags from your notes; ↑ recalls earlier questions.
            "did_you_mean": "你是不是想找", "read_as": "把「{typed}」当作「{read}」",
            "also": "另见", "flag": "参数",
            "source": "出处", "note": "注意：", "unknown_flag": "笔记里没有这个参数的说明",
+           "glossary": "通常是：",
            "command": "命令", "no_parts": "没有可解释的内容",
            "greeting": "qa {version} · 笔记：{notes} · 索引：{index}",
            "greeting_help": "用中文或英文提问。输入 :help 查看帮助，Ctrl-D 退出。",
@@ -304,7 +306,8 @@ def explanation_text(e: Explanation, style: Style, lang: str = "en") -> str:
         if p.flag:
             out.append(f"  {style.bold(token)}  {flag_line(p.flag)}")
         elif p.role == "flag":
-            hint = f"  ({t['did_you_mean']} {p.suggestion}?)" if p.suggestion else ""
+            hint = f"  ({t['did_you_mean']} {p.suggestion}?)" if p.suggestion else \
+                f"  ({t['glossary']}{safe(p.glossary[lang == 'zh'])})" if p.glossary else ""
             out.append(f"  {style.warn(token)}  {t['unknown_flag']}{hint}")
         else:
             out.append(f"  {token}  {style.dim(p.role)}")

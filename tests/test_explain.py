@@ -76,6 +76,23 @@ def test_text_says_what_the_notes_do_not_describe(shipped: Assistant,
                for line in lines)
 
 
+def test_a_flag_the_notes_do_not_describe_is_said_as_the_glossary_knows_it(
+        shipped: Assistant, shipped_index: Path) -> None:
+    """`docker ps -a`: the notes describe no -a of docker ps; what it commonly does is said,
+    in the language asked for, and in the JSON; a flag the glossary lacks says nothing more."""
+    a = next(p for p in shipped.explain("docker ps -a").parts if p.token == "-a")
+    assert a.flag is None and a.glossary and "all containers" in a.glossary[0]
+    code, out = explain_cli(["--lang", "en", "docker ps -a"], shipped_index)
+    assert code == 0 and "(commonly: all containers" in out
+    code, out = explain_cli(["--lang", "zh", "docker ps -a"], shipped_index)
+    assert "(通常是：所有容器" in out
+    code, out = explain_cli(["--json", "docker ps -a"], shipped_index)
+    part = json.loads(out)["parts"][-1]
+    assert part["flag"] is None and part["glossary"]["en"].startswith("all containers")
+    assert next(p for p in shipped.explain("docker ps --zzz").parts
+                if p.token == "--zzz").glossary is None
+
+
 def test_flag_with_equals_and_flag_with_space_read_alike(shipped: Assistant) -> None:
     glued = shipped.explain("docker run --restart=always nginx").parts
     spaced = shipped.explain("docker run --restart always nginx").parts
