@@ -196,3 +196,12 @@ def test_the_glossary_digest_follows_its_rules(monkeypatch: pytest.MonkeyPatch) 
         assert glossary.digest() != before
     finally:
         glossary.digest.cache_clear()
+
+
+def test_signing_in_is_not_a_matter_of_logs(shipped: Assistant) -> None:
+    """The glossary says `docker login` signs in, not "log in": asked for logs, it is no
+    answer (the stem of logs is log)."""
+    r = shipped.ask("how do I see logs")
+    assert r.found and r.answers[0].command == "docker logs 容器ID"
+    assert all(a.command != "docker login" for a in r.answers)
+    assert shipped.ask("log in to docker hub").answers[0].command == "docker login"
