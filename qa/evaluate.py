@@ -77,12 +77,15 @@ def load_cases(path: Path) -> list[dict[str, Any]]:
             continue
         try:
             c = json.loads(line)
-            if not isinstance(c.get("q"), str) or c.get("field") not in FIELDS \
-                    or not isinstance(c.get("expect"), list):
-                raise ValueError
-        except ValueError:
-            raise QAError(f"{path}:{no}: not a question line "
-                          '(want {"q": ..., "field": command|text|flag|none, '
+            wrong = [k for k, ok in (("q", isinstance(c.get("q"), str)),
+                                     ("field", c.get("field") in FIELDS),
+                                     ("expect", isinstance(c.get("expect"), list))) if not ok]
+            if wrong:
+                raise ValueError(f"{', '.join(wrong)} missing or wrong; ")
+        except (ValueError, AttributeError) as e:  # (not JSON; JSON but not an object)
+            said = str(e) if str(e).endswith("; ") else ""
+            raise QAError(f"{path}:{no}: not a question line ({said}"
+                          'want {"q": ..., "field": command|text|flag|none, '
                           '"expect": [...]})') from None
         cases.append(c)
     return cases

@@ -249,6 +249,12 @@ def test_eval_names_the_bad_line(tmp_path: Path, on_shipped: list[str]) -> None:
     r = Run(["eval", *on_shipped, str(cases)])
     assert r.code == 2
     assert f"{cases}:2" in r.err and "Traceback" not in r.err
+    for line, said in (('{"q": "x"}', "field, expect missing or wrong"),
+                       ('{"q": "x", "field": "cmd", "expect": []}', "(field missing or wrong"),
+                       ("[1]", "not a question line")):
+        cases.write_text(line + "\n", "utf-8")
+        r = Run(["eval", *on_shipped, str(cases)])
+        assert r.code == 2 and said in r.err and len(r.err.splitlines()) == 1, line
 
 
 def test_explain_json(on_shipped: list[str]) -> None:
