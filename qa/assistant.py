@@ -97,8 +97,11 @@ class Assistant:
         except (PermissionError, FileExistsError, NotADirectoryError, FileNotFoundError) as e:
             # (no right to write there; a file where the folder should be, or on its path; a
             # folder that cannot be made, as under /proc)
-            file = next((p for p in (self.index_dir, *self.index_dir.parents)
-                         if p.exists() and not p.is_dir()), None)
+            try:
+                file = next((p for p in (self.index_dir, *self.index_dir.parents)
+                             if p.exists() and not p.is_dir()), None)
+            except OSError:  # (a folder on the way that may not be searched)
+                file = None
             why = f"{file} is a file, not a folder" if file is not None else e.strerror
             raise IndexUnusable(f"cannot write the index at {self.index_dir}: {why}; "
                                 f"point --index or QA_INDEX at a writable folder") from e
@@ -256,7 +259,7 @@ class Assistant:
         """The file on disk of a source path as answers give it (None: not in the notes)."""
         try:
             return self._note_file(shown)
-        except QAError:
+        except (QAError, OSError, RuntimeError):  # (not in the notes; unreadable; a link loop)
             return None
 
     def _note_file(self, shown: str) -> Path:

@@ -174,7 +174,7 @@ def _progress(err: TextIO):  # type: ignore[no-untyped-def]
 
 
 def cmd_ask(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
-    from qa.render import Style, openable, result_text
+    from qa.render import Style, openable, result_text, safe
 
     a = _assistant(args)
     style = Style(out, place=openable(a.note_file))
@@ -190,7 +190,7 @@ def cmd_ask(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -
             if args.json:
                 out.write(json.dumps(r.to_dict(), ensure_ascii=False) + "\n")
             else:  # each answer under its question: many are read
-                out.write(f"{style.bold('> ' + question.strip())}\n"
+                out.write(f"{style.bold('> ' + safe(question.strip()))}\n"
                           f"{result_text(r, style, args.lang)}\n\n")
             out.flush()
             if not r.found and line.strip():  # (a blank line is no question left unanswered)

@@ -79,7 +79,8 @@ def load_cases(path: Path) -> list[dict[str, Any]]:
             c = json.loads(line)
             wrong = [k for k, ok in (("q", isinstance(c.get("q"), str)),
                                      ("field", c.get("field") in FIELDS),
-                                     ("expect", isinstance(c.get("expect"), list))) if not ok]
+                                     ("expect", isinstance(c.get("expect"), list) and all(
+                                         isinstance(e, str) for e in c["expect"]))) if not ok]
             if wrong:
                 raise ValueError(f"{', '.join(wrong)} missing or wrong; ")
         except (ValueError, AttributeError) as e:  # (not JSON; JSON but not an object)

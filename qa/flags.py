@@ -109,6 +109,31 @@ def _resolve(family: str) -> tuple[str, Node] | None:
     return " ".join(path), node
 
 
+@lru_cache(maxsize=1)
+def _names_of() -> dict[str, tuple[str, ...]]:
+    """A canonical command -> every name of it in the vocabulary (`docker container ls`:
+    docker ps, docker container ps, docker container list…)."""
+    out: dict[str, list[str]] = {}
+
+    def walk(path: list[str], node: Node) -> None:
+        for w, child in node.get("subcommands", {}).items():
+            name = " ".join([*path, w])
+            resolved = _resolve(name)
+            if resolved is not None:
+                out.setdefault(resolved[0], []).append(name)
+            if "alias_of" not in child:
+                walk([*path, w], child)
+
+    for program, node in _roots().items():
+        walk([program], node)
+    return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
+
+
+def command_names(family: str) -> tuple[str, ...]:
+    """Every name of a command, the one given first (`docker rmi`: docker image rm too)."""
+    return tuple(dict.fromkeys([family, *_names_of().get(_canonical(family) or family, ())]))
+
+
 def _canonical(family: str | None) -> str | None:
     if family is None:
         return None

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 from qa import shell
 
@@ -60,7 +61,8 @@ def _raw() -> bytes:
 @lru_cache(maxsize=1)
 def _data() -> _Glossary:
     data = json.loads(_raw())
-    words = {" ".join(k.split()): f"{v['en']} {v['zh']}" for k, v in data["commands"].items()}
+    meanings = {" ".join(k.split()): (v["en"], v["zh"]) for k, v in data["commands"].items()}
+    words = {k: f"{en} {zh}" for k, (en, zh) in meanings.items()}
     forms = {k: f"{v['en']} {v['zh']}" for k, v in data.get("forms", {}).items()}
     subcommands: dict[str, list[str]] = {}
     for key in words:
@@ -71,7 +73,6 @@ def _data() -> _Glossary:
     arguments = {" ".join(k.split()): {a: f"{v['en']} {v['zh']}" for a, v in by.items()}
                  for k, by in data.get("arguments", {}).items()}
     ports = {k: f"{v['en']} {v['zh']}".strip() for k, v in data.get("ports", {}).items()}
-    meanings = {" ".join(k.split()): (v["en"], v["zh"]) for k, v in data["commands"].items()}
     return _Glossary(words, forms, arguments, data.get("packages", {}), subcommands, programs,
                      ports, meanings)
 
@@ -229,33 +230,28 @@ def schedule(minute: str, hour: str, day: str, month: str, weekday: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def actions(command: str) -> str:
-    """What the commands of a line do, each by its program and subcommands alone: no flag,
-    nothing they run inside (`docker rmi $(docker image ls -q)`: remove images)."""
+def actions(command: str) -> tuple[str, ...]:
+    """What each command of a line does, by its program and subcommands alone: no flag,
+    nothing it runs inside (`docker rmi $(docker image ls -q)`: remove images)."""
     g = _data()
-    if _SHELL_SYNTAX.search(command):
-        commands = [shell.words(c.restore(c.text, " "), ("", '"', "'"))
-                    for c in shell.split_commands(command.replace("\\\n", " "), script=True)]
-    else:
-        commands = [command.split()]
-    out = []
-    for words in commands:
-        words = words[shell.program_at(words):]
-        key = next((k for k in command_keys(_spelled(words, g)) if k in g.words),
-                   None) if words else None
-        if key:
-            out.append(g.words[key])
-    return " ".join(out)
+    keys = (next((k for k in command_keys(_spelled(words, g)) if k in g.words), None)
+            for words, _ in _commands(command) if words)
+    return tuple(g.words[k] for k in keys if k)
 
 
-def _describe(line: str, out: list[str], depth: int) -> None:
+def _commands(line: str) -> list[tuple[list[str], Any]]:
+    """The commands of a line (pipes, `&&`…), each as its words from the program on, and the
+    substitutions it holds (`$(…)`)."""
     if _SHELL_SYNTAX.search(line):
         commands = [(shell.words(c.restore(c.text, " "), ("", '"', "'")), c.substitutions)
                     for c in shell.split_commands(line.replace("\\\n", " "), script=True)]
     else:  # most lines: words and spaces only, read as such (a shell's reading costs more)
         commands = [(line.split(), ())]
-    for words, substitutions in commands:
-        words = words[shell.program_at(words):]
+    return [(words[shell.program_at(words):], subs) for words, subs in commands]
+
+
+def _describe(line: str, out: list[str], depth: int) -> None:
+    for words, substitutions in _commands(line):
         if words:
             _describe_words(words, out, nested=True)
         if depth < 2:

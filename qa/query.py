@@ -151,7 +151,7 @@ class QueryAnalyzer:
                         read_as.append((u.surface, typo[1]))
                     u = units[i] = Unit("word", u.surface, (typo[0],))
                     n, concepts = self._english_phrase(units, i)
-                if concepts and n == 1 and self._names_missing_tool(units, i):
+                if concepts and n == 1 and self._names_missing_tool(units, i, known=True):
                     concepts = []  # `rotate logs with logrotate`, notes without it: its name
                 if concepts:
                     asked.update(concepts)
@@ -170,8 +170,7 @@ class QueryAnalyzer:
                     continue
                 if u.kind == "word":
                     g = self._english_word(u)
-                    if i and units[i - 1].surface.lower() in _TOOL_BEFORE \
-                            and not in_vocab(self.vocab, u.forms[0]):
+                    if self._names_missing_tool(units, i, known=False):
                         # `encrypt it with sqlcipher`: a tool the notes never mention
                         g = replace(g, named=True)
                     groups.append(g)
@@ -235,14 +234,16 @@ class QueryAnalyzer:
                      fact=explain or self.lex.asks_fact(text),
                      opposite=opposite, avoided=avoided)
 
-    def _names_missing_tool(self, units: list[Unit], i: int) -> bool:
-        """Is the word at i a tool the glossary knows, named as what a thing is done with
-        (`with logrotate`), that the notes never mention?"""
+    def _names_missing_tool(self, units: list[Unit], i: int, known: bool) -> bool:
+        """Is the word at i named as what a thing is done with (`with sqlcipher`), and never
+        mentioned by the notes? `known`: and a tool the glossary knows (`with logrotate`, a
+        word the lexicon has as a concept too)."""
         from qa.glossary import tools
 
         u = units[i]
         return bool(i) and units[i - 1].surface.lower() in _TOOL_BEFORE \
-            and u.surface.lower() in tools() and not in_vocab(self.vocab, u.forms[0])
+            and (not known or u.surface.lower() in tools()) \
+            and not in_vocab(self.vocab, u.forms[0])
 
     def _avoided(self, units: list[Unit], groups: list[Group]) -> frozenset[str]:
         """The words of what follows `without` or 不让 in a question: the thing not to do

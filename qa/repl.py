@@ -294,7 +294,7 @@ class Chat:
             return self.copy(), True
         from rapidfuzz.distance import OSA
 
-        close = [c for c in COMMANDS if OSA.distance(name, c) <= 1]
+        close = [c for c in [*COMMANDS, *ALIASES] if len(c) > 3 and OSA.distance(name, c) <= 1]
         if close:  # `:qiut`
             return t["unknown_close"].format(cmd=safe(name), close=close[0]), True
         return t["unknown"].format(cmd=safe(name)), True

@@ -203,10 +203,13 @@ def _only_looks(q: Query) -> bool:
 
 @lru_cache(maxsize=4096)
 def _destroys_command(command: str) -> bool:
+    """Is deleting what a command of the line does first (`remove images`; not `list create
+    or delete branches`)?"""
     from qa.glossary import actions
     from qa.lexicon import stem
 
-    return not _destroying().isdisjoint(map(stem, re.findall(r"[a-z]+", actions(command))))
+    return any(stem(said.split(" ", 1)[0].lower()) in _destroying()
+               for said in actions(command))
 
 
 def _destroys(p: Passage) -> bool:
@@ -311,23 +314,30 @@ def answerable(index: Index, q: Query, hits: list[Hit]) -> bool:
 
 def _unused_command(index: Index, q: Query) -> bool:
     """Does the question name a command (`docker stats`) that no passage of the notes uses
-    nor speaks of: the notes do not know it, whatever else of the question they match?"""
+    nor speaks of, by any of its names (`docker container ls` is `docker ps`): the notes do
+    not know it, whatever else of the question they match?"""
     if not q.family:
         return False
+    from qa.flags import command_names
     from qa.glossary import knows_command
-    from qa.lexicon import load_lexicon, stem
 
-    if not knows_command(q.family):
-        return False
+    return knows_command(q.family) and not any(
+        _said_together(index, name) for name in command_names(q.family))
+
+
+def _said_together(index: Index, name: str) -> bool:
+    """Do the words of a command's name stand together in one passage of the notes?"""
     import numpy as np
 
+    from qa.lexicon import load_lexicon, stem
+
     together = None
-    for word in q.family.split():
+    for word in name.split():
         if len(word) < 2 or stem(word) in load_lexicon().stop_en:
             continue  # (a word no passage is indexed under: `ip a`, `go test`)
         docs = np.union1d(_docs(index, OWN + stem(word)), _docs(index, OWN + word.lower()))
         together = docs if together is None else np.intersect1d(together, docs)
-    return together is not None and not len(together)
+    return together is None or bool(len(together))
 
 
 def named_first(index: Index, q: Query, hits: list[Hit]) -> list[Hit]:
@@ -358,9 +368,9 @@ def command_first(index: Index, q: Query, hits: list[Hit]) -> list[Hit]:
         if h.rank < COMMAND_FIRST * hits[0].rank:
             break
         c = index.passage(h.doc)
-        if c.kind == "command" and c.source.path == p.source.path and c.section == p.section \
+        if c.kind == "command" and _same_part(c, p) \
                 and abs(c.source.line - p.source.line) <= COMMAND_LINES \
-                and h.coverage >= MIN_COVERAGE:
+                and h.coverage >= MIN_COVERAGE and not _missed_name(index, q, h):
             return [h, *hits[:i], *hits[i + 1:]]
     return hits
 
@@ -461,12 +471,16 @@ def fix_after(index: Index, doc: int) -> int | None:
     # (a paragraph's commands are passages before its sentences: look both ways)
     for d in range(max(0, doc - FIX_LINES), min(doc + 1 + FIX_LINES, index.n)):
         q = index.passage(d)
-        if d != doc and q.kind in ("command", "prose") and q.source.path == p.source.path \
-                and q.section == p.section \
+        if d != doc and q.kind in ("command", "prose") and _same_part(q, p) \
                 and first <= q.source.line <= p.source.end_line + FIX_LINES \
                 and not error_output(q):
             found.append((q.kind != "command", q.source.line, d))
     return min(found)[2] if found else None
+
+
+def _same_part(p: Passage, q: Passage) -> bool:
+    """Do the two passages stand in the same part (section) of the same note?"""
+    return p.source.path == q.source.path and p.section == q.section
 
 
 def _nearby(index: Index, term: str, doc: int, at_most: int = 200) -> bool:
@@ -491,8 +505,11 @@ def _names(q: Query) -> list[tuple[str, frozenset[str], bool]]:
     around it) must say when the lexicon does not know it (postgres, lfs) or it is a program
     (git); in English, the words the command glossary knows as programs or packages (mysql,
     pg_dump, fail2ban) unless the lexicon knows them as words (find, kill)."""
-    # (a quantity, 6G or 100MB, names no tool)
-    latin = [g for g in q.groups if g.kind in ("word", "code") and not g.label[:1].isdigit()]
+    # (a quantity, 6G or 100MB, names no tool; a subcommand of the command the question
+    # names is no tool of its own: `docker container ls` is `docker ps`, see _unused_command)
+    subcommands = set(q.family.split()[1:]) if q.family else set()
+    latin = [g for g in q.groups if g.kind in ("word", "code") and not g.label[:1].isdigit()
+             and g.label.lower() not in subcommands]
     if not latin:
         return []
     from qa.glossary import tools

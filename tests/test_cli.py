@@ -109,6 +109,8 @@ def test_ask_dash_in_plain_text_answers_each_question_under_it(on_shipped: list[
     assert questions == ["> 删除所有容器", "> 怎么煮咖啡"]
     first, second = r.out.split("> 怎么煮咖啡\n")
     assert "docker rm" in first and second.startswith("Not in your notes")
+    r = Run(["ask", *on_shipped, "-"], stdin=io.StringIO("删除\x1b[2J所有容器\n"))
+    assert "\x1b" not in r.out  # (a question read is shown, its escapes not run)
 
 
 class _Flushes(io.StringIO):
@@ -251,7 +253,8 @@ def test_eval_names_the_bad_line(tmp_path: Path, on_shipped: list[str]) -> None:
     assert f"{cases}:2" in r.err and "Traceback" not in r.err
     for line, said in (('{"q": "x"}', "field, expect missing or wrong"),
                        ('{"q": "x", "field": "cmd", "expect": []}', "(field missing or wrong"),
-                       ("[1]", "not a question line")):
+                       ("[1]", "not a question line"),
+                       ('{"q": "x", "field": "text", "expect": [1]}', "(expect missing or wrong")):
         cases.write_text(line + "\n", "utf-8")
         r = Run(["eval", *on_shipped, str(cases)])
         assert r.code == 2 and said in r.err and len(r.err.splitlines()) == 1, line

@@ -190,9 +190,15 @@ def test_a_command_the_notes_never_use_is_not_answered(shipped: Assistant, tmp_p
     r = shipped.ask("docker ps 怎么把停止的容器也列出来")
     assert r.found and r.answers[0].command.startswith("docker ps -a")
     a, _ = _reader(tmp_path, "net.md",
-                   "# netns\n\n- 在网络命名空间里看地址\n\n`ip netns exec test1 ip a`\n")
+                   "# netns\n\n- 在网络命名空间里看地址\n\n`ip netns exec test1 ip a`\n\n"
+                   "- 列出所有容器\n\n`docker ps -a`\n\n- 删除镜像\n\n`docker rmi nginx`\n")
     r = a.ask("run ip a inside a network namespace")
     assert r.found and r.answers[0].command == "ip netns exec test1 ip a"
+    # a command by another of its names (docker container ls is docker ps)
+    r = a.ask("list all containers with docker container ls")
+    assert r.found and r.answers[0].command == "docker ps -a"
+    r = a.ask("how to remove an image with docker image rm")
+    assert r.found and r.answers[0].command == "docker rmi nginx"
 
 
 def test_the_answer_speaks_of_the_tool_the_question_names(tmp_path: Path) -> None:
@@ -362,6 +368,17 @@ def test_a_question_to_look_at_things_is_not_answered_by_deleting_them(
     for question in ("delete all images", "删除所有镜像"):
         r = shipped.ask(question)
         assert r.found and r.answers[0].command.startswith("docker rmi $("), question
+
+
+@pytest.mark.parametrize(("command", "deletes"), [
+    ("docker rmi $(docker image ls -q)", True), ("echo done && rm -rf build", True),
+    ("docker system prune -a", True), ("docker images", False),
+    ("git branch -a", False),  # (the glossary: list, create or delete branches)
+])
+def test_what_deletes_is_what_a_command_does_first(command: str, deletes: bool) -> None:
+    from qa.search import _destroys_command
+
+    assert _destroys_command(command) is deletes
 
 
 def test_a_service_named_by_its_port_is_said(tmp_path: Path) -> None:

@@ -185,7 +185,7 @@ def test_commands_source_copy_explain(assistant: Assistant) -> None:
         return "fakeclip"
 
     status, text = chat(assistant, "如何删除所有容器\r:source\r:copy\r:explain docker run -d\r"
-                        ":bogus\r:qiut\r" + CTRL_D, clipboard=clipboard)
+                        ":bogus\r:qiut\r:exti\r" + CTRL_D, clipboard=clipboard)
     assert status == 0
     assert f"> 107  {RM_ALL} #删除所有容器" in text
     assert "  106  " in text and "  108  " in text  # the lines around it
@@ -193,6 +193,7 @@ def test_commands_source_copy_explain(assistant: Assistant) -> None:
     assert "docker run -d" in text
     assert "没有 :bogus 这个命令" in text
     assert "没有 :qiut 这个命令：是不是 :quit？" in text  # (a slip is not a way out)
+    assert "没有 :exti 这个命令：是不是 :exit？" in text
 
 
 def test_copy_says_plainly_when_there_is_no_clipboard(assistant: Assistant) -> None:
