@@ -160,11 +160,12 @@ def rank(index: Index, q: Query, limit: int = 50) -> list[Hit]:
     # (what undoes the asked action, and what the question asks to do without)
     undoing = _saying(index, q.opposite, top) | _doing(index, q.avoided, top)
     looks = _only_looks(q)
+    terms = frozenset().union(*(g.terms for g in q.groups))  # (all the question's words)
     for d in top:
         p = index.passage(int(d))
         s = float(score[d] / norm)
         c = float(covered[d] / total_w)
-        r = _combine(s, c) * prior.get(p.kind, 0.8) * _flag_factor(p, q) \
+        r = _combine(s, c) * prior.get(p.kind, 0.8) * _flag_factor(p, q, terms) \
             * (1.0 + CHAR_WEIGHT * _char_overlap(q.text, p)) \
             * (OPPOSITE if int(d) in undoing else 1.0) \
             * (DESTROYS if looks and _destroys(p) else 1.0)
@@ -284,7 +285,7 @@ def _combine(cos: Any, cov: Any) -> Any:
     return cos * cov * cov
 
 
-def _flag_factor(p: Passage, q: Query) -> float:
+def _flag_factor(p: Passage, q: Query, terms: frozenset[str]) -> float:
     """Favour passages that describe a flag the question names, as used in the command it
     names (`docker commit -a` is the author, `docker run -a` attach); when it names none,
     favour flag entries whose name says what the question asks (`--env`, `--workdir`)."""
@@ -293,7 +294,6 @@ def _flag_factor(p: Passage, q: Query) -> float:
     if not q.flags:
         if p.kind != "flag":
             return 1.0
-        terms = frozenset().union(*(g.terms for g in q.groups))
         return 1.0 + NAME_BOOST * max((name_match(f, terms) for f in p.flags), default=0.0)
     named = [(f, n) for f in p.flags for n in f.names if n in q.flags]
     if not named:
@@ -318,11 +318,20 @@ def _unused_command(index: Index, q: Query) -> bool:
     not know it, whatever else of the question they match?"""
     if not q.family:
         return False
-    from qa.flags import command_names
-    from qa.glossary import knows_command
+    kept = _FAMILIES.setdefault(index, {})
+    unused = kept.get(q.family)
+    if unused is None:
+        if len(kept) >= _GROUPS_KEPT:
+            kept.clear()
+        from qa.flags import command_names
+        from qa.glossary import knows_command
 
-    return knows_command(q.family) and not any(
-        _said_together(index, name) for name in command_names(q.family))
+        unused = kept[q.family] = knows_command(q.family) and not any(
+            _said_together(index, name) for name in command_names(q.family))
+    return unused
+
+
+_FAMILIES: weakref.WeakKeyDictionary[Index, dict[str, bool]] = weakref.WeakKeyDictionary()
 
 
 def _said_together(index: Index, name: str) -> bool:
@@ -335,8 +344,11 @@ def _said_together(index: Index, name: str) -> bool:
     for word in name.split():
         if len(word) < 2 or stem(word) in load_lexicon().stop_en:
             continue  # (a word no passage is indexed under: `ip a`, `go test`)
-        docs = np.union1d(_docs(index, OWN + stem(word)), _docs(index, OWN + word.lower()))
-        together = docs if together is None else np.intersect1d(together, docs)
+        docs = _docs(index, OWN + stem(word))
+        if stem(word) != word.lower():
+            docs = np.union1d(docs, _docs(index, OWN + word.lower()))
+        together = docs if together is None else np.intersect1d(together, docs,
+                                                                 assume_unique=True)
     return together is None or bool(len(together))
 
 
