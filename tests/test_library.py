@@ -42,6 +42,12 @@ def _ask(tmp_path: Path, name: str, text: str, question: str) -> Result:
     return Assistant(_notes(tmp_path, name, text), tmp_path / "index").ask(question)
 
 
+def _first_command(a: Assistant, question: str) -> str | None:
+    """The command of the first answer to a question (None: not answered, or no command)."""
+    r = a.ask(question)
+    return r.answers[0].command if r.found else None
+
+
 def _reader(tmp_path: Path, name: str, text: str) -> tuple[Assistant, Any]:
     """An assistant on notes holding one file, and how it reads questions."""
     a = Assistant(_notes(tmp_path, name, text), tmp_path / "index")
@@ -173,10 +179,8 @@ def test_more_or_less_than_a_size(tmp_path: Path) -> None:
                    "- 查找大于 100M 的文件\n\n`find . -type f -size +100M`\n\n"
                    "- 查找小于 1k 的文件\n\n`find . -type f -size -1k`\n\n"
                    "- 按文件名查找\n\n`find . -name '*.log'`\n")
-    r = a.ask("find files larger than 100MB")
-    assert r.found and r.answers[0].command == "find . -type f -size +100M"
-    r = a.ask("find files smaller than 1KB")
-    assert r.found and r.answers[0].command == "find . -type f -size -1k"
+    assert _first_command(a, "find files larger than 100MB") == "find . -type f -size +100M"
+    assert _first_command(a, "find files smaller than 1KB") == "find . -type f -size -1k"
 
 
 def test_a_command_the_notes_never_use_is_not_answered(shipped: Assistant, tmp_path: Path) -> None:
@@ -192,13 +196,10 @@ def test_a_command_the_notes_never_use_is_not_answered(shipped: Assistant, tmp_p
     a, _ = _reader(tmp_path, "net.md",
                    "# netns\n\n- 在网络命名空间里看地址\n\n`ip netns exec test1 ip a`\n\n"
                    "- 列出所有容器\n\n`docker ps -a`\n\n- 删除镜像\n\n`docker rmi nginx`\n")
-    r = a.ask("run ip a inside a network namespace")
-    assert r.found and r.answers[0].command == "ip netns exec test1 ip a"
+    assert _first_command(a, "run ip a inside a network namespace") == "ip netns exec test1 ip a"
     # a command by another of its names (docker container ls is docker ps)
-    r = a.ask("list all containers with docker container ls")
-    assert r.found and r.answers[0].command == "docker ps -a"
-    r = a.ask("how to remove an image with docker image rm")
-    assert r.found and r.answers[0].command == "docker rmi nginx"
+    assert _first_command(a, "list all containers with docker container ls") == "docker ps -a"
+    assert _first_command(a, "how to remove an image with docker image rm") == "docker rmi nginx"
 
 
 def test_the_answer_speaks_of_the_tool_the_question_names(tmp_path: Path) -> None:
