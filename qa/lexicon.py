@@ -121,6 +121,11 @@ class Lexicon:
         return out
 
     @functools.cached_property
+    def written_en(self) -> frozenset[str]:
+        """The one-word English terms as written (pipe, not its stem pip)."""
+        return frozenset(self.words_en)
+
+    @functools.cached_property
     def spelled(self) -> dict[str, str]:
         """Each one-word English term's stem -> the term as written (the shortest: remove, not
         removed); only a question with a typo to show needs it."""

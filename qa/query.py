@@ -151,8 +151,11 @@ class QueryAnalyzer:
                         read_as.append((u.surface, typo[1]))
                     u = units[i] = Unit("word", u.surface, (typo[0],))
                     n, concepts = self._english_phrase(units, i)
-                if concepts and n == 1 and self._names_missing_tool(units, i, known=True):
-                    concepts = []  # `rotate logs with logrotate`, notes without it: its name
+                if concepts and n == 1 and (self._names_missing_tool(units, i, known=True)
+                                             or self._tool_not_word(u)):
+                    # `rotate logs with logrotate`, notes without it: its name; `pip` is the
+                    # tool, not the pipe its stem is
+                    concepts = []
                 if concepts:
                     asked.update(concepts)
                     span = units[i:i + n]
@@ -233,6 +236,15 @@ class QueryAnalyzer:
                      read_as=tuple(read_as), explain=explain,
                      fact=explain or self.lex.asks_fact(text),
                      opposite=opposite, avoided=avoided)
+
+    def _tool_not_word(self, u: Unit) -> bool:
+        """Is a word the name of a tool the glossary knows that a word of the lexicon only
+        stems to, its e taken off (pip is no pipe)?"""
+        from qa.glossary import tools
+
+        word = u.surface.lower()
+        return word in tools() and word + "e" in self.lex.written_en \
+            and word not in self.lex.written_en
 
     def _names_missing_tool(self, units: list[Unit], i: int, known: bool) -> bool:
         """Is the word at i named as what a thing is done with (`with sqlcipher`), and never

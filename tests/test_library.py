@@ -359,6 +359,18 @@ def test_a_tool_the_lexicon_knows_named_by_with_is_said(tmp_path: Path) -> None:
     assert r.found and r.answers[0].command == "logrotate -d /etc/logrotate.d/nginx"
 
 
+def test_a_tool_is_not_the_word_its_name_is_the_stem_of(tmp_path: Path) -> None:
+    """pip is the stem of pipe, nvm of nvme: the tools are asked of, not pipes and disks."""
+    a, reader = _reader(tmp_path, "tools.md",
+                        "# 工具\n\n用管道把输出交给 grep：`ps aux | grep nginx`\n\n"
+                        "pip 换成国内源：`pip config set global.index-url https://mirrors.example/simple`\n")
+    for word, other in (("pip", "管道"), ("nvm", "硬盘")):
+        group = next(g for g in reader.analyze(f"how do I use {word}").groups if g.label == word)
+        assert other not in group.terms, word
+    assert reader.analyze("use a pipe").groups[-1].terms >= {"管道"}
+    assert _first_command(a, "how do I set a mirror for pip").startswith("pip config set")
+
+
 def test_a_question_to_look_at_things_is_not_answered_by_deleting_them(
         shipped: Assistant) -> None:
     """`docker rmi $(docker image ls -q)` lists all images to delete them: asked to list
