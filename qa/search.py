@@ -36,6 +36,7 @@ COMMAND_FIRST = 0.5  # a command near the best passage, a sentence, goes first f
 COMMAND_FIRST_HITS = 5  # of its rank, among this many hits, within this many lines of it
 COMMAND_LINES = 12
 DESTROYS = 0.5  # a command that deletes, for a question asking to look at something
+LISTS = 0.5  # a command that lists, for a question asking how to do something to a thing
 NAME_BOOST = 0.3  # a flag entry whose name is the question's words (`--env-file`: env, file)
 CHAR_WEIGHT = 0.5  # weight of the character-overlap tie-breaker
 RELATED_SHARE = 0.25  # a related word (所有 for 批量) rather than a synonym
@@ -160,6 +161,7 @@ def rank(index: Index, q: Query, limit: int = 50) -> list[Hit]:
     # (what undoes the asked action, and what the question asks to do without)
     undoing = _saying(index, q.opposite, top) | _doing(index, q.avoided, top)
     looks = _only_looks(q)
+    acts = _only_acts(q)
     terms = frozenset().union(*(g.terms for g in q.groups))  # (all the question's words)
     for d in top:
         p = index.passage(int(d))
@@ -168,7 +170,9 @@ def rank(index: Index, q: Query, limit: int = 50) -> list[Hit]:
         r = _combine(s, c) * prior.get(p.kind, 0.8) * _flag_factor(p, q, terms) \
             * (1.0 + CHAR_WEIGHT * _char_overlap(q.text, p)) \
             * (OPPOSITE if int(d) in undoing else 1.0) \
-            * (DESTROYS if looks and _destroys(p) else 1.0)
+            * (DESTROYS if (looks or acts) and _destroys(p) else 1.0) \
+            * (LISTS if acts and p.kind == "command" and _lists_command(p.command or "")
+               else 1.0)
         hits.append(Hit(int(d), s, c, r))
     hits.sort(key=lambda h: -h.rank)
     return hits[:limit]
@@ -194,6 +198,43 @@ def _viewing() -> frozenset[str]:
     return frozenset(w for c in lex.english_index().get((stem("list"),), [])
                      for w in lex.concepts[c].zh + tuple(t[0] for t in lex.concepts[c].en
                                                          if len(t) == 1))
+
+
+# actions a question may ask to do to a thing, by the English word of their concepts
+_DOINGS = ("start", "stop", "restart", "create", "kill", "install", "copy", "move", "rename",
+           "push", "pull", "build")
+
+
+@lru_cache(maxsize=1)
+def _acting() -> frozenset[str]:
+    """The words of doing something to a thing (start, stop, 拷贝…), as the lexicon has them."""
+    from qa.lexicon import load_lexicon, stem
+
+    lex = load_lexicon()
+    index = lex.english_index()
+    return frozenset(w for key in _DOINGS for c in index.get((stem(key),), [])
+                     for w in lex.concepts[c].zh + tuple(t[0] for t in lex.concepts[c].en
+                                                         if len(t) == 1))
+
+
+def _only_acts(q: Query) -> bool:
+    """Does the question ask how to do something to a thing (停止所有容器), not whether or
+    which, and not to look at anything?"""
+    from qa.lexicon import stem
+
+    # (the word the question says, not its concept's: 删 shares 干掉 with kill)
+    return not q.fact and any(g.label in _acting() or stem(g.label) in _acting()
+                              for g in q.groups) \
+        and not any(g.terms & (_viewing() | _destroying()) for g in q.groups)
+
+
+@lru_cache(maxsize=4096)
+def _lists_command(command: str) -> bool:
+    """Is looking (list, show) what a command of the line does first (`docker ps -a`)?"""
+    from qa.glossary import actions
+    from qa.lexicon import stem
+
+    return any(stem(said.split(" ", 1)[0].lower()) in _viewing() for said in actions(command))
 
 
 def _only_looks(q: Query) -> bool:

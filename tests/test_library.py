@@ -383,10 +383,23 @@ def test_a_question_to_look_at_things_is_not_answered_by_deleting_them(
         assert r.found and r.answers[0].command.startswith("docker rmi $("), question
 
 
+def test_a_question_to_act_on_things_is_answered_by_doing_it(shipped: Assistant) -> None:
+    """`docker ps -a` lists stopped containers, `docker rm $(…)` removes them all: asked to
+    stop or start containers, neither goes first, but the command that does it; asked which
+    containers are stopped, listing them answers."""
+    stop, start = "docker stop CONTAINER_NAME", "docker start CONTAINER_NAME"
+    for question, command in (("stop all containers", stop), ("停止所有容器", stop),
+                              ("how do I start a stopped container", start)):
+        assert _first_command(shipped, question) == command, question
+    assert _first_command(shipped, "查看所有容器") == "docker ps -a"
+
+
 @pytest.mark.parametrize(("command", "deletes"), [
     ("docker rmi $(docker image ls -q)", True), ("echo done && rm -rf build", True),
     ("docker system prune -a", True), ("docker images", False),
     ("git branch -a", False),  # (the glossary: list, create or delete branches)
+    ("mvn clean package -DskipTests", False),  # (a build's output cleaned)
+    ("git clean -fd", True),  # (untracked work removed)
 ])
 def test_what_deletes_is_what_a_command_does_first(command: str, deletes: bool) -> None:
     from qa.search import _destroys_command
