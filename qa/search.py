@@ -171,50 +171,43 @@ def rank(index: Index, q: Query, limit: int = 50) -> list[Hit]:
             * (1.0 + CHAR_WEIGHT * _char_overlap(q.text, p)) \
             * (OPPOSITE if int(d) in undoing else 1.0) \
             * (DESTROYS if (looks or acts) and _destroys(p) else 1.0) \
-            * (LISTS if acts and p.kind == "command" and _lists_command(p.command or "")
-               else 1.0)
+            * (LISTS if acts and _lists(p) else 1.0)
         hits.append(Hit(int(d), s, c, r))
     hits.sort(key=lambda h: -h.rank)
     return hits[:limit]
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=8)
+def _concept_words(keys: tuple[str, ...], zh: bool, cmd: bool) -> frozenset[str]:
+    """The words of the lexicon's concepts named by these English words: their one-word
+    English terms (stemmed), and their Chinese words or their commands."""
+    from qa.lexicon import load_lexicon, stem
+
+    lex = load_lexicon()
+    index = lex.english_index()
+    concepts = [lex.concepts[c] for key in keys for c in index.get((stem(key),), [])]
+    return frozenset(t[0] for c in concepts for t in c.en if len(t) == 1) \
+        | frozenset(w for c in concepts for w in (c.zh if zh else ()) + (c.cmd if cmd else ()))
+
+
 def _destroying() -> frozenset[str]:
     """The words of deleting (remove, purge, rm, prune), as the lexicon has them."""
-    from qa.lexicon import load_lexicon, stem
-
-    lex = load_lexicon()
-    concepts = [lex.concepts[c] for c in lex.english_index().get((stem("delete"),), [])]
-    return frozenset(t[0] for c in concepts for t in c.en if len(t) == 1) \
-        | frozenset(w for c in concepts for w in c.cmd)
+    return _concept_words(("delete",), zh=False, cmd=True)
 
 
-@lru_cache(maxsize=1)
 def _viewing() -> frozenset[str]:
     """The words of looking at something (list, show, 查看), as the lexicon has them."""
-    from qa.lexicon import load_lexicon, stem
+    return _concept_words(("list",), zh=True, cmd=False)
 
-    lex = load_lexicon()
-    return frozenset(w for c in lex.english_index().get((stem("list"),), [])
-                     for w in lex.concepts[c].zh + tuple(t[0] for t in lex.concepts[c].en
-                                                         if len(t) == 1))
+
+def _acting() -> frozenset[str]:
+    """The words of doing something to a thing (start, stop, 拷贝…), as the lexicon has them."""
+    return _concept_words(_DOINGS, zh=True, cmd=False)
 
 
 # actions a question may ask to do to a thing, by the English word of their concepts
 _DOINGS = ("start", "stop", "restart", "create", "kill", "install", "copy", "move", "rename",
            "push", "pull", "build")
-
-
-@lru_cache(maxsize=1)
-def _acting() -> frozenset[str]:
-    """The words of doing something to a thing (start, stop, 拷贝…), as the lexicon has them."""
-    from qa.lexicon import load_lexicon, stem
-
-    lex = load_lexicon()
-    index = lex.english_index()
-    return frozenset(w for key in _DOINGS for c in index.get((stem(key),), [])
-                     for w in lex.concepts[c].zh + tuple(t[0] for t in lex.concepts[c].en
-                                                         if len(t) == 1))
 
 
 def _only_acts(q: Query) -> bool:
@@ -228,15 +221,6 @@ def _only_acts(q: Query) -> bool:
         and not any(g.terms & (_viewing() | _destroying()) for g in q.groups)
 
 
-@lru_cache(maxsize=4096)
-def _lists_command(command: str) -> bool:
-    """Is looking (list, show) what a command of the line does first (`docker ps -a`)?"""
-    from qa.glossary import actions
-    from qa.lexicon import stem
-
-    return any(stem(said.split(" ", 1)[0].lower()) in _viewing() for said in actions(command))
-
-
 def _only_looks(q: Query) -> bool:
     """Does the question ask to look at something (list, 查看), and not to delete anything?"""
     return any(g.terms & _viewing() for g in q.groups) \
@@ -244,14 +228,24 @@ def _only_looks(q: Query) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _destroys_command(command: str) -> bool:
-    """Is deleting what a command of the line does first (`remove images`; not `list create
-    or delete branches`)?"""
+def _does_first(command: str, looking: bool) -> bool:
+    """Is looking (list, show: `docker ps -a`), or else deleting (`remove images`; not `list
+    create or delete branches`), what a command of the line does first, as the glossary says
+    of its program and subcommands?"""
     from qa.glossary import actions
     from qa.lexicon import stem
 
-    return any(stem(said.split(" ", 1)[0].lower()) in _destroying()
-               for said in actions(command))
+    words = _viewing() if looking else _destroying()
+    return any(stem(said.split(" ", 1)[0].lower()) in words for said in actions(command))
+
+
+def _destroys_command(command: str) -> bool:
+    return _does_first(command, looking=False)
+
+
+def _lists(p: Passage) -> bool:
+    """Does the passage's command only look at things (`docker ps -a`)?"""
+    return p.kind == "command" and bool(p.command) and _does_first(p.command or "", True)
 
 
 def _destroys(p: Passage) -> bool:
